@@ -1,0 +1,251 @@
+package io.sparkvae.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The project's one FileSystem helper: every stage reads and writes through it, so {@code hdfs://},
+ * {@code file://} and plain local paths behave the same.
+ *
+ * <p>Outputs are committed atomically: a stage writes into {@link #temporarySibling(Path)}, then
+ * {@link #commitDirectory(Path, Path, boolean)} renames it into place and only then writes {@code _SUCCESS}.
+ * A crash before the rename leaves nothing at the final path, so no later stage can mistake half-written
+ * output for good output.
+ */
+public final class HadoopFiles {
+    public static final String SUCCESS = "_SUCCESS";
+
+    private final Configuration conf;
+
+    public HadoopFiles(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** A helper over a default Hadoop configuration (core-site.xml etc. from the classpath, if any). */
+    public static HadoopFiles withDefaults() {
+        return new HadoopFiles(new Configuration());
+    }
+
+    public Configuration configuration() {
+        return conf;
+    }
+
+    /** Resolves a user-given URI or local path; a relative local path resolves against the working directory. */
+    public Path path(String uriOrPath) {
+        Path p = new Path(uriOrPath);
+        return fs(p).makeQualified(p);
+    }
+
+    public FileSystem fs(Path p) {
+        try {
+            return p.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new BadInputException("cannot open file system for " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(Path p) {
+        try {
+            return fs(p).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + p, e);
+        }
+    }
+
+    public boolean isDirectory(Path p) {
+        try {
+            return fs(p).getFileStatus(p).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat " + p, e);
+        }
+    }
+
+    public long length(Path p) {
+        try {
+            return fs(p).getFileStatus(p).getLen();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat " + p, e);
+        }
+    }
+
+    /** True when {@code dir} holds a {@code _SUCCESS} marker, i.e. it was committed whole. */
+    public boolean isComplete(Path dir) {
+        return exists(new Path(dir, SUCCESS));
+    }
+
+    /** Fails with {@link BadInputException} naming the file when it is absent. */
+    public Path requireFile(Path p, String what) {
+        if (!exists(p)) {
+            throw new BadInputException(what + " not found: " + p);
+        }
+        return p;
+    }
+
+    /** Fails with {@link BadInputException} when {@code dir} is missing or has no {@code _SUCCESS}. */
+    public Path requireComplete(Path dir, String what) {
+        if (!exists(dir)) {
+            throw new BadInputException(what + " not found: " + dir);
+        }
+        if (!isComplete(dir)) {
+            throw new BadInputException(what + " is incomplete (no " + SUCCESS + "): " + dir);
+        }
+        return dir;
+    }
+
+    public InputStream open(Path p) {
+        try {
+            return fs(p).open(p);
+        } catch (FileNotFoundException e) {
+            throw new BadInputException("file not found: " + p, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + p, e);
+        }
+    }
+
+    public byte[] readBytes(Path p) {
+        try (InputStream in = open(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+    }
+
+    public String readString(Path p) {
+        return new String(readBytes(p), StandardCharsets.UTF_8);
+    }
+
+    /** Creates (overwriting) a file; parents are created as needed. */
+    public OutputStream create(Path p) {
+        try {
+            FSDataOutputStream out = fs(p).create(p, true);
+            return out;
+        } catch (IOException e) {
+            throw new BadInputException("cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeBytes(Path p, byte[] bytes) {
+        try (OutputStream out = create(p)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + p, e);
+        }
+    }
+
+    public void writeString(Path p, String text) {
+        writeBytes(p, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a file so readers never see it half-written: write a hidden sibling, then rename over. */
+    public void writeBytesAtomically(Path p, byte[] bytes) {
+        Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
+        writeBytes(tmp, bytes);
+        try {
+            FileSystem fs = fs(p);
+            if (fs.exists(p)) {
+                fs.delete(p, false);
+            }
+            if (!fs.rename(tmp, p)) {
+                throw new IOException("rename returned false");
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot commit " + p, e);
+        }
+    }
+
+    public void mkdirs(Path dir) {
+        try {
+            if (!fs(dir).mkdirs(dir)) {
+                throw new IOException("mkdirs returned false");
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot create directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public FileStatus[] list(Path dir) {
+        try {
+            return fs(dir).listStatus(dir);
+        } catch (FileNotFoundException e) {
+            return new FileStatus[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    public void delete(Path p) {
+        try {
+            fs(p).delete(p, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + p, e);
+        }
+    }
+
+    public void deleteQuietly(Path p) {
+        try {
+            fs(p).delete(p, true);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort clean-up of a temporary path; the real error is already on its way up
+        }
+    }
+
+    /**
+     * A fresh, unique temporary directory beside {@code target} ({@code .<name>.tmp-<uuid>}), so concurrent
+     * runs never share one and a reader listing the parent can tell it from committed output.
+     */
+    public Path temporarySibling(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    /**
+     * Moves a fully written temporary directory to {@code target} and writes {@code _SUCCESS} into it.
+     *
+     * @param overwrite replace an existing {@code target}; without it an existing target is an error
+     */
+    public void commitDirectory(Path temporary, Path target, boolean overwrite) {
+        try {
+            FileSystem fs = fs(target);
+            if (fs.exists(target)) {
+                if (!overwrite) {
+                    throw new BadInputException("output already exists (use --overwrite to replace it): " + target);
+                }
+                // Move the old output aside first so there is never a moment with a half-deleted target.
+                Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+                if (!fs.rename(target, old)) {
+                    throw new IOException("cannot move aside " + target);
+                }
+                fs.delete(old, true);
+            }
+            fs.mkdirs(target.getParent());
+            fs.delete(new Path(temporary, SUCCESS), false);
+            if (!fs.rename(temporary, target)) {
+                throw new IOException("rename " + temporary + " -> " + target + " returned false");
+            }
+            fs.create(new Path(target, SUCCESS), true).close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot commit " + target, e);
+        }
+    }
+
+    /** Writes the {@code _SUCCESS} marker into a directory written in place. */
+    public void markComplete(Path dir) {
+        try {
+            fs(dir).create(new Path(dir, SUCCESS), true).close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark " + dir + " complete", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.sparkvae.provenance;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * What produced an artifact: the run, its full resolved config, the seed, the dataset manifest's hash
+ * and the code's git commit. Every model, metrics file and picture carries one.
+ *
+ * @param run           run name (the config file's stem)
+ * @param config        the resolved job configuration, as nested maps (so it serialises as JSON)
+ * @param seed          the run's random seed
+ * @param datasetSha256 SHA-256 of the dataset's {@code manifest.json} the artifact was made from (or null)
+ * @param gitCommit     commit of the code that made it ("unknown" outside a git checkout)
+ * @param createdAt     ISO-8601 instant
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Provenance(
+        String run, Map<String, Object> config, long seed, String datasetSha256, String gitCommit, String createdAt) {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** A provenance stamped now with this build's git commit. */
+    public static Provenance of(String run, Map<String, Object> config, long seed, String datasetSha256) {
+        return new Provenance(run, new TreeMap<>(config), seed, datasetSha256, gitCommit(), Instant.now().toString());
+    }
+
+    /** The git commit this code was built from (recorded at build time by git-commit-id-maven-plugin). */
+    public static String gitCommit() {
+        try (InputStream in = Provenance.class.getResourceAsStream("/io/sparkvae/git.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String id = p.getProperty("git.commit.id.full", "unknown");
+            boolean dirty = Boolean.parseBoolean(p.getProperty("git.dirty", "false"));
+            return dirty ? id + "-dirty" : id;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Provenance fromJson(String json) {
+        try {
+            return JSON.readValue(json, Provenance.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("not a provenance record: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The shared JSON mapper (sorted keys, indented), for artifacts that embed a provenance. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}
