@@ -32,18 +32,18 @@ public record Provenance(
 
     /** A provenance stamped now with this build's git commit. */
     public static Provenance of(String run, Map<String, Object> config, long seed, String datasetSha256) {
-        return new Provenance(run, new TreeMap<>(config), seed, datasetSha256, gitCommit(), Instant.now().toString());
+        return new Provenance(run, new TreeMap<>(config), seed, datasetSha256, currentGitCommit(), Instant.now().toString());
     }
 
     /** The git commit this code was built from (recorded at build time by git-commit-id-maven-plugin). */
-    public static String gitCommit() {
+    public static String currentGitCommit() {
         try (InputStream in = Provenance.class.getResourceAsStream("/io/sparkvae/git.properties")) {
             if (in == null) {
                 return "unknown";
             }
             Properties p = new Properties();
             p.load(in);
-            String id = p.getProperty("git.commit.id.full", "unknown");
+            String id = p.getProperty("git.commit.id", "unknown");
             boolean dirty = Boolean.parseBoolean(p.getProperty("git.dirty", "false"));
             return dirty ? id + "-dirty" : id;
         } catch (IOException e) {
