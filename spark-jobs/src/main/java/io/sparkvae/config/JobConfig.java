@@ -1,0 +1,39 @@
+package io.sparkvae.config;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated job configuration: what every stage of one run reads. Built only by {@link JobConfigLoader}.
+ *
+ * @param runName  outputs go to {@code <root>/runs/<runName>}
+ * @param seed     seed for everything random in the run
+ * @param resolved the whole resolved config as nested maps, recorded in provenance
+ */
+public record JobConfig(
+        String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render,
+        Map<String, Object> resolved) implements Serializable {
+
+    /** Which data set, where its raw files are, how much of it and how partitioned. */
+    public record Data(String dataset, String raw, int limit, int partitions) implements Serializable {
+        /** Folder name under {@code <root>/datasets}: a limited dataset never shadows the full one. */
+        public String folderName() {
+            return limit == 0 ? dataset : dataset + "-limit" + limit;
+        }
+    }
+
+    /** Architecture of the VAE. */
+    public record Model(int latent, List<Integer> hidden, String activation, String init) implements Serializable {}
+
+    /** Optimisation and parameter averaging. */
+    public record Train(
+            int epochs, int batchSize, String optimizer, double learningRate, int workers, int averagingFrequency,
+            int prefetch) implements Serializable {}
+
+    /** Test-set scoring. */
+    public record Evaluate(int elboSamples, int isSamples) implements Serializable {}
+
+    /** Pictures. */
+    public record Render(int manifoldGrid, int reconstructions, int samples, int scale) implements Serializable {}
+}

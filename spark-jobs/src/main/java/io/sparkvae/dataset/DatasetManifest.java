@@ -1,0 +1,70 @@
+package io.sparkvae.dataset;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.sparkvae.data.ImageShape;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.provenance.Provenance;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@code manifest.json} of a prepared dataset: what it holds and where it came from. Its SHA-256 is the
+ * "dataset manifest hash" every downstream model, metric and picture records.
+ *
+ * @param dataset      mnist or punks
+ * @param sources      raw file (relative name) to its SHA-256
+ * @param shape        one example's shape (HWC)
+ * @param limit        per-split cap used (0 = none)
+ * @param splits       split name to its count and first source index
+ * @param provenance   what made it
+ */
+public record DatasetManifest(
+        String dataset, Map<String, String> sources, ImageShape shape, int limit, Map<String, Split> splits,
+        Provenance provenance) {
+
+    public static final String FILE = "manifest.json";
+
+    /** A split's size and where it starts in its source. */
+    public record Split(String source, int count, @JsonProperty("first_index") int firstIndex) {}
+
+    public String toJson() {
+        try {
+            return Provenance.json().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static DatasetManifest fromJson(String json, String origin) {
+        try {
+            return Provenance.json().readValue(json, DatasetManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(origin + ": not a dataset manifest (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    /** Reads the manifest of a dataset folder. */
+    public static DatasetManifest read(HadoopFiles files, Path datasetDir) {
+        Path p = new Path(datasetDir, FILE);
+        return fromJson(files.readString(files.requireFile(p, "dataset manifest")), p.toString());
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The hash downstream artifacts record: SHA-256 of this manifest's JSON bytes. */
+    public String hash() {
+        return sha256(toJson().getBytes(StandardCharsets.UTF_8));
+    }
+}

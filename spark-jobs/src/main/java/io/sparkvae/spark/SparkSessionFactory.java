@@ -1,0 +1,33 @@
+package io.sparkvae.spark;
+
+import io.sparkvae.io.BadInputException;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the stages' Spark session: honours spark-submit's master, else the given one, else local[*]. */
+public final class SparkSessionFactory {
+    private SparkSessionFactory() {}
+
+    public static SparkSession create(String master, String appName, List<String> extraConf) {
+        SparkConf conf = new SparkConf(true); // true: pick up spark.* system properties set by spark-submit
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        conf.setAppName(appName);
+        // Quiet by default; users turn the UI on with --spark-conf spark.ui.enabled=true.
+        conf.setIfMissing("spark.ui.enabled", "false");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        for (String kv : extraConf) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--spark-conf " + kv + ": expected key=value");
+            }
+            conf.set(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

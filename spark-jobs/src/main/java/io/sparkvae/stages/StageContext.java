@@ -1,0 +1,85 @@
+package io.sparkvae.stages;
+
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.spark.SparkSessionFactory;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a stage runs with: its validated config, the output root, the file helper and (on demand) Spark.
+ *
+ * <p>The output layout is fixed here, so every stage agrees on it:
+ * {@code <root>/datasets/<dataset>} and {@code <root>/runs/<run>/{model,eval,render,metrics.jsonl}}.
+ */
+public final class StageContext implements AutoCloseable {
+    private final StageOptions options;
+    private final JobConfig config;
+    private final HadoopFiles files;
+    private final Path root;
+    private SparkSession spark;
+
+    private StageContext(StageOptions options, JobConfig config, HadoopFiles files, Path root) {
+        this.options = options;
+        this.config = config;
+        this.files = files;
+        this.root = root;
+    }
+
+    /** Loads and validates the config and checks the root before any Spark work starts. */
+    public static StageContext open(StageOptions options) {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Path confPath = files.path(options.conf);
+        files.requireFile(confPath, "config file");
+        String name = confPath.getName();
+        String stem = name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
+        JobConfig config = JobConfigLoader.load(files.readString(confPath), options.conf, stem, options.overrides);
+        Path root = files.path(options.root);
+        if (files.exists(root) && !files.isDirectory(root)) {
+            throw new BadInputException("--root " + options.root + " is a file, not a directory");
+        }
+        return new StageContext(options, config, files, root);
+    }
+
+    public JobConfig config() {
+        return config;
+    }
+
+    public HadoopFiles files() {
+        return files;
+    }
+
+    public boolean overwrite() {
+        return options.overwrite;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path datasetDir() {
+        return new Path(new Path(root, "datasets"), config.data().folderName());
+    }
+
+    public Path runDir() {
+        return new Path(new Path(root, "runs"), config.runName());
+    }
+
+    /** The Spark session, created on first use with this stage's master and settings. */
+    public SparkSession spark(String stage) {
+        if (spark == null) {
+            spark = SparkSessionFactory.create(options.master, "vae-" + stage + "-" + config.runName(), options.sparkConf);
+        }
+        return spark;
+    }
+
+    @Override
+    public void close() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.sparkvae.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JobConfigLoaderTest {
+
+    private static JobConfig load(String text, String... overrides) {
+        return JobConfigLoader.load(text, "test.conf", "test", List.of(overrides));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"mnist-z2,mnist,2", "mnist-z20,mnist,20", "punks-z2,punks,2", "punks-z20,punks,20"})
+    void shippedConfigsLoadWithTheSeedsSetup(String stem, String dataset, int latent) throws Exception {
+        Path file = TestData.confDir().resolve(stem + ".conf");
+        JobConfig c = JobConfigLoader.load(Files.readString(file), file.toString(), stem, List.of());
+        assertEquals(stem, c.runName());
+        assertEquals(dataset, c.data().dataset());
+        assertEquals(latent, c.model().latent());
+        assertEquals(List.of(500), c.model().hidden());
+        assertEquals(30, c.train().epochs());
+        assertEquals(100, c.train().batchSize());
+        assertEquals(1e-3, c.train().learningRate(), 0.0);
+        assertEquals("adam", c.train().optimizer());
+    }
+
+    @Test
+    void overridesApplyLastAndAreRecordedInTheResolvedConfig() {
+        JobConfig c = load("data.dataset = punks\ntrain.epochs = 3", "train.epochs=7", "model.hidden=[500,500]", "data.limit=200");
+        assertEquals(7, c.train().epochs());
+        assertEquals(List.of(500, 500), c.model().hidden());
+        assertEquals("punks-limit200", c.data().folderName());
+        assertEquals(7, ((java.util.Map<?, ?>) c.resolved().get("train")).get("epochs"));
+    }
+
+    @Test
+    void unknownKeyIsRefusedByName() {
+        var e = assertThrows(BadInputException.class, () -> load("train { epoch = 3 }"));
+        assertTrue(e.getMessage().contains("unknown key 'train.epoch'"), e.getMessage());
+        var o = assertThrows(BadInputException.class, () -> load("", "model.latnet=3"));
+        assertTrue(o.getMessage().contains("'model.latnet'"), o.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train.epochs = 0", "model.latent = -1", "train.learning-rate = 0", "data.partitions = 0",
+            "evaluate.is-samples = 0", "render.scale = 0"})
+    void outOfRangeValuesAreRefusedNamingTheKey(String line) {
+        String key = line.substring(0, line.indexOf(' '));
+        var e = assertThrows(BadInputException.class, () -> load(line));
+        assertTrue(e.getMessage().contains(key) && e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndChoicesAreRefusedNamingTheKey() {
+        var t = assertThrows(BadInputException.class, () -> load("train.epochs = lots"));
+        assertTrue(t.getMessage().contains("train.epochs") && t.getMessage().contains("whole number"), t.getMessage());
+        var d = assertThrows(BadInputException.class, () -> load("data.dataset = cifar"));
+        assertTrue(d.getMessage().contains("data.dataset") && d.getMessage().contains("mnist, punks"), d.getMessage());
+        var h = assertThrows(BadInputException.class, () -> load("model.hidden = [500, 0]"));
+        assertTrue(h.getMessage().contains("model.hidden"), h.getMessage());
+        var s = assertThrows(BadInputException.class, () -> load("train { epochs = ", ""));
+        assertTrue(s.getMessage().startsWith("config test.conf:"), s.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../escape", "/abs/path", "hdfs://nn/x", ".hidden", "a/b"})
+    void runNamesThatCouldLeaveTheRootAreRefused(String name) {
+        var e = assertThrows(BadInputException.class, () -> load("run.name = \"" + name + "\""));
+        assertTrue(e.getMessage().contains("run.name"), e.getMessage());
+    }
+
+    @Test
+    void malformedOverrideIsRefused() {
+        var e = assertThrows(BadInputException.class, () -> load("", "train.epochs"));
+        assertTrue(e.getMessage().contains("--set train.epochs"), e.getMessage());
+    }
+}
