@@ -1,0 +1,106 @@
+package io.sparkvae.model;
+
+import io.sparkvae.io.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link Vae} in this JVM: epochs over an in-memory dataset, reshuffled every epoch from the seed, through
+ * the same {@code MultiLayerNetwork.fit(DataSet)} call dl4j-spark's workers make.
+ */
+public final class SingleProcessTrainer {
+
+    public static final int DEFAULT_BATCH_SIZE = 100;
+
+    private final Vae vae;
+    private final int batchSize;
+    private final long seed;
+    private int epochsDone;
+
+    public SingleProcessTrainer(Vae vae, int batchSize, long seed) {
+        if (batchSize < 1) {
+            throw new BadInputException("batchSize must be at least 1, got " + batchSize);
+        }
+        this.vae = vae;
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    public SingleProcessTrainer(Vae vae, long seed) {
+        this(vae, DEFAULT_BATCH_SIZE, seed);
+    }
+
+    /**
+     * Runs {@code epochs} more epochs (numbering continues across calls).
+     *
+     * @param train      FLOAT [n, inputSize] in [0, 1]
+     * @param validation FLOAT [m, inputSize] in [0, 1], or null
+     * @param listener   called after each epoch (may be null)
+     */
+    public List<EpochResult> train(INDArray train, INDArray validation, int epochs, Consumer<EpochResult> listener) {
+        Vae.requireImages(train, "training data", vae.spec().inputSize());
+        if (validation != null) {
+            Vae.requireImages(validation, "validation data", vae.spec().inputSize());
+        }
+        MultiLayerNetwork net = vae.network();
+        int n = (int) train.size(0);
+        List<EpochResult> results = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) {
+            int epoch = ++epochsDone;
+            Random shuffle = new Random(seed * 1_000_003L + epoch);
+            // eps comes from ND4J's thread-local RNG; seeding it per epoch makes a run reproducible.
+            Nd4j.getRandom().setSeed(seed * 31L + epoch);
+            int[] order = permutation(n, shuffle);
+            double scoreSum = 0;
+            int batches = 0;
+            long start = System.nanoTime();
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                int[] rows = java.util.Arrays.copyOfRange(order, from, to);
+                INDArray batch = Nd4j.pullRows(train, 1, rows);
+                net.fit(Vae.minibatch(batch));
+                scoreSum += net.score();
+                batches++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double val = validation == null ? Double.NaN
+                    : vae.elbo(validation, 1, seed + epoch).negElbo().meanNumber().doubleValue();
+            EpochResult r = new EpochResult(epoch, scoreSum / batches, val, seconds, n / seconds);
+            results.add(r);
+            if (listener != null) {
+                listener.accept(r);
+            }
+        }
+        return results;
+    }
+
+    private static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Stacks images into a FLOAT [n, d] matrix. */
+    public static INDArray stack(List<float[]> images) {
+        int d = images.get(0).length;
+        float[] flat = new float[images.size() * d];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i), 0, flat, i * d, d);
+        }
+        return Nd4j.create(flat, new long[] {images.size(), d}, 'c').castTo(DataType.FLOAT);
+    }
+}

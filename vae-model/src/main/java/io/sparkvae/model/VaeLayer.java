@@ -1,0 +1,164 @@
+package io.sparkvae.model;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+/**
+ * DL4J configuration of the whole VAE (encoder, sampling, decoder and the -ELBO loss) as ONE output layer.
+ *
+ * <p>Why one hand-written layer rather than the alternatives (measured on this 2-core machine, see
+ * docs/BENCHMARKS.md for the numbers of the same run):
+ * <ul>
+ *   <li>DL4J's built-in {@code VariationalAutoencoder} is a pretrain layer: {@code MultiLayerNetwork.fit} (all that
+ *       dl4j-spark's parameter averaging calls) refuses it, and its {@code pretrainLayer} path trains at about
+ *       6-8k images/s here. This layer is an {@code IOutputLayer}, so plain {@code fit(DataSet)} minimises the -ELBO
+ *       and dl4j-spark averages its parameters AND its Adam state (both live in the network's flat views).</li>
+ *   <li>Stacking ordinary Dense/Output layers around a reparameterising layer pays DL4J's per-layer workspace and
+ *       bookkeeping cost five or more times per step and still needs custom code for the KL term; one layer pays it
+ *       once, and writes every gemm into a reused buffer (see {@link VaeMath}), skipping the gradient w.r.t. the
+ *       input that DL4J's first layer would compute.</li>
+ *   <li>A SameDiff layer (tried earlier, see NOTES) reached about 10k images/s without learning; the hand-written
+ *       backward pass here is gradient-checked in double precision instead.</li>
+ * </ul>
+ *
+ * <p>{@code nIn == nOut == inputSize}: the input is the image and {@code output()} is the reconstruction's pixel means
+ * from the posterior mean (no sampling at inference). Jackson (de)serialises it through the no-arg constructor and
+ * the getters/setters, so it survives {@code MultiLayerConfiguration.toJson/fromJson} and {@code ModelSerializer} on
+ * every Spark worker.
+ */
+public class VaeLayer extends FeedForwardLayer {
+
+    private int[] hiddenSizes = new int[0];
+    private int latentSize;
+    private String hiddenActivation = "relu";
+    private String weightInitScheme = "xavier";
+
+    /** For Jackson. */
+    public VaeLayer() {
+        this.regularization = Collections.emptyList();
+        this.regularizationBias = Collections.emptyList();
+    }
+
+    public VaeLayer(VaeSpec spec) {
+        this();
+        this.nIn = spec.inputSize();
+        this.nOut = spec.inputSize();
+        this.hiddenSizes = spec.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
+        this.latentSize = spec.latentSize();
+        this.hiddenActivation = spec.activation();
+        this.weightInitScheme = spec.weightInit();
+        this.layerName = "vae";
+    }
+
+    public int[] getHiddenSizes() {
+        return hiddenSizes.clone();
+    }
+
+    public void setHiddenSizes(int[] hiddenSizes) {
+        this.hiddenSizes = hiddenSizes.clone();
+    }
+
+    public int getLatentSize() {
+        return latentSize;
+    }
+
+    public void setLatentSize(int latentSize) {
+        this.latentSize = latentSize;
+    }
+
+    public String getHiddenActivation() {
+        return hiddenActivation;
+    }
+
+    public void setHiddenActivation(String hiddenActivation) {
+        this.hiddenActivation = hiddenActivation;
+    }
+
+    public String getWeightInitScheme() {
+        return weightInitScheme;
+    }
+
+    public void setWeightInitScheme(String weightInitScheme) {
+        this.weightInitScheme = weightInitScheme;
+    }
+
+    VaeParameterLayout parameterLayout() {
+        return new VaeParameterLayout((int) nIn, hiddenSizes, latentSize);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        VaeOutputLayer layer = new VaeOutputLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(paramTable);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return VaeParamInitializer.INSTANCE;
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return Collections.emptyList(); // the objective is the -ELBO alone
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long numParams = initializer().numParams(this);
+        long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
+        long perExample = 4L * nIn + 2L * Arrays.stream(hiddenSizes).asLongStream().sum() * 2 + 9L * latentSize;
+        return new LayerMemoryReport.Builder(layerName, VaeLayer.class, inputType, getOutputType(-1, inputType))
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, perExample, 0, perExample)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    @Override
+    public VaeLayer clone() {
+        VaeLayer c = (VaeLayer) super.clone();
+        c.hiddenSizes = hiddenSizes.clone();
+        return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof VaeLayer other) || !super.equals(o)) {
+            return false;
+        }
+        return Arrays.equals(hiddenSizes, other.hiddenSizes) && latentSize == other.latentSize
+                && hiddenActivation.equals(other.hiddenActivation) && weightInitScheme.equals(other.weightInitScheme);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Arrays.hashCode(hiddenSizes) * 7 + latentSize;
+    }
+
+    @Override
+    public String toString() {
+        return "VaeLayer(nIn=" + nIn + ", hidden=" + Arrays.toString(hiddenSizes) + ", latent=" + latentSize + ", "
+                + hiddenActivation + ", " + weightInitScheme + ", updater=" + iUpdater + ")";
+    }
+}

@@ -1,0 +1,400 @@
+package io.sparkvae.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.OneMinus;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The VAE's forward pass, negative ELBO and its gradient, written by hand as ND4J ops on a flat parameter vector.
+ *
+ * <p>Pure in the sense that matters for testing: given parameters, inputs x [B, D] and noise eps [B, nz] it computes a
+ * deterministic result in the arrays' own precision, so a double-precision finite-difference check covers the exact
+ * code that trains the model. The DL4J glue ({@link VaeOutputLayer}) and {@link Vae} call it.
+ *
+ * <p>Per image: {@code -ELBO = sum_d [softplus(l_d) - x_d l_d] + KL(N(mu, sigma^2) || N(0, I))}, with l the decoder's
+ * pixel logits. softplus is evaluated as {@code max(l, 0) + log1p(exp(-|l|))}, which never overflows; its gradient is
+ * {@code sigmoid(l) - x}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
+ *
+ * <p>Every intermediate lives in a buffer allocated once per batch size, outside any DL4J workspace (a workspace is
+ * reset every iteration; these arrays are reused across iterations), and every op writes into one of them: a training
+ * step allocates nothing but op descriptors. The gradient w.r.t. the input x is never formed. Not thread-safe: one
+ * instance per network.
+ */
+final class VaeMath {
+
+    private final VaeParameterLayout layout;
+    private final boolean tanh;
+
+    // Parameter and gradient views, rebuilt only when DL4J hands us a different flat array.
+    private INDArray viewedParams;
+    private INDArray[] encW, encB, decW, decB;
+    private INDArray muW, muB, lvW, lvB, outW, outB;
+    private INDArray viewedGrads;
+    private INDArray[] gEncW, gEncB, gDecW, gDecB;
+    private INDArray gMuW, gMuB, gLvW, gLvB, gOutW, gOutB;
+
+    private Buffers buf;
+
+    VaeMath(VaeParameterLayout layout, boolean tanh) {
+        this.layout = layout;
+        this.tanh = tanh;
+    }
+
+    VaeParameterLayout layout() {
+        return layout;
+    }
+
+    /** Activation arrays for one batch size and precision. */
+    private static final class Buffers {
+        final int rows;
+        final DataType type;
+        final INDArray[] encH, encDelta, decH, decDelta;
+        final INDArray mu, logVar, sigma, variance, z, eps, dz, dMu, dLogVar;
+        final INDArray logits, pixelGrad, work, work2;
+        final INDArray reconstruction, kl;
+
+        Buffers(VaeParameterLayout l, int rows, DataType type) {
+            this.rows = rows;
+            this.type = type;
+            int n = l.hidden.length;
+            encH = new INDArray[n];
+            encDelta = new INDArray[n];
+            decH = new INDArray[n];
+            decDelta = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                encH[i] = matrix(rows, l.hidden[i]);
+                encDelta[i] = matrix(rows, l.hidden[i]);
+                decH[i] = matrix(rows, l.decoderWidth(i));
+                decDelta[i] = matrix(rows, l.decoderWidth(i));
+            }
+            int nz = l.latentSize;
+            mu = matrix(rows, nz);
+            logVar = matrix(rows, nz);
+            sigma = matrix(rows, nz);
+            variance = matrix(rows, nz);
+            z = matrix(rows, nz);
+            eps = matrix(rows, nz);
+            dz = matrix(rows, nz);
+            dMu = matrix(rows, nz);
+            dLogVar = matrix(rows, nz);
+            logits = matrix(rows, l.inputSize);
+            pixelGrad = matrix(rows, l.inputSize);
+            work = matrix(rows, l.inputSize);
+            work2 = matrix(rows, l.inputSize);
+            reconstruction = Nd4j.create(type, rows);
+            kl = Nd4j.create(type, rows);
+        }
+
+        private INDArray matrix(int r, int c) {
+            return Nd4j.create(type, new long[] {r, c}, 'c');
+        }
+    }
+
+    /** The buffers for {@code rows} examples in {@code type}, allocated detached from any open workspace. */
+    private Buffers buffers(int rows, DataType type) {
+        if (buf == null || buf.rows != rows || buf.type != type) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                buf = new Buffers(layout, rows, type);
+            }
+        }
+        return buf;
+    }
+
+    /** The noise buffer of the current batch, for callers that fill it from their own RNG before {@link #forward}. */
+    INDArray noiseBuffer(int rows, DataType type) {
+        return buffers(rows, type).eps;
+    }
+
+    private void bindParams(INDArray params) {
+        if (params == viewedParams) {
+            return;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            int n = layout.hidden.length;
+            encW = new INDArray[n];
+            encB = new INDArray[n];
+            decW = new INDArray[n];
+            decB = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                encW[i] = layout.encoderWeights[i].view(params);
+                encB[i] = layout.encoderBiases[i].view(params);
+                decW[i] = layout.decoderWeights[i].view(params);
+                decB[i] = layout.decoderBiases[i].view(params);
+            }
+            muW = layout.meanWeights.view(params);
+            muB = layout.meanBias.view(params);
+            lvW = layout.logVarianceWeights.view(params);
+            lvB = layout.logVarianceBias.view(params);
+            outW = layout.outputWeights.view(params);
+            outB = layout.outputBias.view(params);
+        }
+        viewedParams = params;
+    }
+
+    private void bindGradients(INDArray grads) {
+        if (grads == viewedGrads) {
+            return;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            int n = layout.hidden.length;
+            gEncW = new INDArray[n];
+            gEncB = new INDArray[n];
+            gDecW = new INDArray[n];
+            gDecB = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                gEncW[i] = layout.encoderWeights[i].view(grads);
+                gEncB[i] = layout.encoderBiases[i].view(grads);
+                gDecW[i] = layout.decoderWeights[i].view(grads);
+                gDecB[i] = layout.decoderBiases[i].view(grads);
+            }
+            gMuW = layout.meanWeights.view(grads);
+            gMuB = layout.meanBias.view(grads);
+            gLvW = layout.logVarianceWeights.view(grads);
+            gLvB = layout.logVarianceBias.view(grads);
+            gOutW = layout.outputWeights.view(grads);
+            gOutB = layout.outputBias.view(grads);
+        }
+        viewedGrads = grads;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Forward pieces
+
+    /** Encoder: fills mean and log-variance of q(z|x) for the rows of x; returns the buffers (valid until next call). */
+    Buffers encode(INDArray params, INDArray x) {
+        bindParams(params);
+        Buffers b = buffers((int) x.size(0), params.dataType());
+        INDArray in = x;
+        for (int i = 0; i < layout.hidden.length; i++) {
+            dense(in, encW[i], encB[i], b.encH[i]);
+            activate(b.encH[i]);
+            in = b.encH[i];
+        }
+        dense(in, muW, muB, b.mu);
+        dense(in, lvW, lvB, b.logVar);
+        return b;
+    }
+
+    INDArray mean() {
+        return buf.mu;
+    }
+
+    INDArray logVariance() {
+        return buf.logVar;
+    }
+
+    /** z = mu + sigma * eps into the z buffer (eps already in the eps buffer). */
+    private void reparameterise(Buffers b) {
+        b.sigma.assign(b.logVar).muli(0.5);
+        Nd4j.exec(new Exp(b.sigma, b.sigma));
+        b.variance.assign(b.sigma).muli(b.sigma);
+        b.z.assign(b.eps).muli(b.sigma).addi(b.mu);
+    }
+
+    /** Decoder from {@code z} (rows must equal the buffers' rows) to pixel logits in the logits buffer. */
+    private INDArray decodeLogits(Buffers b, INDArray z) {
+        INDArray in = z;
+        for (int j = 0; j < layout.hidden.length; j++) {
+            dense(in, decW[j], decB[j], b.decH[j]);
+            activate(b.decH[j]);
+            in = b.decH[j];
+        }
+        dense(in, outW, outB, b.logits);
+        return b.logits;
+    }
+
+    /** Pixel means sigmoid(decoder(z)) written into {@code out} [rows, D]. */
+    void decodeMeans(INDArray params, INDArray z, INDArray out) {
+        bindParams(params);
+        Buffers b = buffers((int) z.size(0), params.dataType());
+        Nd4j.exec(new Sigmoid(decodeLogits(b, z), out));
+    }
+
+    /**
+     * The per-example reconstruction term sum_d [softplus(l_d) - x_d l_d] into {@code b.reconstruction} and the closed-
+     * form KL into {@code b.kl}, for the logits and posterior already in the buffers.
+     */
+    private void lossTerms(Buffers b, INDArray x) {
+        INDArray l = b.logits;
+        INDArray t = b.work;
+        INDArray u = b.work2;
+        // softplus(l) = relu(l) + log1p(exp(-|l|)): exp never sees a positive argument.
+        Nd4j.exec(new Abs(l, t));
+        t.negi();
+        Nd4j.exec(new Exp(t, t));
+        Nd4j.exec(new Log1p(t, t));
+        Nd4j.exec(new RectifiedLinear(l, u));
+        t.addi(u);
+        Nd4j.exec(new MulOp(x, l, u));
+        t.subi(u);
+        t.sum(b.reconstruction, 1);
+        // KL: 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2); dz is free scratch here.
+        INDArray k = b.dz;
+        k.assign(b.mu).muli(b.mu).addi(b.variance).subi(b.logVar).subi(1.0);
+        k.sum(b.kl, 1);
+        b.kl.muli(0.5);
+    }
+
+    /**
+     * Forward pass with the noise already in {@link #noiseBuffer}; fills the per-example terms and returns the batch
+     * sum of -ELBO.
+     */
+    double forward(INDArray params, INDArray x) {
+        Buffers b = encode(params, x);
+        reparameterise(b);
+        decodeLogits(b, b.z);
+        lossTerms(b, x);
+        return b.reconstruction.sumNumber().doubleValue() + b.kl.sumNumber().doubleValue();
+    }
+
+    /** Per-example reconstruction term of the last {@link #forward} (a reused buffer: copy it to keep it). */
+    INDArray reconstruction() {
+        return buf.reconstruction;
+    }
+
+    /** Per-example KL term of the last {@link #forward} (a reused buffer: copy it to keep it). */
+    INDArray kl() {
+        return buf.kl;
+    }
+
+    /**
+     * Forward and backward pass with the noise already in {@link #noiseBuffer}: writes the gradient of the batch SUM of
+     * -ELBO into {@code grads} (DL4J's updater divides by the batch size) and returns that sum.
+     */
+    double forwardBackward(INDArray params, INDArray x, INDArray grads) {
+        double total = forward(params, x);
+        bindGradients(grads);
+        Buffers b = buf;
+        int n = layout.hidden.length;
+
+        // d(-ELBO)/d logits = sigmoid(l) - x
+        INDArray dLogits = b.pixelGrad;
+        Nd4j.exec(new Sigmoid(b.logits, dLogits));
+        dLogits.subi(x);
+        INDArray lastDec = b.decH[n - 1];
+        Nd4j.gemm(lastDec, dLogits, gOutW, true, false, 1.0, 0.0);
+        dLogits.sum(gOutB, 0);
+        Nd4j.gemm(dLogits, outW, b.decDelta[n - 1], false, true, 1.0, 0.0);
+
+        for (int j = n - 1; j >= 0; j--) {
+            activationBackward(b.decH[j], b.decDelta[j]);
+            INDArray in = j == 0 ? b.z : b.decH[j - 1];
+            Nd4j.gemm(in, b.decDelta[j], gDecW[j], true, false, 1.0, 0.0);
+            b.decDelta[j].sum(gDecB[j], 0);
+            INDArray down = j == 0 ? b.dz : b.decDelta[j - 1];
+            Nd4j.gemm(b.decDelta[j], decW[j], down, false, true, 1.0, 0.0);
+        }
+
+        // Through z = mu + sigma * eps, plus the KL term's own gradient.
+        b.dMu.assign(b.dz).addi(b.mu);
+        b.dLogVar.assign(b.dz).muli(b.eps).muli(b.sigma).addi(b.variance).subi(1.0).muli(0.5);
+
+        INDArray top = b.encH[n - 1];
+        Nd4j.gemm(top, b.dMu, gMuW, true, false, 1.0, 0.0);
+        b.dMu.sum(gMuB, 0);
+        Nd4j.gemm(top, b.dLogVar, gLvW, true, false, 1.0, 0.0);
+        b.dLogVar.sum(gLvB, 0);
+        Nd4j.gemm(b.dMu, muW, b.encDelta[n - 1], false, true, 1.0, 0.0);
+        Nd4j.gemm(b.dLogVar, lvW, b.encDelta[n - 1], false, true, 1.0, 1.0);
+
+        for (int i = n - 1; i >= 0; i--) {
+            activationBackward(b.encH[i], b.encDelta[i]);
+            INDArray in = i == 0 ? x : b.encH[i - 1];
+            Nd4j.gemm(in, b.encDelta[i], gEncW[i], true, false, 1.0, 0.0);
+            b.encDelta[i].sum(gEncB[i], 0);
+            if (i > 0) {
+                Nd4j.gemm(b.encDelta[i], encW[i], b.encDelta[i - 1], false, true, 1.0, 0.0);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * log p(x_a | z_r) for every row r of {@code z}, where row r belongs to image {@code a = r / samplesPerImage} of
+     * {@code images}; written into {@code out} [rows]. Used by importance sampling, so it is tuned for many rows:
+     * sum_d [x_d l_d - softplus(l_d)] = sum_d (x_d - 1/2) l_d - 1/2 sum_d |l_d| - sum_d log(1 + exp(-|l_d|)), where the
+     * first sum is one gemm per image and the rest is five passes over the logits.
+     *
+     * @param centredImages the images minus 1/2, [images, D]
+     */
+    void bernoulliLogLikelihood(INDArray params, INDArray z, INDArray centredImages, int samplesPerImage, INDArray out) {
+        bindParams(params);
+        int rows = (int) z.size(0);
+        Buffers b = buffers(rows, params.dataType());
+        INDArray l = decodeLogits(b, z);
+        INDArray t = b.work;
+        Nd4j.exec(new Abs(l, t));
+        t.sum(b.reconstruction, 1);
+        t.negi();
+        // softplus of a non-positive argument: log(1 + exp(v)) cannot overflow there.
+        Nd4j.exec(new SoftPlus(t, t));
+        t.sum(b.kl, 1);
+        int images = rows / samplesPerImage;
+        INDArray dots = out.reshape(rows, 1);
+        for (int a = 0; a < images; a++) {
+            INDArray rowsOfImage = l.get(NDArrayIndex.interval((long) a * samplesPerImage, (long) (a + 1) * samplesPerImage),
+                    NDArrayIndex.all());
+            INDArray target = dots.get(NDArrayIndex.interval((long) a * samplesPerImage, (long) (a + 1) * samplesPerImage),
+                    NDArrayIndex.all());
+            Nd4j.gemm(rowsOfImage, centredImages.getRow(a, true), target, false, true, 1.0, 0.0);
+        }
+        out.subi(b.reconstruction.muli(0.5)).subi(b.kl);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static void dense(INDArray in, INDArray w, INDArray bias, INDArray out) {
+        Nd4j.gemm(in, w, out, false, false, 1.0, 0.0);
+        out.addiRowVector(bias);
+    }
+
+    private void activate(INDArray h) {
+        if (tanh) {
+            Nd4j.exec(new Tanh(h, h));
+        } else {
+            Nd4j.exec(new RectifiedLinear(h, h));
+        }
+    }
+
+    /** delta *= f'(pre-activation), given the activation's OUTPUT h (relu: h > 0; tanh: 1 - h^2). */
+    private void activationBackward(INDArray h, INDArray delta) {
+        if (tanh) {
+            INDArray t = scratchLike(h);
+            Nd4j.exec(new Square(h, t));
+            Nd4j.exec(new OneMinus(t, t));
+            delta.muli(t);
+        } else {
+            Nd4j.exec(new RectifiedLinearDerivative(h, delta, delta));
+        }
+    }
+
+    /** A scratch array shaped like a hidden activation: the matching delta buffer of the other half is free then. */
+    private INDArray scratchLike(INDArray h) {
+        // During backprop through decoder layer j the encoder deltas are unused yet, and vice versa; widths mirror, so
+        // encDelta[n-1-j] has the shape of decH[j] and decDelta[n-1-i] the shape of encH[i].
+        Buffers b = buf;
+        int n = layout.hidden.length;
+        for (int j = 0; j < n; j++) {
+            if (h == b.decH[j]) {
+                return b.encDelta[n - 1 - j];
+            }
+            if (h == b.encH[j]) {
+                return b.decDelta[n - 1 - j];
+            }
+        }
+        throw new IllegalStateException("not a hidden activation buffer");
+    }
+}

@@ -1,0 +1,80 @@
+package io.sparkvae.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.provenance.Provenance;
+import java.nio.file.Files;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Save/load through a (local) Hadoop FileSystem. */
+class VaeStoreTest {
+
+    @TempDir
+    java.nio.file.Path tmp;
+
+    @Test
+    void savedModelLoadsBackWithBitIdenticalOutputs() {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        INDArray data = TestData.images(300, 5);
+        Vae vae = Vae.create(TestData.spec("tanh"));
+        new SingleProcessTrainer(vae, 50, 1).train(data, null, 2, null);
+        Provenance provenance = Provenance.of("unit", Map.of("epochs", 2), 1, "abc");
+        Path target = files.path(tmp.resolve("model").toString());
+        VaeStore.saveCommitted(vae, provenance, target, files, false);
+        assertTrue(files.isComplete(target));
+
+        LoadedVae loaded = VaeStore.load(target, files);
+        assertEquals(provenance, loaded.provenance());
+        assertEquals(vae.spec(), loaded.vae().spec());
+        INDArray x = data.get(NDArrayIndex.interval(0, 20), NDArrayIndex.all()).dup();
+        Vae back = loaded.vae();
+        assertArrayEquals(vae.encode(x).mean().dup().data().asFloat(), back.encode(x).mean().dup().data().asFloat());
+        assertArrayEquals(vae.encode(x).logVariance().dup().data().asFloat(), back.encode(x).logVariance().dup().data().asFloat());
+        INDArray z = vae.encode(x).mean();
+        assertArrayEquals(vae.decode(z).dup().data().asFloat(), back.decode(z).dup().data().asFloat());
+        assertArrayEquals(vae.elbo(x, 2, 9).negElbo().dup().data().asFloat(), back.elbo(x, 2, 9).negElbo().dup().data().asFloat());
+        assertArrayEquals(vae.logLikelihood(x, 50, 9).dup().data().asFloat(), back.logLikelihood(x, 50, 9).dup().data().asFloat());
+        assertEquals(vae.network().getUpdater().getStateViewArray(), back.network().getUpdater().getStateViewArray());
+
+        BadInputException exists = assertThrows(BadInputException.class,
+                () -> VaeStore.saveCommitted(vae, provenance, target, files, false));
+        assertTrue(exists.getMessage().contains(target.toString()));
+        VaeStore.saveCommitted(vae, provenance, target, files, true);
+        assertEquals(vae.spec(), VaeStore.load(target, files).vae().spec());
+    }
+
+    @Test
+    void refusesUncommittedOrCorruptModels() throws Exception {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Vae vae = Vae.create(TestData.spec("relu"));
+        Provenance provenance = Provenance.of("unit", Map.of(), 1, null);
+
+        Path uncommitted = files.path(tmp.resolve("half").toString());
+        VaeStore.save(vae, provenance, uncommitted, files);
+        BadInputException noSuccess = assertThrows(BadInputException.class, () -> VaeStore.load(uncommitted, files));
+        assertTrue(noSuccess.getMessage().contains("_SUCCESS") && noSuccess.getMessage().contains(uncommitted.toString()),
+                noSuccess.getMessage());
+
+        Path corrupt = files.path(tmp.resolve("corrupt").toString());
+        VaeStore.saveCommitted(vae, provenance, corrupt, files, false);
+        java.nio.file.Path zip = tmp.resolve("corrupt").resolve(VaeStore.MODEL);
+        byte[] bytes = Files.readAllBytes(zip);
+        Files.write(zip, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        BadInputException bad = assertThrows(BadInputException.class, () -> VaeStore.load(corrupt, files));
+        assertTrue(bad.getMessage().startsWith("corrupt model file") && bad.getMessage().contains(VaeStore.MODEL), bad.getMessage());
+
+        BadInputException missing = assertThrows(BadInputException.class,
+                () -> VaeStore.load(files.path(tmp.resolve("nothing").toString()), files));
+        assertTrue(missing.getMessage().contains("nothing"));
+    }
+}
