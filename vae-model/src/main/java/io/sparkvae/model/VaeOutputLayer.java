@@ -70,7 +70,7 @@ public class VaeOutputLayer extends BaseLayer<VaeLayer> implements IOutputLayer 
         INDArray x = checkedInput();
         int rows = (int) x.size(0);
         drawNoise(rows);
-        double sum = math().forwardBackward(paramsArray(), x, gradientsFlattened);
+        double sum = math().forwardBackward(paramsArray(), x, gradientsFlattened, 1.0 / rows);
         lastTrainingScore = sum / rows;
         trainingScoreFresh = true;
         score = lastTrainingScore;
@@ -120,6 +120,12 @@ public class VaeOutputLayer extends BaseLayer<VaeLayer> implements IOutputLayer 
                 layerConf().getNOut());
         m.decodeMeans(paramsArray(), m.mean(), out);
         return out;
+    }
+
+    /** The gradient is already the minibatch mean (scaled inside the gemms), so the updater must not divide again. */
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return false;
     }
 
     @Override

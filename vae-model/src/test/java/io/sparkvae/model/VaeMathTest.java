@@ -44,7 +44,7 @@ class VaeMathTest {
         INDArray grads = Nd4j.zeros(DataType.DOUBLE, 1, layout.numParams);
 
         math.noiseBuffer(BATCH, DataType.DOUBLE).assign(eps);
-        double value = math.forwardBackward(params, x, grads);
+        double value = math.forwardBackward(params, x, grads, 1.0);
         assertEquals(value, forward(math, params, x, eps), 1e-12);
 
         double h = 1e-6;
