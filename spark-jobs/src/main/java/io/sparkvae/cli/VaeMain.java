@@ -1,7 +1,11 @@
 package io.sparkvae.cli;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.stages.EvaluateStage;
+import io.sparkvae.stages.PipelineStage;
 import io.sparkvae.stages.PrepareStage;
+import io.sparkvae.stages.RenderStage;
+import io.sparkvae.stages.TrainStage;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Auto-Encoding Variational Bayes as a Spark pipeline: prepare -> train -> evaluate -> render.",
-        subcommands = {PrepareStage.class, CommandLine.HelpCommand.class},
+        subcommands = {PrepareStage.class, TrainStage.class, EvaluateStage.class, RenderStage.class, PipelineStage.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 2 bad input or config, 1 other failure (worth a retry).",
                 "Run 'vae <stage> --help' for a stage's options."})
 public final class VaeMain implements Runnable {
