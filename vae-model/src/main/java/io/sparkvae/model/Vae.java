@@ -193,7 +193,7 @@ public final class Vae implements Serializable {
             INDArray z = null;
             for (int first = 0; first < n; first += imagesPerBlock) {
                 int images = Math.min(imagesPerBlock, n - first);
-                INDArray centred = rows(x, first, first + images).sub(0.5);
+                INDArray imageRows = rows(x, first, first + images);
                 double[][] perImage = new double[images][k];
                 for (int s0 = 0; s0 < k; s0 += samplesPerBlock) {
                     int samples = Math.min(samplesPerBlock, k - s0);
@@ -209,7 +209,7 @@ public final class Vae implements Serializable {
                         INDArray block = rows(z, a * samples, (a + 1) * samples);
                         block.muliRowVector(sigma.getRow(first + a, true)).addiRowVector(q.mean().getRow(first + a, true));
                     }
-                    math().bernoulliLogLikelihood(params(), z, centred, samples, logPxz);
+                    math().bernoulliLogLikelihood(params(), z, imageRows, samples, logPxz);
                     // log p(z) - log q(z|x) = -1/2 |z|^2 + 1/2 |eps|^2 + 1/2 sum log sigma^2 (the 2 pi terms cancel)
                     double[] zSq = z.mul(z).sum(1).toDoubleVector();
                     double[] epsSq = eps.mul(eps).sum(1).toDoubleVector();

@@ -269,18 +269,29 @@ final class VaeMath {
     }
 
     /**
-     * The batch total of the reconstruction term, in fewer passes than {@link #lossTerms} because training needs no
-     * per-row values: sum softplus(l) - x l = 1/2 sum l + 1/2 sum |l| + sum softplus(-|l|) - x.l.
+     * Below this largest logit, log(1 + exp(l)) is evaluated directly: exp cannot overflow float (it would above
+     * about 88.7), large l lose nothing (log(exp(l)) = l to float precision) and very negative l lose at most
+     * ~1e-7 nats per pixel. One read-only max pass buys skipping the abs/negate passes of the always-stable form.
+     */
+    static final double DIRECT_SOFTPLUS_LIMIT = 80.0;
+
+    /**
+     * The batch total of the reconstruction term sum softplus(l) - x.l; training needs no per-row values. Uses the
+     * direct softplus when every logit is below {@link #DIRECT_SOFTPLUS_LIMIT}, else
+     * softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|), which never overflows.
      */
     private double reconstructionTotal(Buffers b, INDArray x) {
         INDArray l = b.logits;
         INDArray t = b.work;
+        double xDotL = Nd4j.getBlasWrapper().dot(x, l);
+        if (l.maxNumber().doubleValue() < DIRECT_SOFTPLUS_LIMIT) {
+            Nd4j.exec(new SoftPlus(l, t));
+            return t.sumNumber().doubleValue() - xDotL;
+        }
         Nd4j.exec(new Abs(l, t));
         double sumAbs = t.sumNumber().doubleValue();
         double sumL = l.sumNumber().doubleValue();
-        double xDotL = Nd4j.getBlasWrapper().dot(x, l);
         t.negi();
-        // softplus of a non-positive argument: log(1 + exp(v)) cannot overflow there.
         Nd4j.exec(new SoftPlus(t, t));
         return 0.5 * (sumL + sumAbs) + t.sumNumber().doubleValue() - xDotL;
     }
@@ -300,6 +311,11 @@ final class VaeMath {
     /** Per-example reconstruction term of the last {@link #forward} (a reused buffer: copy it to keep it). */
     INDArray reconstruction() {
         return buf.reconstruction;
+    }
+
+    /** Pixel logits of the last decoder pass (a reused buffer). */
+    INDArray logits() {
+        return buf.logits;
     }
 
     /** Per-example KL term of the last {@link #forward} (a reused buffer: copy it to keep it). */
@@ -379,33 +395,39 @@ final class VaeMath {
     /**
      * log p(x_a | z_r) for every row r of {@code z}, where row r belongs to image {@code a = r / samplesPerImage} of
      * {@code images}; written into {@code out} [rows]. Used by importance sampling, so it is tuned for many rows:
-     * sum_d [x_d l_d - softplus(l_d)] = sum_d (x_d - 1/2) l_d - 1/2 sum_d |l_d| - sum_d log(1 + exp(-|l_d|)), where the
-     * first sum is one gemm per image and the rest is five passes over the logits.
+     * sum_d [x_d l_d - softplus(l_d)], where the first sum is one matrix-vector product per image (no x repeated k
+     * times) and the softplus sum two passes over the logits (direct form, see {@link #DIRECT_SOFTPLUS_LIMIT}).
      *
-     * @param centredImages the images minus 1/2, [images, D]
+     * @param images the images, [images, D]
      */
-    void bernoulliLogLikelihood(INDArray params, INDArray z, INDArray centredImages, int samplesPerImage, INDArray out) {
+    void bernoulliLogLikelihood(INDArray params, INDArray z, INDArray images, int samplesPerImage, INDArray out) {
         bindParams(params);
         int rows = (int) z.size(0);
         Buffers b = buffers(rows, params.dataType());
         INDArray l = decodeLogits(b, z);
         INDArray t = b.work;
-        Nd4j.exec(new Abs(l, t));
-        t.sum(b.reconstruction, 1);
-        t.negi();
-        // softplus of a non-positive argument: log(1 + exp(v)) cannot overflow there.
-        Nd4j.exec(new SoftPlus(t, t));
-        t.sum(b.kl, 1);
-        int images = rows / samplesPerImage;
+        INDArray softplusRows = b.kl;
+        if (l.maxNumber().doubleValue() < DIRECT_SOFTPLUS_LIMIT) {
+            Nd4j.exec(new SoftPlus(l, t));
+            t.sum(softplusRows, 1);
+        } else {
+            Nd4j.exec(new Abs(l, t));
+            t.sum(b.reconstruction, 1);
+            t.negi();
+            Nd4j.exec(new SoftPlus(t, t));
+            t.sum(softplusRows, 1);
+            softplusRows.addi(b.reconstruction.addi(l.sum(1)).muli(0.5)); // rare path: one small allocation is fine
+        }
+        int imageCount = rows / samplesPerImage;
         INDArray dots = out.reshape(rows, 1);
-        for (int a = 0; a < images; a++) {
+        for (int a = 0; a < imageCount; a++) {
             INDArray rowsOfImage = l.get(NDArrayIndex.interval((long) a * samplesPerImage, (long) (a + 1) * samplesPerImage),
                     NDArrayIndex.all());
             INDArray target = dots.get(NDArrayIndex.interval((long) a * samplesPerImage, (long) (a + 1) * samplesPerImage),
                     NDArrayIndex.all());
-            Nd4j.gemm(rowsOfImage, centredImages.getRow(a, true), target, false, true, 1.0, 0.0);
+            Nd4j.gemm(rowsOfImage, images.getRow(a, true), target, false, true, 1.0, 0.0);
         }
-        out.subi(b.reconstruction.muli(0.5)).subi(b.kl);
+        out.subi(softplusRows);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -53,7 +53,13 @@ public final class ModelBenchmark {
         } catch (RuntimeException e) {
             System.out.println("# nd4j: (no environment information)");
         }
-        System.out.println("# native library: " + System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
+        System.out.println("# javacpp platform.extension: " + System.getProperty("org.bytedeco.javacpp.platform.extension", "(none)"));
+        // Which native binaries JavaCPP actually loaded (the nd4j-native jar's directory names the build).
+        org.bytedeco.javacpp.Loader.getLoadedLibraries().forEach((name, path) -> {
+            if (name.contains("nd4j") || name.contains("openblas")) {
+                System.out.println("# loaded: " + path);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------------

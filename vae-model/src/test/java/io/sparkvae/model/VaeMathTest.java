@@ -89,7 +89,7 @@ class VaeMathTest {
         boolean tanh = "tanh".equals(activation);
         VaeMath math = new VaeMath(layout, tanh);
         INDArray params = randomParams(layout, 5).muli(8); // large weights: logits far outside softplus' easy range
-        layout.outputWeights.view(params).muli(10); // tanh caps hidden units at 1, so scale the logit layer itself
+        layout.outputWeights.view(params).muli(40); // tanh caps hidden units at 1, so scale the logit layer itself
         INDArray x = images(11);
         Nd4j.getRandom().setSeed(13);
         INDArray eps = Nd4j.randn(DataType.DOUBLE, BATCH, LATENT);
@@ -133,7 +133,44 @@ class VaeMathTest {
             expectedTotal += klExpected + recExpected;
         }
         assertEquals(expectedTotal, total, 1e-9 * expectedTotal);
-        assertTrue(maxAbsLogit > 30, "test should reach logits where naive softplus/sigmoid would lose precision");
+        // The training path sums the same loss in fewer passes; it must agree, large logits included.
+        math.noiseBuffer(BATCH, DataType.DOUBLE).assign(eps);
+        double trainingTotal = math.forwardBackward(params, x, Nd4j.zeros(DataType.DOUBLE, 1, layout.numParams), 1.0);
+        assertEquals(expectedTotal, trainingTotal, 1e-9 * expectedTotal);
+        assertTrue(maxAbsLogit > 2 * VaeMath.DIRECT_SOFTPLUS_LIMIT,
+                "test should reach logits where naive softplus would overflow float: " + maxAbsLogit);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 300.0})
+    void importanceSamplingLikelihoodAgreesWithTheTrainingLossOnBothSoftplusPaths(double logitScale) {
+        // Scale 1: ordinary logits (direct softplus); scale 300: logits beyond the overflow guard (stable form).
+        VaeParameterLayout layout = new VaeParameterLayout(INPUT, HIDDEN, LATENT);
+        VaeMath math = new VaeMath(layout, false);
+        INDArray params = randomParams(layout, 17);
+        layout.outputWeights.view(params).muli(logitScale);
+        layout.outputBias.view(params).muli(logitScale);
+        INDArray x = images(19);
+        Nd4j.getRandom().setSeed(23);
+        INDArray eps = Nd4j.randn(DataType.DOUBLE, BATCH, LATENT);
+        forward(math, params, x, eps);
+        INDArray expected = math.reconstruction().neg();
+        INDArray z = Nd4j.create(DataType.DOUBLE, BATCH, LATENT);
+        double[] mu = math.mean().dup().data().asDouble();
+        double[] lv = math.logVariance().dup().data().asDouble();
+        for (int r = 0; r < BATCH; r++) {
+            for (int j = 0; j < LATENT; j++) {
+                z.putScalar(r, j, mu[r * LATENT + j] + Math.exp(0.5 * lv[r * LATENT + j]) * eps.getDouble(r, j));
+            }
+        }
+        INDArray out = Nd4j.create(DataType.DOUBLE, BATCH);
+        // one sample per image: row r belongs to image r
+        math.bernoulliLogLikelihood(params, z, x, 1, out);
+        double maxLogit = math.logits().maxNumber().doubleValue();
+        assertEquals(logitScale > 1, maxLogit >= VaeMath.DIRECT_SOFTPLUS_LIMIT, "path under test, max logit " + maxLogit);
+        for (int r = 0; r < BATCH; r++) {
+            assertEquals(expected.getDouble(r), out.getDouble(r), 1e-9 * Math.max(1, Math.abs(expected.getDouble(r))), "row " + r);
+        }
     }
 
     /** log(1 + e^v) via the textbook branch, as a reference independent of the ND4J expression. */
