@@ -3,8 +3,9 @@ package io.sparkvae.model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.OneMinus;
@@ -25,15 +26,32 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * code that trains the model. The DL4J glue ({@link VaeOutputLayer}) and {@link Vae} call it.
  *
  * <p>Per image: {@code -ELBO = sum_d [softplus(l_d) - x_d l_d] + KL(N(mu, sigma^2) || N(0, I))}, with l the decoder's
- * pixel logits. softplus is evaluated as {@code max(l, 0) + log1p(exp(-|l|))}, which never overflows; its gradient is
- * {@code sigmoid(l) - x}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
+ * pixel logits; its gradient w.r.t. l is {@code sigmoid(l) - x}. softplus never overflows: see
+ * {@link #DIRECT_SOFTPLUS_LIMIT}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
  *
- * <p>Every intermediate lives in a buffer allocated once per batch size, outside any DL4J workspace (a workspace is
- * reset every iteration; these arrays are reused across iterations), and every op writes into one of them: a training
- * step allocates nothing but op descriptors. The gradient w.r.t. the input x is never formed. Not thread-safe: one
- * instance per network.
+ * <p>Cost model (measured on the 2-core benchmark machine, see docs/BENCHMARKS.md): besides the gemms, every ND4J op
+ * call costs tens of microseconds whatever its size, and much more when other processes compete for the cores. So:
+ * <ul>
+ *   <li>affine layers are ONE fused libnd4j op each ({@code relu_layer} = relu(xW + b), {@code xw_plus_b}), measured
+ *       as fast as the bare gemm, where gemm + bias add + relu cost up to twice that;</li>
+ *   <li>the mean and log-variance heads share one [hidden, 2 nz] weight matrix (one gemm each way);</li>
+ *   <li>everything latent-sized ([B, nz]: sampling z, KL, their gradients) runs as a plain Java loop over a few
+ *       thousand doubles, replacing about 20 op calls;</li>
+ *   <li>every intermediate lives in a buffer allocated once per batch size, outside any DL4J workspace (a workspace
+ *       is reset every iteration; these arrays are reused across iterations), so a step allocates nothing but op
+ *       descriptors; the gradient w.r.t. the input x is never formed.</li>
+ * </ul>
+ * Not thread-safe: one instance per network.
  */
 final class VaeMath {
+
+    /**
+     * Below this largest logit, softplus(l) = log(1 + exp(l)) is evaluated directly: exp cannot overflow float (it
+     * would above about 88.7), large l lose nothing (log(exp(l)) = l to float precision) and very negative l lose at
+     * most ~1e-7 nats per pixel. One read-only max pass buys skipping the abs/negate passes of the always-stable form
+     * {@code softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|)}, used otherwise.
+     */
+    static final double DIRECT_SOFTPLUS_LIMIT = 80.0;
 
     private final VaeParameterLayout layout;
     private final boolean tanh;
@@ -41,10 +59,10 @@ final class VaeMath {
     // Parameter and gradient views, rebuilt only when DL4J hands us a different flat array.
     private INDArray viewedParams;
     private INDArray[] encW, encB, decW, decB;
-    private INDArray muW, muB, lvW, lvB, outW, outB;
+    private INDArray headW, headB, outW, outB;
     private INDArray viewedGrads;
     private INDArray[] gEncW, gEncB, gDecW, gDecB;
-    private INDArray gMuW, gMuB, gLvW, gLvB, gOutW, gOutB;
+    private INDArray gHeadW, gHeadB, gOutW, gOutB;
 
     private Buffers buf;
 
@@ -62,11 +80,13 @@ final class VaeMath {
         final int rows;
         final DataType type;
         final INDArray[] encH, encDelta, decH, decDelta;
-        final INDArray mu, logVar, z, eps, dz, dMu, dLogVar;
-        final INDArray logits, pixelGrad, work, work2;
+        /** [rows, 2 nz]: mean in columns 0..nz-1, log-variance in nz..2nz-1; its gradient likewise. */
+        final INDArray head, dHead;
+        final INDArray z, eps, dz;
+        final INDArray logits, pixelGrad, work;
         final INDArray reconstruction, kl;
-        /** Latent-sized values on the Java heap: [rows x nz] arrays are too small to be worth an ND4J op each. */
-        double[] muJ, epsJ, sigmaJ, varianceJ;
+        /** Latent-sized values on the Java heap, kept from forward for backward. */
+        double[] headJ, epsJ, sigmaJ;
         final double[] klJ;
 
         Buffers(VaeParameterLayout l, int rows, DataType type) {
@@ -84,17 +104,14 @@ final class VaeMath {
                 decDelta[i] = matrix(rows, l.decoderWidth(i));
             }
             int nz = l.latentSize;
-            mu = matrix(rows, nz);
-            logVar = matrix(rows, nz);
+            head = matrix(rows, 2 * nz);
+            dHead = matrix(rows, 2 * nz);
             z = matrix(rows, nz);
             eps = matrix(rows, nz);
             dz = matrix(rows, nz);
-            dMu = matrix(rows, nz);
-            dLogVar = matrix(rows, nz);
             logits = matrix(rows, l.inputSize);
             pixelGrad = matrix(rows, l.inputSize);
             work = matrix(rows, l.inputSize);
-            work2 = matrix(rows, l.inputSize);
             reconstruction = Nd4j.create(type, rows);
             kl = Nd4j.create(type, rows);
             klJ = new double[rows];
@@ -120,6 +137,11 @@ final class VaeMath {
         return buffers(rows, type).eps;
     }
 
+    /** A bias segment as the 1-D view the fused ops want. */
+    private static INDArray bias1d(VaeParameterLayout.Segment s, INDArray flat) {
+        return s.view(flat).reshape(s.cols());
+    }
+
     private void bindParams(INDArray params) {
         if (params == viewedParams) {
             return;
@@ -132,16 +154,14 @@ final class VaeMath {
             decB = new INDArray[n];
             for (int i = 0; i < n; i++) {
                 encW[i] = layout.encoderWeights[i].view(params);
-                encB[i] = layout.encoderBiases[i].view(params);
+                encB[i] = bias1d(layout.encoderBiases[i], params);
                 decW[i] = layout.decoderWeights[i].view(params);
-                decB[i] = layout.decoderBiases[i].view(params);
+                decB[i] = bias1d(layout.decoderBiases[i], params);
             }
-            muW = layout.meanWeights.view(params);
-            muB = layout.meanBias.view(params);
-            lvW = layout.logVarianceWeights.view(params);
-            lvB = layout.logVarianceBias.view(params);
+            headW = layout.headWeights.view(params);
+            headB = bias1d(layout.headBias, params);
             outW = layout.outputWeights.view(params);
-            outB = layout.outputBias.view(params);
+            outB = bias1d(layout.outputBias, params);
         }
         viewedParams = params;
     }
@@ -162,10 +182,8 @@ final class VaeMath {
                 gDecW[i] = layout.decoderWeights[i].view(grads);
                 gDecB[i] = layout.decoderBiases[i].view(grads);
             }
-            gMuW = layout.meanWeights.view(grads);
-            gMuB = layout.meanBias.view(grads);
-            gLvW = layout.logVarianceWeights.view(grads);
-            gLvB = layout.logVarianceBias.view(grads);
+            gHeadW = layout.headWeights.view(grads);
+            gHeadB = layout.headBias.view(grads);
             gOutW = layout.outputWeights.view(grads);
             gOutB = layout.outputBias.view(grads);
         }
@@ -175,56 +193,53 @@ final class VaeMath {
     // ---------------------------------------------------------------------------------------------------------------
     // Forward pieces
 
-    /** Encoder: fills mean and log-variance of q(z|x) for the rows of x; returns the buffers (valid until next call). */
-    Buffers encode(INDArray params, INDArray x) {
+    /** Encoder: fills the [mean | log-variance] head of q(z|x) for the rows of x. */
+    void encode(INDArray params, INDArray x) {
         bindParams(params);
         Buffers b = buffers((int) x.size(0), params.dataType());
         INDArray in = x;
         for (int i = 0; i < layout.hidden.length; i++) {
-            dense(in, encW[i], encB[i], b.encH[i]);
-            activate(b.encH[i]);
+            hidden(in, encW[i], encB[i], b.encH[i]);
             in = b.encH[i];
         }
-        dense(in, muW, muB, b.mu);
-        dense(in, lvW, lvB, b.logVar);
-        return b;
+        affine(in, headW, headB, b.head);
     }
 
+    /** Mean of q(z|x) from the last {@link #encode} (a strided view of a reused buffer). */
     INDArray mean() {
-        return buf.mu;
+        return buf.head.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.latentSize));
     }
 
+    /** Log-variance of q(z|x) from the last {@link #encode} (a strided view of a reused buffer). */
     INDArray logVariance() {
-        return buf.logVar;
+        return buf.head.get(NDArrayIndex.all(), NDArrayIndex.interval(layout.latentSize, 2 * layout.latentSize));
     }
 
     /**
-     * z = mu + sigma * eps into the z buffer (eps already in the eps buffer), and the closed-form KL per row
-     * 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2) into {@code kl}. Done on the Java heap: for [rows x nz] arrays a
-     * loop costs a few microseconds, an ND4J op call about as much EACH, and this replaces about 15 of them.
+     * z = mu + sigma * eps into the z buffer (eps already in the eps buffer), and the closed-form KL per row into
+     * {@code klJ}. A Java loop: for [rows x nz] values it costs a few microseconds, an ND4J op call about as much each.
      */
     private void reparameterise(Buffers b) {
         int nz = layout.latentSize;
-        double[] mu = b.mu.data().asDouble();
-        double[] logVar = b.logVar.data().asDouble();
+        double[] head = b.head.data().asDouble();
         double[] eps = b.eps.data().asDouble();
-        double[] sigma = new double[mu.length];
-        double[] variance = new double[mu.length];
-        double[] z = new double[mu.length];
+        double[] sigma = new double[eps.length];
+        double[] z = new double[eps.length];
         for (int r = 0; r < b.rows; r++) {
             double kl = 0;
-            for (int j = r * nz; j < (r + 1) * nz; j++) {
-                sigma[j] = Math.exp(0.5 * logVar[j]);
-                variance[j] = sigma[j] * sigma[j];
-                z[j] = mu[j] + sigma[j] * eps[j];
-                kl += mu[j] * mu[j] + variance[j] - 1.0 - logVar[j];
+            for (int j = 0; j < nz; j++) {
+                double mu = head[r * 2 * nz + j];
+                double logVar = head[r * 2 * nz + nz + j];
+                double s = Math.exp(0.5 * logVar);
+                sigma[r * nz + j] = s;
+                z[r * nz + j] = mu + s * eps[r * nz + j];
+                kl += mu * mu + s * s - 1.0 - logVar;
             }
             b.klJ[r] = 0.5 * kl;
         }
-        b.muJ = mu;
+        b.headJ = head;
         b.epsJ = eps;
         b.sigmaJ = sigma;
-        b.varianceJ = variance;
         b.z.data().setData(z);
     }
 
@@ -232,11 +247,10 @@ final class VaeMath {
     private INDArray decodeLogits(Buffers b, INDArray z) {
         INDArray in = z;
         for (int j = 0; j < layout.hidden.length; j++) {
-            dense(in, decW[j], decB[j], b.decH[j]);
-            activate(b.decH[j]);
+            hidden(in, decW[j], decB[j], b.decH[j]);
             in = b.decH[j];
         }
-        dense(in, outW, outB, b.logits);
+        affine(in, outW, outB, b.logits);
         return b.logits;
     }
 
@@ -248,19 +262,18 @@ final class VaeMath {
     }
 
     /**
-     * The per-example reconstruction term sum_d [softplus(l_d) - x_d l_d] into {@code b.reconstruction} and the closed-
-     * form KL into {@code b.kl}, for the logits and posterior already in the buffers.
+     * Per-example reconstruction term sum_d [softplus(l_d) - x_d l_d] into {@code b.reconstruction} (always the stable
+     * form: evaluation is not the hot path) and the KL into {@code b.kl}.
      */
     private void lossTerms(Buffers b, INDArray x) {
         INDArray l = b.logits;
         INDArray t = b.work;
-        INDArray u = b.work2;
-        // softplus(l) = relu(l) + log1p(exp(-|l|)): exp never sees a positive argument.
+        INDArray u = b.pixelGrad; // free during a forward-only pass
         Nd4j.exec(new Abs(l, t));
         t.negi();
         Nd4j.exec(new Exp(t, t));
         Nd4j.exec(new Log1p(t, t));
-        Nd4j.exec(new RectifiedLinear(l, u));
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(l, u));
         t.addi(u);
         Nd4j.exec(new MulOp(x, l, u));
         t.subi(u);
@@ -268,18 +281,7 @@ final class VaeMath {
         b.kl.data().setData(b.klJ);
     }
 
-    /**
-     * Below this largest logit, log(1 + exp(l)) is evaluated directly: exp cannot overflow float (it would above
-     * about 88.7), large l lose nothing (log(exp(l)) = l to float precision) and very negative l lose at most
-     * ~1e-7 nats per pixel. One read-only max pass buys skipping the abs/negate passes of the always-stable form.
-     */
-    static final double DIRECT_SOFTPLUS_LIMIT = 80.0;
-
-    /**
-     * The batch total of the reconstruction term sum softplus(l) - x.l; training needs no per-row values. Uses the
-     * direct softplus when every logit is below {@link #DIRECT_SOFTPLUS_LIMIT}, else
-     * softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|), which never overflows.
-     */
+    /** The batch total of the reconstruction term; training needs no per-row values, so fewer passes. */
     private double reconstructionTotal(Buffers b, INDArray x) {
         INDArray l = b.logits;
         INDArray t = b.work;
@@ -301,7 +303,8 @@ final class VaeMath {
      * sum of -ELBO.
      */
     double forward(INDArray params, INDArray x) {
-        Buffers b = encode(params, x);
+        encode(params, x);
+        Buffers b = buf;
         reparameterise(b);
         decodeLogits(b, b.z);
         lossTerms(b, x);
@@ -313,30 +316,30 @@ final class VaeMath {
         return buf.reconstruction;
     }
 
-    /** Pixel logits of the last decoder pass (a reused buffer). */
-    INDArray logits() {
-        return buf.logits;
-    }
-
     /** Per-example KL term of the last {@link #forward} (a reused buffer: copy it to keep it). */
     INDArray kl() {
         return buf.kl;
     }
 
+    /** Pixel logits of the last decoder pass (a reused buffer). */
+    INDArray logits() {
+        return buf.logits;
+    }
+
     /**
      * Forward and backward pass with the noise already in {@link #noiseBuffer}: writes {@code gradientScale} times the
      * gradient of the batch SUM of -ELBO into {@code grads} and returns that sum. The layer passes 1/batch (the mean
-     * gradient, so DL4J's updater need not divide 800k gradients by the batch size in another pass).
+     * gradient, so DL4J's updater need not divide all gradients by the batch size in another pass).
      */
     double forwardBackward(INDArray params, INDArray x, INDArray grads, double gradientScale) {
-        Buffers b = encode(params, x);
+        encode(params, x);
+        Buffers b = buf;
         reparameterise(b);
         decodeLogits(b, b.z);
-        double kl = 0;
+        double total = reconstructionTotal(b, x);
         for (double v : b.klJ) {
-            kl += v;
+            total += v;
         }
-        double total = reconstructionTotal(b, x) + kl;
         bindGradients(grads);
         int n = layout.hidden.length;
 
@@ -361,24 +364,25 @@ final class VaeMath {
             Nd4j.gemm(b.decDelta[j], decW[j], down, false, true, 1.0, 0.0);
         }
 
-        // Through z = mu + sigma * eps, plus the KL term's own gradient (scaled like the rest).
+        // Through z = mu + sigma * eps, plus the KL term's own gradient (scaled like the rest), into [dMu | dLogVar].
+        int nz = layout.latentSize;
         double[] dz = b.dz.data().asDouble();
-        double[] dMu = new double[dz.length];
-        double[] dLogVar = new double[dz.length];
-        for (int j = 0; j < dz.length; j++) {
-            dMu[j] = dz[j] + gradientScale * b.muJ[j];
-            dLogVar[j] = 0.5 * (dz[j] * b.epsJ[j] * b.sigmaJ[j] + gradientScale * (b.varianceJ[j] - 1.0));
+        double[] dHead = new double[2 * dz.length];
+        for (int r = 0; r < b.rows; r++) {
+            for (int j = 0; j < nz; j++) {
+                int k = r * nz + j;
+                double mu = b.headJ[r * 2 * nz + j];
+                double s = b.sigmaJ[k];
+                dHead[r * 2 * nz + j] = dz[k] + gradientScale * mu;
+                dHead[r * 2 * nz + nz + j] = 0.5 * (dz[k] * b.epsJ[k] * s + gradientScale * (s * s - 1.0));
+            }
         }
-        b.dMu.data().setData(dMu);
-        b.dLogVar.data().setData(dLogVar);
+        b.dHead.data().setData(dHead);
 
         INDArray top = b.encH[n - 1];
-        Nd4j.gemm(top, b.dMu, gMuW, true, false, 1.0, 0.0);
-        b.dMu.sum(gMuB, 0);
-        Nd4j.gemm(top, b.dLogVar, gLvW, true, false, 1.0, 0.0);
-        b.dLogVar.sum(gLvB, 0);
-        Nd4j.gemm(b.dMu, muW, b.encDelta[n - 1], false, true, 1.0, 0.0);
-        Nd4j.gemm(b.dLogVar, lvW, b.encDelta[n - 1], false, true, 1.0, 1.0);
+        Nd4j.gemm(top, b.dHead, gHeadW, true, false, 1.0, 0.0);
+        b.dHead.sum(gHeadB, 0);
+        Nd4j.gemm(b.dHead, headW, b.encDelta[n - 1], false, true, 1.0, 0.0);
 
         for (int i = n - 1; i >= 0; i--) {
             activationBackward(b.encH[i], b.encDelta[i]);
@@ -432,17 +436,34 @@ final class VaeMath {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private static void dense(INDArray in, INDArray w, INDArray bias, INDArray out) {
-        Nd4j.gemm(in, w, out, false, false, 1.0, 0.0);
-        out.addiRowVector(bias);
+    /** out = act(in W + b) in one fused op for relu, two for tanh. */
+    private void hidden(INDArray in, INDArray w, INDArray bias, INDArray out) {
+        if (tanh) {
+            affine(in, w, bias, out);
+            Nd4j.exec(new Tanh(out, out));
+        } else if (fusable(in, w)) {
+            ReluLayer op = new ReluLayer(in, w, bias);
+            op.addOutputArgument(out);
+            Nd4j.exec(op);
+        } else {
+            affine(in, w, bias, out);
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(out, out));
+        }
     }
 
-    private void activate(INDArray h) {
-        if (tanh) {
-            Nd4j.exec(new Tanh(h, h));
+    /** out = in W + b. */
+    private static void affine(INDArray in, INDArray w, INDArray bias, INDArray out) {
+        if (fusable(in, w)) {
+            Nd4j.exec(new XwPlusB(new INDArray[] {in, w, bias}, out));
         } else {
-            Nd4j.exec(new RectifiedLinear(h, h));
+            Nd4j.gemm(in, w, out, false, false, 1.0, 0.0);
+            out.addiRowVector(bias.reshape(1, bias.length()));
         }
+    }
+
+    /** libnd4j's fused layer ops insist on true matrices: a single row (or a single column) is a "vector" to them. */
+    private static boolean fusable(INDArray in, INDArray w) {
+        return in.rows() > 1 && in.columns() > 1 && w.rows() > 1 && w.columns() > 1;
     }
 
     /** delta *= f'(pre-activation), given the activation's OUTPUT h (relu: h > 0; tanh: 1 - h^2). */

@@ -9,8 +9,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Where each weight matrix and bias of the VAE lives in its one flat parameter vector.
  *
- * <p>Order: encoder hidden layers (W, b each), the mean head, the log-variance head, decoder hidden layers (mirroring
- * the encoder), the pixel-logit layer. Matrices are stored column-major ('f') like DL4J's own dense layers, so a
+ * <p>Order: encoder hidden layers (W, b each), the mean and log-variance head weights, their biases, decoder hidden
+ * layers (mirroring the encoder), the pixel-logit layer. Matrices are stored column-major ('f') like DL4J's own dense layers, so a
  * segment of the flat vector reshapes into a matrix view without copying.
  */
 final class VaeParameterLayout {
@@ -34,9 +34,13 @@ final class VaeParameterLayout {
     final Segment[] encoderWeights;
     final Segment[] encoderBiases;
     final Segment meanWeights;
-    final Segment meanBias;
     final Segment logVarianceWeights;
+    final Segment meanBias;
     final Segment logVarianceBias;
+    /** Mean and log-variance weights side by side, [top hidden, 2 nz]: one gemm computes both heads. */
+    final Segment headWeights;
+    /** Mean and log-variance biases side by side, [1, 2 nz]. */
+    final Segment headBias;
     final Segment[] decoderWeights;
     final Segment[] decoderBiases;
     final Segment outputWeights;
@@ -59,10 +63,13 @@ final class VaeParameterLayout {
             encoderBiases[i] = add(segments, offset, "encoder" + i + ".b", 1, hidden[i], true);
             in = hidden[i];
         }
+        // Column-major storage makes [mean.W | logVariance.W] one contiguous [in, 2 nz] matrix; same for the biases.
         meanWeights = add(segments, offset, "mean.W", in, latentSize, false);
-        meanBias = add(segments, offset, "mean.b", 1, latentSize, true);
         logVarianceWeights = add(segments, offset, "logVariance.W", in, latentSize, false);
+        meanBias = add(segments, offset, "mean.b", 1, latentSize, true);
         logVarianceBias = add(segments, offset, "logVariance.b", 1, latentSize, true);
+        headWeights = new Segment("head.W", meanWeights.offset(), in, 2 * latentSize, false);
+        headBias = new Segment("head.b", meanBias.offset(), 1, 2 * latentSize, true);
         decoderWeights = new Segment[n];
         decoderBiases = new Segment[n];
         in = latentSize;
