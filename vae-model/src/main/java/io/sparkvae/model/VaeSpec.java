@@ -20,7 +20,7 @@ import java.util.Map;
  * @param seed         seeds parameter initialisation
  */
 public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, String activation, String weightInit,
-                      String optimizer, double learningRate, long seed) {
+                      String optimizer, double learningRate, long seed) implements java.io.Serializable {
 
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh");
     public static final List<String> WEIGHT_INITS = List.of("xavier", "normal");
