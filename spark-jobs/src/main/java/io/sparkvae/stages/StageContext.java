@@ -20,6 +20,13 @@ public final class StageContext implements AutoCloseable {
     private final HadoopFiles files;
     private final Path root;
     private SparkSession spark;
+    /** True when {@link #spark} belongs to the {@link #shareSpark(String) sharing} context, which stops it. */
+    private boolean borrowed;
+    /** The stage name a shared session is created under (its Spark application name says so). */
+    private String sharedStage;
+
+    /** The context whose Spark session every other context borrows while it is set (see {@link #shareSpark(String)}). */
+    private static volatile StageContext sessionOwner;
 
     private StageContext(StageOptions options, JobConfig config, HadoopFiles files, Path root) {
         this.options = options;
@@ -67,19 +74,42 @@ public final class StageContext implements AutoCloseable {
         return new Path(new Path(root, "runs"), config.runName());
     }
 
-    /** The Spark session, created on first use with this stage's master and settings. */
+    /**
+     * The Spark session, created on first use with this stage's master and settings; while another context
+     * {@link #shareSpark(String) shares} its session, that one is borrowed instead (and left running on close).
+     */
     public SparkSession spark(String stage) {
         if (spark == null) {
-            spark = SparkSessionFactory.create(options.master, "vae-" + stage + "-" + config.runName(), options.sparkConf);
+            StageContext owner = sessionOwner;
+            if (owner != null && owner != this) {
+                spark = owner.spark(owner.sharedStage);
+                borrowed = true;
+            } else {
+                spark = SparkSessionFactory.create(options.master, "vae-" + stage + "-" + config.runName(), options.sparkConf);
+            }
         }
         return spark;
     }
 
+    /**
+     * Used by {@code vae pipeline}: until this context is closed, every stage context opened in this JVM uses this
+     * context's Spark session (created on the first stage's demand) instead of creating and stopping its own, so
+     * the stages run in one Spark application.
+     */
+    public StageContext shareSpark(String stage) {
+        sharedStage = stage;
+        sessionOwner = this;
+        return this;
+    }
+
     @Override
     public void close() {
-        if (spark != null) {
-            spark.stop();
-            spark = null;
+        if (sessionOwner == this) {
+            sessionOwner = null;
         }
+        if (spark != null && !borrowed) {
+            spark.stop();
+        }
+        spark = null;
     }
 }
