@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Submits one pipeline stage to a Spark cluster with the job jar:
+#   scripts/submit.sh <stage> [spark-submit options] -- [stage options]
+# e.g.
+#   scripts/submit.sh prepare --master spark://host:7077 --executor-memory 2g -- --conf conf/punks-z2.conf --root hdfs://nn:8020/vae
+#
+# Which spark-submit runs it (VAE_SPARK_SUBMIT overrides: auto | java | <path to spark-submit>):
+#   auto (default)  $SPARK_HOME/bin/spark-submit if present, else spark-submit on PATH, else java (below)
+#   java            Spark's own SparkSubmit main class on plain java with the project's Spark jars
+#                   (spark-jobs/target/launcher/spark-classpath.txt): no Spark distribution needed, but only
+#                   local[...] and spark:// (standalone) masters; YARN and Kubernetes need a Spark distribution.
+# Either way the job jar, --class io.sparkvae.cli.VaeMain and the Java 17 --add-opens flags for the driver and
+# the executors (spark.{driver,executor}.extraJavaOptions, merged into any you pass) are added for you.
+# Hadoop settings (HDFS, YARN) come from HADOOP_CONF_DIR / YARN_CONF_DIR, as with spark-submit.
+# Exit status: the stage's (0 done, 2 bad input or config, 1 other failure); 2 for bad usage of this script.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+launcher="$repo/spark-jobs/target/launcher"
+jar="$repo/spark-jobs/target/spark-vae-jobs.jar"
+main_class=io.sparkvae.cli.VaeMain
+
+usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+
+if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
+  usage
+  [[ $# -ge 1 ]] && exit 0 || exit 2
+fi
+stage=$1
+shift
+case "$stage" in
+  -*) echo "submit.sh: the first argument is the stage (prepare, train, evaluate, render, pipeline), got '$stage'" >&2; exit 2 ;;
+esac
+
+# Split: spark-submit options before '--', stage options after it.
+submit_opts=()
+stage_opts=()
+seen_sep=0
+for a in "$@"; do
+  if ((seen_sep)); then stage_opts+=("$a")
+  elif [[ "$a" == -- ]]; then seen_sep=1
+  else submit_opts+=("$a")
+  fi
+done
+
+if [[ ! -f "$jar" || ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/jvm-options.txt" ]]; then
+  echo "submit.sh: building the job jar (mvn package, about a minute)..." >&2
+  (cd "$repo" && mvn -B -q -DskipTests package) >&2
+fi
+opens=$(tr -s '[:space:]' ' ' <"$launcher/jvm-options.txt" | sed 's/^ //; s/ $//')
+
+# Merge the Java 17 flags into extraJavaOptions (a later --conf of the same key would replace, not add to, ours);
+# remember what the plain-java driver must apply itself.
+master="" driver_mem="" driver_java_opts="" driver_cp=""
+has_driver_opts=0 has_executor_opts=0
+args=()
+n=${#submit_opts[@]}
+for ((i = 0; i < n; i++)); do
+  a=${submit_opts[i]}
+  next=${submit_opts[i + 1]:-}
+  case "$a" in
+    --conf|-c)
+      case "$next" in
+        spark.driver.extraJavaOptions=*) next="$next $opens"; has_driver_opts=1; driver_java_opts="${next#*=}" ;;
+        spark.executor.extraJavaOptions=*) next="$next $opens"; has_executor_opts=1 ;;
+        spark.driver.memory=*) driver_mem=${next#*=} ;;
+        spark.master=*) master=${next#*=} ;;
+      esac
+      args+=("$a" "$next"); ((i += 1)) ;;
+    --conf=*|-c=*)
+      echo "submit.sh: write '--conf key=value' (two arguments), not '$a'" >&2; exit 2 ;;
+    --master) master=$next; args+=("$a" "$next"); ((i += 1)) ;;
+    --driver-memory) driver_mem=$next; args+=("$a" "$next"); ((i += 1)) ;;
+    --driver-java-options) driver_java_opts="$driver_java_opts $next"; args+=("$a" "$next"); ((i += 1)) ;;
+    --driver-class-path) driver_cp=$next; args+=("$a" "$next"); ((i += 1)) ;;
+    --class|--jars|--name|--deploy-mode|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|\
+    --queue|--files|--archives|--packages|--repositories|--exclude-packages|--properties-file|--keytab|--principal|\
+    --proxy-user|--driver-cores|--driver-library-path|--py-files)
+      args+=("$a" "$next"); ((i += 1)) ;;
+    *) args+=("$a") ;;
+  esac
+done
+((has_driver_opts)) || args+=(--conf "spark.driver.extraJavaOptions=$opens")
+((has_executor_opts)) || args+=(--conf "spark.executor.extraJavaOptions=$opens")
+
+mode=${VAE_SPARK_SUBMIT:-auto}
+submit=""
+case "$mode" in
+  auto)
+    if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then submit="$SPARK_HOME/bin/spark-submit"
+    elif command -v spark-submit >/dev/null 2>&1; then submit=$(command -v spark-submit)
+    fi ;;
+  java) ;;
+  *) [[ -x "$mode" ]] || { echo "submit.sh: VAE_SPARK_SUBMIT=$mode is not auto, java or an executable spark-submit" >&2; exit 2; }
+     submit=$mode ;;
+esac
+
+if [[ -n "$submit" ]]; then
+  exec "$submit" "${args[@]}" --class "$main_class" "$jar" "$stage" "${stage_opts[@]}"
+fi
+
+case "$master" in
+  yarn*|k8s://*|mesos://*)
+    echo "submit.sh: --master $master needs a Spark distribution's spark-submit (set SPARK_HOME or put spark-submit on PATH);" \
+      "the plain-java SparkSubmit here has no YARN/Kubernetes support" >&2
+    exit 2 ;;
+esac
+# Client mode: the driver is this JVM, so its heap, JVM options and classpath are set here, as spark-submit would.
+cp="$jar:$(cat "$launcher/spark-classpath.txt")"
+[[ -n "$driver_cp" ]] && cp="$driver_cp:$cp"
+[[ -n "${HADOOP_CONF_DIR:-}" ]] && cp="$HADOOP_CONF_DIR:$cp"
+[[ -n "${YARN_CONF_DIR:-}" ]] && cp="$YARN_CONF_DIR:$cp"
+# shellcheck disable=SC2086 # word splitting of the JVM option lists is intended
+exec java -Xmx"${driver_mem:-${VAE_DRIVER_MEMORY:-2g}}" $opens $driver_java_opts -cp "$cp" \
+  org.apache.spark.deploy.SparkSubmit "${args[@]}" --class "$main_class" "$jar" "$stage" "${stage_opts[@]}"
