@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Path;
  * The four stages in order, each with the output directory whose {@code _SUCCESS} marks it complete (the stage
  * contract's layout: {@code <root>/datasets/<dataset>[-limitN]}, {@code <root>/runs/<run>/{model,eval,render}}).
  */
-public record PipelinePlan(String run, String dataset, Path raw, List<Step> steps) {
+public record PipelinePlan(String run, String dataset, Path raw, Path root, List<Step> steps) {
     public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
 
     /** One stage and its output directory. */
@@ -21,7 +21,7 @@ public record PipelinePlan(String run, String dataset, Path raw, List<Step> step
 
     public static PipelinePlan of(StageContext ctx) {
         Path run = ctx.runDir();
-        return new PipelinePlan(ctx.config().runName(), ctx.config().data().dataset(), ctx.files().path(ctx.config().data().raw()),
+        return new PipelinePlan(ctx.config().runName(), ctx.config().data().dataset(), ctx.files().path(ctx.config().data().raw()), ctx.root(),
                 List.of(new Step("prepare", ctx.datasetDir()), new Step("train", new Path(run, "model")),
                         new Step("evaluate", new Path(run, "eval")), new Step("render", new Path(run, "render"))));
     }
@@ -32,14 +32,15 @@ public record PipelinePlan(String run, String dataset, Path raw, List<Step> step
     }
 
     /**
-     * Tab-separated lines a script can read ({@code vae pipeline --plan}): {@code run}, {@code dataset} and
-     * {@code raw} with their values, then one {@code <stage> <output URI> done|todo} line per stage.
+     * Tab-separated lines a script can read ({@code vae pipeline --plan}): {@code run}, {@code dataset},
+     * {@code raw} and {@code root} with their values, then one {@code <stage> <output URI> done|todo} line per stage.
      */
     public String describe(HadoopFiles files) {
         StringBuilder sb = new StringBuilder();
         sb.append("run\t").append(run).append('\n');
         sb.append("dataset\t").append(dataset).append('\n');
         sb.append("raw\t").append(raw).append('\n');
+        sb.append("root\t").append(root).append('\n');
         for (Step s : steps) {
             sb.append(s.stage()).append('\t').append(s.output()).append('\t')
                     .append(files.isComplete(s.output()) ? "done" : "todo").append('\n');
