@@ -1,0 +1,55 @@
+package io.sparkvae.evaluate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test-set means, in nats per image.
+ *
+ * @param examples        how many examples were scored
+ * @param negElbo         mean -ELBO
+ * @param reconstruction  mean reconstruction term (Bernoulli cross-entropy)
+ * @param kl              mean KL(q(z|x) || p(z))
+ * @param logLikelihoodIs mean importance-sampled log p(x)
+ */
+public record EvalMetrics(int examples, double negElbo, double reconstruction, double kl, double logLikelihoodIs) {
+
+    /** Means over the scores, summed in index order so the same scores always give bit-identical means. */
+    public static EvalMetrics of(List<ExampleScore> scores) {
+        if (scores.isEmpty()) {
+            throw new IllegalArgumentException("no examples were scored");
+        }
+        List<ExampleScore> sorted = new ArrayList<>(scores);
+        sorted.sort(Comparator.comparingInt(ExampleScore::index));
+        double rec = 0;
+        double kl = 0;
+        double ll = 0;
+        for (ExampleScore s : sorted) {
+            rec += s.reconstruction();
+            kl += s.kl();
+            ll += s.logLikelihoodIs();
+        }
+        int n = sorted.size();
+        return new EvalMetrics(n, (rec + kl) / n, rec / n, kl / n, ll / n);
+    }
+
+    /** How much tighter the importance-sampled estimate is than the ELBO (non-negative when the bound holds). */
+    public double isGap() {
+        return logLikelihoodIs + negElbo;
+    }
+
+    /** The metric keys of {@code metrics.json}. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("examples", examples);
+        m.put("test_neg_elbo", negElbo);
+        m.put("test_reconstruction_bce", reconstruction);
+        m.put("test_kl", kl);
+        m.put("test_log_likelihood_is", logLikelihoodIs);
+        m.put("is_minus_elbo", isGap());
+        return m;
+    }
+}

@@ -1,0 +1,25 @@
+package io.sparkvae.evaluate;
+
+import io.sparkvae.io.BadInputException;
+import java.io.Serializable;
+
+/**
+ * How the test set is scored: the run seed, eps samples for the ELBO, importance samples K, and the block size (the
+ * batch the model sees; batches are aligned blocks of source indices, which is what makes the noise reproducible).
+ */
+public record ScoringSettings(long seed, int elboSamples, int isSamples, int blockSize) implements Serializable {
+    /** Default batch: large enough for efficient gemms in the ELBO, small enough to keep per-task memory low. */
+    public static final int DEFAULT_BLOCK_SIZE = 100;
+
+    public ScoringSettings {
+        if (elboSamples < 1) {
+            throw new BadInputException("evaluate.elbo-samples must be at least 1, got " + elboSamples);
+        }
+        if (isSamples < 1) {
+            throw new BadInputException("evaluate.is-samples must be at least 1, got " + isSamples);
+        }
+        if (blockSize < 1) {
+            throw new BadInputException("block size must be at least 1, got " + blockSize);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.sparkvae.evaluate;
+
+import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.model.Vae;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * Scores a split on the executors: the model is broadcast once (as bytes; each task restores a private copy), the
+ * rows are regrouped so every aligned block of source indices lands whole in one partition in index order, and each
+ * block goes through the model's own estimators with seeds derived from the run seed and the block's first index.
+ * The result therefore depends only on the model, the data and the settings, not on how the input was partitioned.
+ */
+public final class TestSetScorer {
+    private TestSetScorer() {}
+
+    /**
+     * Scoring tasks for {@code examples} rows: at least the configured partitions and two per core (so a slow task
+     * does not leave a core idle at the end), never more than there are blocks.
+     */
+    public static int partitionsFor(long examples, int blockSize, int configured, int defaultParallelism) {
+        long blocks = Math.max(1, (examples + blockSize - 1) / blockSize + 1); // +1: the split may start mid-block
+        return (int) Math.max(1, Math.min(blocks, Math.max(configured, 2L * defaultParallelism)));
+    }
+
+    /**
+     * @param partitions how many scoring tasks (affects speed only, never the numbers)
+     * @return one score per row, in ascending index order
+     */
+    public static List<ExampleScore> score(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings,
+                                           int partitions) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<VaeBytes> model = jsc.broadcast(VaeBytes.of(vae));
+        try {
+            JavaPairRDD<Integer, Example> keyed = split
+                    .select(ExampleRows.INDEX, ExampleRows.LABEL, ExampleRows.PIXELS)
+                    .javaRDD()
+                    .mapToPair(r -> new Tuple2<>(ExampleRows.index(r),
+                            new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r))));
+            List<ExampleScore> scores = keyed
+                    .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
+                    .mapPartitions(rows -> new PartitionScorer(rows, () -> model.value().restore(), settings))
+                    .collect();
+            List<ExampleScore> sorted = new ArrayList<>(scores);
+            sorted.sort(Comparator.comparingInt(ExampleScore::index));
+            for (int i = 1; i < sorted.size(); i++) {
+                if (sorted.get(i).index() == sorted.get(i - 1).index()) {
+                    throw new BadInputException("the split holds index " + sorted.get(i).index() + " more than once");
+                }
+            }
+            return sorted;
+        } finally {
+            model.destroy();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.sparkvae.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkvae.evaluate.StageRuns.Outcome;
+import io.sparkvae.testing.LocalSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vae evaluate} end to end through the command line on a real local Spark session. */
+class EvaluateStageTest {
+    private static Path root;
+    private static Path conf;
+
+    @BeforeAll
+    static void prepareDataset() {
+        root = StageRuns.shared().root();
+        conf = StageRuns.shared().conf();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metrics(Path evalDir) throws Exception {
+        return new ObjectMapper().readValue(Files.readString(evalDir.resolve("metrics.json")), Map.class);
+    }
+
+    @Test
+    void scoresTheTestSplitAndRerunsIdentically() throws Exception {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 2), root, "tiny");
+        Outcome o = StageRuns.vae("evaluate", conf, root);
+        assertEquals(0, o.code(), o.err());
+        Path eval = root.resolve("runs/tiny/eval");
+        assertTrue(Files.exists(eval.resolve("_SUCCESS")));
+
+        Map<String, Object> m = metrics(eval);
+        assertEquals(200, m.get("examples"));
+        assertEquals(20, m.get("is_samples"));
+        assertEquals(2, m.get("elbo_samples"));
+        double negElbo = (Double) m.get("test_neg_elbo");
+        double rec = (Double) m.get("test_reconstruction_bce");
+        double kl = (Double) m.get("test_kl");
+        double ll = (Double) m.get("test_log_likelihood_is");
+        assertEquals(rec + kl, negElbo, 1e-9);
+        assertTrue(kl > 0 && rec > 0);
+        assertTrue(ll >= -negElbo, "the bound must hold: IS " + ll + " vs ELBO " + -negElbo);
+        assertEquals(2, ((Map<String, Object>) m.get("model")).get("latentSize"));
+        Map<String, Object> provenance = (Map<String, Object>) m.get("provenance");
+        assertEquals("tiny", provenance.get("run"));
+        assertTrue(((String) provenance.get("datasetSha256")).matches("[0-9a-f]{64}"));
+
+        // Already complete: skipped, untouched.
+        Outcome again = StageRuns.vae("evaluate", conf, root);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("skipping"), again.out());
+
+        // Rebuilt: the same numbers to the last bit.
+        Outcome rebuilt = StageRuns.vae("evaluate", conf, root, "--overwrite");
+        assertEquals(0, rebuilt.code(), rebuilt.err());
+        Map<String, Object> m2 = metrics(eval);
+        for (String k : List.of("test_neg_elbo", "test_reconstruction_bce", "test_kl", "test_log_likelihood_is")) {
+            assertEquals(m.get(k), m2.get(k), k);
+        }
+        assertEquals(List.of(), StageRuns.named(root.resolve("runs/tiny"), ".eval"));
+
+        SparkSession spark = LocalSpark.start("evaluate-read");
+        try {
+            List<Row> rows = spark.read().parquet(eval.resolve("per_example.parquet").toString()).orderBy("index").collectAsList();
+            assertEquals(200, rows.size());
+            Row first = rows.get(0);
+            assertEquals(List.of("index", "label", "neg_elbo", "reconstruction_bce", "kl", "log_likelihood_is"),
+                    List.of(first.schema().fieldNames()));
+            assertEquals(7, first.getInt(1)); // the first MNIST test digit is a 7
+            double sum = rows.stream().mapToDouble(r -> r.getDouble(2)).sum();
+            assertEquals(negElbo, sum / 200, 1e-9);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void missingModelIsBadInputAndWritesNothing() {
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nomodel");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("trained model") && o.err().contains("not found") && o.err().contains("nomodel"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/nomodel/eval")));
+        assertEquals(List.of(), StageRuns.named(root.resolve("runs/nomodel"), ".eval"));
+    }
+
+    @Test
+    void incompleteModelIsBadInputAndWritesNothing() throws Exception {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "halfmodel");
+        Files.delete(root.resolve("runs/halfmodel/model/_SUCCESS"));
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=halfmodel");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("incomplete") && o.err().contains("halfmodel"), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertFalse(Files.exists(root.resolve("runs/halfmodel/eval")));
+    }
+
+    @Test
+    void modelOfTheWrongInputSizeIsBadInputNamingBothSizes() {
+        TinyModels.saveRun(TinyModels.trained(100, 2, 0), root, "wrongsize");
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=wrongsize");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("takes 100 inputs") && o.err().contains("784"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/wrongsize/eval")));
+        assertEquals(List.of(), StageRuns.named(root.resolve("runs/wrongsize"), ".eval"));
+    }
+
+    @Test
+    void missingTestSplitIsBadInputNamingIt(@TempDir Path otherRoot) throws Exception {
+        StageRuns.copyTree(root.resolve("datasets"), otherRoot.resolve("datasets"));
+        StageRuns.deleteTree(otherRoot.resolve("datasets/mnist-limit200/test"));
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), otherRoot, "tiny");
+        Outcome o = StageRuns.vae("evaluate", conf, otherRoot);
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("split 'test' is missing"), o.err());
+        assertFalse(Files.exists(otherRoot.resolve("runs/tiny/eval")));
+    }
+}

@@ -1,0 +1,79 @@
+package io.sparkvae.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sparkvae.io.BadInputException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of scoring: seeds, block partitioning, aggregation. */
+class ScoringPiecesTest {
+
+    @Test
+    void seedsAreDeterministicAndDistinctPerRunPurposeAndBlock() {
+        assertEquals(BatchSeeds.of(42, BatchSeeds.ELBO, 100), BatchSeeds.of(42, BatchSeeds.ELBO, 100));
+        Set<Long> seen = new HashSet<>();
+        for (long run : new long[] {0, 1, 42}) {
+            for (long purpose : new long[] {BatchSeeds.ELBO, BatchSeeds.IMPORTANCE}) {
+                for (long first = 0; first < 10_000; first += 100) {
+                    seen.add(BatchSeeds.of(run, purpose, first));
+                }
+            }
+        }
+        assertEquals(3 * 2 * 100, seen.size());
+        assertNotEquals(BatchSeeds.of(42, BatchSeeds.ELBO, 0), BatchSeeds.of(42, BatchSeeds.IMPORTANCE, 0));
+    }
+
+    @Test
+    void aBlockNeverSpansTwoPartitionsAndBlocksAreDealtRoundRobin() {
+        BlockPartitioner p = new BlockPartitioner(3, 100);
+        assertEquals(3, p.numPartitions());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(p.getPartition(8000), p.getPartition(8000 + i));
+        }
+        assertEquals(0, p.getPartition(0));
+        assertEquals(1, p.getPartition(150));
+        assertEquals(2, p.getPartition(299));
+        assertEquals(0, p.getPartition(300));
+        assertEquals(new BlockPartitioner(3, 100), p);
+        assertNotEquals(new BlockPartitioner(3, 50), p);
+    }
+
+    @Test
+    void partitionCountIsBoundedByBlocksAndAtLeastTwoPerCore() {
+        assertEquals(4, TestSetScorer.partitionsFor(10_000, 100, 4, 2));
+        assertEquals(16, TestSetScorer.partitionsFor(10_000, 100, 4, 8));
+        assertEquals(3, TestSetScorer.partitionsFor(200, 100, 4, 2)); // 2 blocks, or 3 when not aligned
+        assertEquals(2, TestSetScorer.partitionsFor(1, 100, 4, 2));
+    }
+
+    @Test
+    void metricsAreMeansPerImageWhateverTheOrder() {
+        List<ExampleScore> scores = new ArrayList<>(List.of(
+                new ExampleScore(7, 1, 100.0, 10.0, -105.0),
+                new ExampleScore(3, null, 80.0, 20.0, -90.0),
+                new ExampleScore(5, 2, 90.0, 30.0, -110.0)));
+        EvalMetrics m = EvalMetrics.of(scores);
+        assertEquals(3, m.examples());
+        assertEquals(90.0, m.reconstruction(), 1e-12);
+        assertEquals(20.0, m.kl(), 1e-12);
+        assertEquals(110.0, m.negElbo(), 1e-12);
+        assertEquals(-305.0 / 3, m.logLikelihoodIs(), 1e-12);
+        assertEquals(110.0 - 305.0 / 3, m.isGap(), 1e-12);
+        assertEquals(m, EvalMetrics.of(List.of(scores.get(2), scores.get(0), scores.get(1))));
+        assertEquals(110.0, (double) m.toMap().get("test_neg_elbo"), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> EvalMetrics.of(List.of()));
+    }
+
+    @Test
+    void settingsRefuseNonPositiveSampleCounts() {
+        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 0, 100));
+        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 0, 10, 100));
+        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 10, 0));
+    }
+}
