@@ -29,7 +29,7 @@ public record JobConfig(
     /** Optimisation and parameter averaging. */
     public record Train(
             int epochs, int batchSize, String optimizer, double learningRate, int workers, int averagingFrequency,
-            int prefetch) implements Serializable {}
+            int prefetch, int keepCheckpoints) implements Serializable {}
 
     /** Test-set scoring. */
     public record Evaluate(int elboSamples, int isSamples) implements Serializable {}

@@ -97,7 +97,8 @@ public final class JobConfigLoader {
                 r.doubleIn("train.learning-rate", 1e-12, 10.0),
                 r.intIn("train.workers", 1, 100_000),
                 r.intIn("train.averaging-frequency", 1, 1_000_000),
-                r.intIn("train.prefetch", 0, 1_000));
+                r.intIn("train.prefetch", 0, 1_000),
+                r.intIn("train.keep-checkpoints", 0, 100_000));
         var evaluate = new JobConfig.Evaluate(r.intIn("evaluate.elbo-samples", 1, 100_000), r.intIn("evaluate.is-samples", 1, 1_000_000));
         var render = new JobConfig.Render(
                 r.intIn("render.manifold-grid", 2, 100),

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -117,6 +118,8 @@ public final class HadoopFiles {
     public byte[] readBytes(Path p) {
         try (InputStream in = open(p)) {
             return in.readAllBytes();
+        } catch (ChecksumException e) {
+            throw new BadInputException(p + " is corrupt or was changed after it was written (checksum mismatch)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p, e);
         }

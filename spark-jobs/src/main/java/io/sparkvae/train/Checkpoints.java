@@ -1,0 +1,106 @@
+package io.sparkvae.train;
+
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.LoadedVae;
+import io.sparkvae.model.Vae;
+import io.sparkvae.model.VaeStore;
+import io.sparkvae.provenance.Provenance;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-epoch checkpoints under {@code model/checkpoints/epoch-NNN}: the model with its updater state plus the
+ * epoch history, each committed by rename with {@code _SUCCESS}. Loading verifies; a corrupt checkpoint is
+ * skipped with a warning and the one before it is used.
+ */
+public final class Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{3,})");
+    static final String HISTORY = "history.jsonl";
+
+    /** A checkpoint read back: the epoch it ends, the model and the metrics of every epoch up to it. */
+    public record Restored(int epoch, Vae vae, List<EpochMetrics> history) {}
+
+    private final HadoopFiles files;
+    private final Path root;
+    private final int keep;
+
+    /**
+     * @param keep how many of the newest checkpoints to keep (0 keeps all)
+     */
+    public Checkpoints(HadoopFiles files, Path modelDir, int keep) {
+        this.files = files;
+        this.root = new Path(modelDir, "checkpoints");
+        this.keep = keep;
+    }
+
+    public Path dir(int epoch) {
+        return new Path(root, String.format("epoch-%03d", epoch));
+    }
+
+    public void save(int epoch, Vae vae, Provenance provenance, List<EpochMetrics> history) {
+        Path target = dir(epoch);
+        Path tmp = files.temporarySibling(target);
+        try {
+            VaeStore.save(vae, provenance, tmp, files);
+            files.writeString(new Path(tmp, HISTORY), EpochMetrics.toJsonLines(history));
+            files.commitDirectory(tmp, target, true);
+        } catch (RuntimeException e) {
+            files.deleteQuietly(tmp);
+            throw e;
+        }
+        prune();
+    }
+
+    /** The newest checkpoint that loads cleanly, if any. */
+    public Optional<Restored> latest() {
+        for (int epoch : epochsNewestFirst()) {
+            Path dir = dir(epoch);
+            try {
+                LoadedVae loaded = VaeStore.load(dir, files);
+                List<EpochMetrics> history = EpochMetrics.parseJsonLines(files.readString(new Path(dir, HISTORY)));
+                if (history.size() != epoch) {
+                    throw new IllegalStateException("history has " + history.size() + " epochs");
+                }
+                return Optional.of(new Restored(epoch, loaded.vae(), history));
+            } catch (RuntimeException e) {
+                LOG.warn("skipping unusable checkpoint {}: {}", dir, e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean any() {
+        return !epochsNewestFirst().isEmpty();
+    }
+
+    List<Integer> epochsNewestFirst() {
+        List<Integer> epochs = new ArrayList<>();
+        for (FileStatus s : files.list(root)) {
+            Matcher m = NAME.matcher(s.getPath().getName());
+            if (s.isDirectory() && m.matches()) {
+                epochs.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        epochs.sort(Comparator.reverseOrder());
+        return epochs;
+    }
+
+    private void prune() {
+        if (keep <= 0) {
+            return;
+        }
+        List<Integer> epochs = epochsNewestFirst();
+        for (int i = keep; i < epochs.size(); i++) {
+            files.delete(dir(epochs.get(i)));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.sparkvae.train;
+
+import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.model.Vae;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * Writes a split as shuffled minibatches of serialized DL4J DataSets, one file each, from the executors (the
+ * layout dl4j-spark's {@code fitPaths} trains from). The shuffle is seeded, so a resumed run exports the same
+ * minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
+ */
+public final class MinibatchExporter {
+    private MinibatchExporter() {}
+
+    /** Exports and returns the files' URIs; {@code dir} must not exist yet. */
+    public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
+        String target = dir.toString();
+        return rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
+                .sortBy(r -> NoiseSeedingHook.mix(seed, r.getInt(0)), true, partitions)
+                .mapPartitionsWithIndex((p, it) -> writeBatches(p, it, batchSize, target), false)
+                .collect();
+    }
+
+    private static Iterator<String> writeBatches(int partition, Iterator<Row> rows, int batchSize, String target) {
+        List<String> written = new ArrayList<>();
+        List<float[]> batch = new ArrayList<>(batchSize);
+        Path dir = new Path(target);
+        try {
+            FileSystem fs = dir.getFileSystem(new Configuration());
+            while (rows.hasNext()) {
+                batch.add(ExampleRows.pixels(rows.next()));
+                if (batch.size() == batchSize || !rows.hasNext()) {
+                    Path file = new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size()));
+                    INDArray x = Nd4j.create(batch.toArray(new float[0][]));
+                    try (OutputStream out = fs.create(file, false)) {
+                        Vae.minibatch(x).save(out);
+                    }
+                    written.add(file.toString());
+                    batch.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write minibatches under " + target, e);
+        }
+        return written.iterator();
+    }
+
+    /** Pairs of (first index, flattened pixels) for scoring, batched in index order within each partition. */
+    static Iterator<Tuple2<Integer, float[][]>> batchesInIndexOrder(Iterator<Row> rows, int batchSize) {
+        List<Row> all = new ArrayList<>();
+        rows.forEachRemaining(all::add);
+        all.sort((a, b) -> Integer.compare(a.getInt(0), b.getInt(0)));
+        List<Tuple2<Integer, float[][]>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += batchSize) {
+            int to = Math.min(all.size(), from + batchSize);
+            float[][] x = new float[to - from][];
+            for (int i = from; i < to; i++) {
+                x[i - from] = ExampleRows.pixels(all.get(i));
+            }
+            out.add(new Tuple2<>(all.get(from).getInt(0), x));
+        }
+        return out.iterator();
+    }
+}

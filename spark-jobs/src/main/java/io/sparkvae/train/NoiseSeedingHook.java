@@ -1,0 +1,69 @@
+package io.sparkvae.train;
+
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs on the dl4j-spark workers around every minibatch: seeds ND4J's RNG (the VAE's eps noise) before the update,
+ * and adds the minibatch's -ELBO to accumulators after it, so the driver gets the epoch's mean training -ELBO.
+ *
+ * <p>Why seed per minibatch: workers are rebuilt every averaging round and all start from the same broadcast
+ * state, so without this they would draw identical noise; seeding from the run seed, the epoch and the
+ * minibatch's own content makes the noise distinct across workers yet reproducible for a resumed run.
+ */
+public final class NoiseSeedingHook implements TrainingHook {
+    private static final long serialVersionUID = 1L;
+
+    private final long seed;
+    private final int epoch;
+    private final DoubleAccumulator scoreSum;
+    private final LongAccumulator exampleCount;
+
+    public NoiseSeedingHook(long seed, int epoch, DoubleAccumulator scoreSum, LongAccumulator exampleCount) {
+        this.seed = seed;
+        this.epoch = epoch;
+        this.scoreSum = scoreSum;
+        this.exampleCount = exampleCount;
+    }
+
+    @Override
+    public void preUpdate(DataSet minibatch, Model model) {
+        long content = Double.doubleToLongBits(minibatch.getFeatures().sumNumber().doubleValue());
+        Nd4j.getRandom().setSeed(mix(seed, epoch, content));
+    }
+
+    @Override
+    public void postUpdate(DataSet minibatch, Model model) {
+        int n = minibatch.numExamples();
+        scoreSum.add(model.score() * n);
+        exampleCount.add(n);
+    }
+
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {
+        throw new UnsupportedOperationException("the VAE trains on DataSets");
+    }
+
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {
+        throw new UnsupportedOperationException("the VAE trains on DataSets");
+    }
+
+    /** A well-mixed 64-bit seed from several values (SplitMix64 finaliser over a running combination). */
+    static long mix(long... values) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (long v : values) {
+            h ^= v;
+            h *= 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 31;
+            h *= 0x94D049BB133111EBL;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,138 @@
+package io.sparkvae.train;
+
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.Vae;
+import io.sparkvae.model.VaeSpec;
+import io.sparkvae.model.VaeStore;
+import io.sparkvae.provenance.Provenance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/**
+ * Trains a {@link Vae} with dl4j-spark's parameter averaging: workers fit {@code averaging-frequency} minibatches
+ * each from the broadcast parameters and Adam state, the driver averages both, and so on over the epoch.
+ *
+ * <p>The training split is exported once as shuffled minibatch files ({@link MinibatchExporter}) and each epoch
+ * fits them through {@code fitPaths} with a training master seeded for that epoch, so a run resumed from a
+ * checkpoint replays the same epochs. After every epoch: validation -ELBO on the executors, a divergence check,
+ * a checkpoint and {@code metrics.jsonl}.
+ */
+public final class SparkTrainer {
+    /** What a finished training returns. */
+    public record Result(Vae vae, List<EpochMetrics> history) {}
+
+    private final SparkSession spark;
+    private final HadoopFiles files;
+    private final JobConfig config;
+
+    public SparkTrainer(SparkSession spark, HadoopFiles files, JobConfig config) {
+        this.spark = spark;
+        this.files = files;
+        this.config = config;
+    }
+
+    /** The VAE this config describes, freshly initialised for inputs of {@code inputSize} values. */
+    public static VaeSpec spec(JobConfig config, int inputSize) {
+        JobConfig.Model m = config.model();
+        JobConfig.Train t = config.train();
+        return new VaeSpec(inputSize, m.hidden(), m.latent(), m.activation(), m.init(), t.optimizer(), t.learningRate(),
+                config.seed());
+    }
+
+    /**
+     * Trains into {@code <runDir>/model} (final model, then {@code _SUCCESS} last) and {@code <runDir>/metrics.jsonl}.
+     *
+     * @param resume continue from the newest usable checkpoint, if there is one
+     */
+    public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, Path runDir, Provenance provenance,
+            boolean resume, Consumer<EpochMetrics> progress) {
+        JobConfig.Train t = config.train();
+        Path modelDir = new Path(runDir, "model");
+        Path metricsFile = new Path(runDir, "metrics.jsonl");
+        Checkpoints checkpoints = new Checkpoints(files, modelDir, t.keepCheckpoints());
+
+        Vae vae;
+        List<EpochMetrics> history = new ArrayList<>();
+        var restored = resume ? checkpoints.latest() : java.util.Optional.<Checkpoints.Restored>empty();
+        if (restored.isPresent()) {
+            vae = restored.get().vae();
+            history.addAll(restored.get().history());
+        } else {
+            files.delete(modelDir); // debris of an earlier attempt (no usable checkpoint): start clean
+            vae = Vae.create(spec(config, inputSize));
+        }
+        int firstEpoch = history.size() + 1;
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path batchesDir = files.temporarySibling(new Path(runDir, "train-batches"));
+        try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
+            List<String> batchFiles = MinibatchExporter.export(
+                    trainRows, t.batchSize(), config.data().partitions(), config.seed(), batchesDir);
+            JavaRDD<String> paths = jsc.parallelize(batchFiles, Math.max(t.workers(), config.data().partitions())).cache();
+            long trainExamples = trainRows.count();
+
+            MultiLayerNetwork network = vae.network();
+            for (int epoch = firstEpoch; epoch <= t.epochs(); epoch++) {
+                long started = System.nanoTime();
+                DoubleAccumulator scoreSum = jsc.sc().doubleAccumulator("train -ELBO sum, epoch " + epoch);
+                LongAccumulator seen = jsc.sc().longAccumulator("train examples, epoch " + epoch);
+                ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
+                        .batchSizePerWorker(t.batchSize())
+                        .averagingFrequency(t.averagingFrequency())
+                        .workerPrefetchNumBatches(t.prefetch())
+                        .saveUpdater(true) // Adam's moments are averaged and carried like the parameters
+                        .rddTrainingApproach(RDDTrainingApproach.Export)
+                        .rngSeed(NoiseSeedingHook.mix(config.seed(), epoch))
+                        .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen))
+                        .build();
+                SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
+                sparkNet.fitPaths(paths);
+                network = sparkNet.getNetwork();
+                double fitSeconds = (System.nanoTime() - started) / 1e9;
+
+                double trainNegElbo = seen.value() == 0 ? Double.NaN : scoreSum.value() / seen.value();
+                requireFinite(trainNegElbo, "training -ELBO", epoch, checkpoints);
+                requireFinite(network.params().sumNumber().doubleValue(), "parameters", epoch, checkpoints);
+                vae = Vae.wrap(network);
+                double valNegElbo = validation.meanNegElbo(vae, epoch);
+                requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
+
+                double seconds = (System.nanoTime() - started) / 1e9;
+                EpochMetrics m = new EpochMetrics(epoch, trainNegElbo, valNegElbo, seconds, trainExamples / fitSeconds);
+                history.add(m);
+                checkpoints.save(epoch, vae, provenance, history);
+                files.writeBytesAtomically(metricsFile, EpochMetrics.toJsonLines(history).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                progress.accept(m);
+            }
+            VaeStore.save(vae, provenance, modelDir, files);
+            files.writeBytesAtomically(metricsFile, EpochMetrics.toJsonLines(history).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            files.markComplete(modelDir);
+            return new Result(vae, history);
+        } finally {
+            files.deleteQuietly(batchesDir);
+        }
+    }
+
+    private void requireFinite(double value, String what, int epoch, Checkpoints checkpoints) {
+        if (!Double.isFinite(value)) {
+            String last = epoch > 1 && checkpoints.any() ? "the last good checkpoint is " + checkpoints.dir(epoch - 1)
+                    : "no checkpoint was written";
+            throw new TrainingDivergedException("training diverged in epoch " + epoch + ": " + what + " is " + value
+                    + "; " + last + " (try a lower train.learning-rate)");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.sparkvae.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EpochMetricsTest {
+    @Test
+    void jsonLinesRoundTripWithTheDocumentedKeys() {
+        var a = new EpochMetrics(1, 140.5, 138.25, 12.5, 15000.0);
+        var b = new EpochMetrics(2, 120.0, 119.0, 11.0, 16000.0);
+        String text = EpochMetrics.toJsonLines(List.of(a, b));
+        assertEquals(2, text.lines().count());
+        assertTrue(text.startsWith("{\"epoch\":1,\"train_neg_elbo\":140.5,\"val_neg_elbo\":138.25,\"seconds\":12.5,\"images_per_second\":15000.0}"), text);
+        assertEquals(List.of(a, b), EpochMetrics.parseJsonLines(text));
+    }
+
+    @Test
+    void progressLineSaysEpochScoresSpeedAndEta() {
+        String line = ProgressLine.format(new EpochMetrics(3, 112.414, 110.871, 4.0, 15234), 30, 4.0);
+        assertEquals("epoch 3/30  -ELBO train 112.41 val 110.87  15,234 img/s  4.0s  ETA 1m48s", line);
+        assertEquals("2h05m", ProgressLine.duration(7500));
+    }
+
+    @Test
+    void seedMixingIsDeterministicAndSensitiveToEveryInput() {
+        assertEquals(NoiseSeedingHook.mix(42, 1, 7), NoiseSeedingHook.mix(42, 1, 7));
+        assertNotEquals(NoiseSeedingHook.mix(42, 1, 7), NoiseSeedingHook.mix(42, 2, 7));
+        assertNotEquals(NoiseSeedingHook.mix(42, 1, 7), NoiseSeedingHook.mix(43, 1, 7));
+        assertNotEquals(NoiseSeedingHook.mix(42, 1, 7), NoiseSeedingHook.mix(42, 7, 1));
+    }
+}

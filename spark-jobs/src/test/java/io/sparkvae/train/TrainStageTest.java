@@ -1,0 +1,177 @@
+package io.sparkvae.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.cli.VaeMain;
+import io.sparkvae.testing.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train stage end to end through the command line on a real local Spark, on 200 real punks per split. */
+class TrainStageTest {
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    private static Path conf;
+    private static Path datasetRoot;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome vae(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            return new Outcome(VaeMain.run(args), out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static String[] args(String stage, Path root, String... extra) {
+        List<String> a = new ArrayList<>(List.of(stage, "--conf", conf.toString(), "--root", root.toString(), "--master", "local[2]",
+                "--set", "data.limit=200", "--set", "data.raw=" + TestData.rawDir(), "--set", "data.partitions=2",
+                "--set", "model.hidden=[64]"));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void prepareDataset() throws Exception {
+        conf = shared.resolve("tiny-punks.conf");
+        Files.writeString(conf, "data.dataset = punks\nmodel.latent = 2\ntrain { epochs = 2, averaging-frequency = 1 }\n");
+        datasetRoot = shared.resolve("root");
+        Outcome o = vae(args("prepare", datasetRoot));
+        assertEquals(0, o.code(), o.err());
+    }
+
+    /** A fresh root that shares the prepared dataset (copied, so each test owns its runs). */
+    private Path rootWithDataset() throws Exception {
+        Path root = Files.createTempDirectory(tmp, "root");
+        Path src = datasetRoot.resolve("datasets");
+        try (var walk = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path dst = root.resolve("datasets").resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst);
+                }
+            }
+        }
+        return root;
+    }
+
+    private static List<EpochMetrics> metrics(Path root) throws Exception {
+        return EpochMetrics.parseJsonLines(Files.readString(root.resolve("runs/tiny-punks/metrics.jsonl")));
+    }
+
+    @Test
+    void trainsWritesCheckpointsMetricsAndModelThenSkipsOnRerun() throws Exception {
+        Path root = rootWithDataset();
+        Outcome o = vae(args("train", root));
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("epoch 1/2") && o.out().contains("epoch 2/2"), o.out());
+        Path run = root.resolve("runs/tiny-punks");
+        assertTrue(Files.exists(run.resolve("model/_SUCCESS")));
+        assertTrue(Files.exists(run.resolve("model/model.zip")));
+        assertTrue(Files.exists(run.resolve("model/checkpoints/epoch-001/_SUCCESS")));
+        assertTrue(Files.exists(run.resolve("model/checkpoints/epoch-002/_SUCCESS")));
+        assertTrue(Files.readString(run.resolve("model/provenance.json")).contains("\"datasetSha256\""));
+
+        List<EpochMetrics> m = metrics(root);
+        assertEquals(List.of(1, 2), m.stream().map(EpochMetrics::epoch).toList());
+        for (EpochMetrics e : m) {
+            assertTrue(e.trainNegElbo() > 0 && Double.isFinite(e.valNegElbo()) && e.imagesPerSecond() > 0, e.toString());
+        }
+        assertTrue(m.get(1).trainNegElbo() < m.get(0).trainNegElbo(), "the second epoch trains to a lower -ELBO: " + m);
+        try (var files = Files.list(run)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("train-batches")), "exported minibatches cleaned up");
+        }
+
+        Outcome again = vae(args("train", root));
+        assertEquals(0, again.code());
+        assertTrue(again.out().contains("already complete; skipping"), again.out());
+    }
+
+    @Test
+    void resumingFromACheckpointMatchesAnUninterruptedRun() throws Exception {
+        Path straight = rootWithDataset();
+        assertEquals(0, vae(args("train", straight)).code());
+
+        Path resumed = tmp.resolve("resumed");
+        Files.createDirectories(resumed);
+        Files.move(rootWithDataset().resolve("datasets"), resumed.resolve("datasets"));
+        assertEquals(0, vae(args("train", resumed, "--set", "train.epochs=1")).code());
+        // Simulate the interruption: the run had not finished, only its first checkpoint exists.
+        Files.delete(resumed.resolve("runs/tiny-punks/model/_SUCCESS"));
+        Outcome o = vae(args("train", resumed, "--resume"));
+        assertEquals(0, o.code(), o.err());
+        assertFalse(o.out().contains("epoch 1/2"), "epoch 1 is not trained again: " + o.out());
+
+        List<EpochMetrics> a = metrics(straight);
+        List<EpochMetrics> b = metrics(resumed);
+        assertEquals(2, b.size());
+        assertEquals(a.get(1).trainNegElbo(), b.get(1).trainNegElbo(), 1e-3 * a.get(1).trainNegElbo());
+        assertEquals(a.get(1).valNegElbo(), b.get(1).valNegElbo(), 1e-3 * a.get(1).valNegElbo());
+    }
+
+    @Test
+    void refusesAnIncompleteOrMismatchedDataset() throws Exception {
+        Path root = rootWithDataset();
+        Path dataset = root.resolve("datasets/punks-limit200");
+        Files.delete(dataset.resolve("_SUCCESS"));
+        Outcome incomplete = vae(args("train", root));
+        assertEquals(2, incomplete.code());
+        assertTrue(incomplete.err().contains("incomplete") && incomplete.err().contains("punks-limit200"), incomplete.err());
+        Files.createFile(dataset.resolve("_SUCCESS"));
+
+        String manifest = Files.readString(dataset.resolve("manifest.json"));
+        String edited = manifest.replace("\"dataset\" : \"punks\"", "\"dataset\" : \"mnist\"");
+        Files.writeString(dataset.resolve("manifest.json"), edited);
+        Outcome changed = vae(args("train", root)); // Hadoop's checksum notices a file changed behind its back
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("manifest.json is corrupt or was changed"), changed.err());
+
+        Files.delete(dataset.resolve(".manifest.json.crc")); // as if a different dataset had been written there
+        Outcome mismatched = vae(args("train", root));
+        assertEquals(2, mismatched.code());
+        assertTrue(mismatched.err().contains("manifest says dataset mnist"), mismatched.err());
+        assertFalse(Files.exists(root.resolve("runs/tiny-punks/model/_SUCCESS")));
+    }
+
+    @Test
+    void divergenceStopsWithAMessageNamingTheEpochAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path root = rootWithDataset();
+        // Adam steps of size 10 blow the log-variance up within the first epochs.
+        Outcome o = vae(args("train", root, "--set", "train.learning-rate=10", "--set", "train.epochs=5"));
+        assertEquals(2, o.code(), o.out() + o.err());
+        var m = java.util.regex.Pattern.compile("diverged in epoch (\\d+)").matcher(o.err());
+        assertTrue(m.find() && o.err().contains("learning-rate"), o.err());
+        int epoch = Integer.parseInt(m.group(1));
+        Path checkpoints = root.resolve("runs/tiny-punks/model/checkpoints");
+        assertFalse(Files.exists(checkpoints.resolve(String.format("epoch-%03d", epoch))), "no checkpoint of the diverged epoch");
+        if (epoch > 1) {
+            assertTrue(o.err().contains(String.format("epoch-%03d", epoch - 1)), o.err());
+            assertTrue(Files.exists(checkpoints.resolve(String.format("epoch-%03d/_SUCCESS", epoch - 1))), "last good checkpoint intact");
+        }
+        assertFalse(Files.exists(root.resolve("runs/tiny-punks/model/_SUCCESS")));
+    }
+}
