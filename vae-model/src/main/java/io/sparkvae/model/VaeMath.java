@@ -27,7 +27,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Per image: {@code -ELBO = sum_d [softplus(l_d) - x_d l_d] + KL(N(mu, sigma^2) || N(0, I))}, with l the decoder's
  * pixel logits; its gradient w.r.t. l is {@code sigmoid(l) - x}. softplus never overflows: see
- * {@link #DIRECT_SOFTPLUS_LIMIT}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
+ * {@link #stableSoftplusUses}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
  *
  * <p>Cost model (measured on the 2-core benchmark machine, see docs/BENCHMARKS.md): besides the gemms, every ND4J op
  * call costs tens of microseconds whatever its size, and much more when other processes compete for the cores. So:
@@ -46,12 +46,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class VaeMath {
 
     /**
-     * Below this largest logit, softplus(l) = log(1 + exp(l)) is evaluated directly: exp cannot overflow float (it
-     * would above about 88.7), large l lose nothing (log(exp(l)) = l to float precision) and very negative l lose at
-     * most ~1e-7 nats per pixel. One read-only max pass buys skipping the abs/negate passes of the always-stable form
-     * {@code softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|)}, used otherwise.
+     * How often the overflow-proof softplus path ran (tests check both paths are exercised). softplus(l) =
+     * log(1 + exp(l)) is first evaluated directly, which is exact to float precision wherever exp(l) does not overflow
+     * (l below about 88.7 in float, 709 in double: large l give log(exp(l)) = l, very negative l lose at most ~1e-7
+     * nats per pixel). An overflow shows up as an infinite sum; only then is the always-finite form
+     * {@code softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|)} evaluated. The normal path thus skips the abs/negate
+     * passes over the logits.
      */
-    static final double DIRECT_SOFTPLUS_LIMIT = 80.0;
+    long stableSoftplusUses;
 
     private final VaeParameterLayout layout;
     private final boolean tanh;
@@ -286,16 +288,23 @@ final class VaeMath {
         INDArray l = b.logits;
         INDArray t = b.work;
         double xDotL = Nd4j.getBlasWrapper().dot(x, l);
-        if (l.maxNumber().doubleValue() < DIRECT_SOFTPLUS_LIMIT) {
-            Nd4j.exec(new SoftPlus(l, t));
-            return t.sumNumber().doubleValue() - xDotL;
+        Nd4j.exec(new SoftPlus(l, t));
+        double direct = t.sumNumber().doubleValue();
+        if (Double.isFinite(direct)) {
+            return direct - xDotL;
         }
+        stableSoftplusUses++;
+        return stableSoftplusTotal(l, t) - xDotL;
+    }
+
+    /** sum softplus(l) in the form that never overflows; {@code t} is scratch. */
+    private static double stableSoftplusTotal(INDArray l, INDArray t) {
         Nd4j.exec(new Abs(l, t));
         double sumAbs = t.sumNumber().doubleValue();
         double sumL = l.sumNumber().doubleValue();
         t.negi();
         Nd4j.exec(new SoftPlus(t, t));
-        return 0.5 * (sumL + sumAbs) + t.sumNumber().doubleValue() - xDotL;
+        return 0.5 * (sumL + sumAbs) + t.sumNumber().doubleValue();
     }
 
     /**
@@ -400,7 +409,7 @@ final class VaeMath {
      * log p(x_a | z_r) for every row r of {@code z}, where row r belongs to image {@code a = r / samplesPerImage} of
      * {@code images}; written into {@code out} [rows]. Used by importance sampling, so it is tuned for many rows:
      * sum_d [x_d l_d - softplus(l_d)], where the first sum is one matrix-vector product per image (no x repeated k
-     * times) and the softplus sum two passes over the logits (direct form, see {@link #DIRECT_SOFTPLUS_LIMIT}).
+     * times) and the second is the direct softplus computed IN PLACE over the logits plus one row-sum pass.
      *
      * @param images the images, [images, D]
      */
@@ -409,19 +418,6 @@ final class VaeMath {
         int rows = (int) z.size(0);
         Buffers b = buffers(rows, params.dataType());
         INDArray l = decodeLogits(b, z);
-        INDArray t = b.work;
-        INDArray softplusRows = b.kl;
-        if (l.maxNumber().doubleValue() < DIRECT_SOFTPLUS_LIMIT) {
-            Nd4j.exec(new SoftPlus(l, t));
-            t.sum(softplusRows, 1);
-        } else {
-            Nd4j.exec(new Abs(l, t));
-            t.sum(b.reconstruction, 1);
-            t.negi();
-            Nd4j.exec(new SoftPlus(t, t));
-            t.sum(softplusRows, 1);
-            softplusRows.addi(b.reconstruction.addi(l.sum(1)).muli(0.5)); // rare path: one small allocation is fine
-        }
         int imageCount = rows / samplesPerImage;
         INDArray dots = out.reshape(rows, 1);
         for (int a = 0; a < imageCount; a++) {
@@ -430,6 +426,21 @@ final class VaeMath {
             INDArray target = dots.get(NDArrayIndex.interval((long) a * samplesPerImage, (long) (a + 1) * samplesPerImage),
                     NDArrayIndex.all());
             Nd4j.gemm(rowsOfImage, images.getRow(a, true), target, false, true, 1.0, 0.0);
+        }
+        INDArray softplusRows = b.kl;
+        Nd4j.exec(new SoftPlus(l, l));
+        l.sum(softplusRows, 1);
+        if (!Double.isFinite(softplusRows.sumNumber().doubleValue())) {
+            // exp overflowed somewhere: recompute the logits and use the form that cannot overflow (rare path).
+            stableSoftplusUses++;
+            decodeLogits(b, z);
+            INDArray t = b.work;
+            Nd4j.exec(new Abs(l, t));
+            t.sum(b.reconstruction, 1);
+            t.negi();
+            Nd4j.exec(new SoftPlus(t, t));
+            t.sum(softplusRows, 1);
+            softplusRows.addi(b.reconstruction.addi(l.sum(1)).muli(0.5));
         }
         out.subi(softplusRows);
     }
