@@ -1,0 +1,168 @@
+package io.sparkvae.render;
+
+import io.sparkvae.data.ImageShape;
+import io.sparkvae.evaluate.Example;
+import io.sparkvae.image.PictureWriter;
+import io.sparkvae.image.TileGrid;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.SingleProcessTrainer;
+import io.sparkvae.model.Vae;
+import io.sparkvae.provenance.Provenance;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.knowm.xchart.XYChart;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Draws one run's pictures into a directory through {@link PictureWriter} (PNG + sidecar JSON each). Tile pictures
+ * are decoder means (or test images) at {@code scale} times their native size, nearest neighbour, no gaps.
+ */
+public final class Renderer {
+    public static final String RECONSTRUCTIONS = "reconstructions.png";
+    public static final String MANIFOLD = "manifold.png";
+    public static final String SAMPLES = "samples.png";
+    public static final String LATENT_SCATTER = "latent-scatter.png";
+    public static final String TRAINING_CURVE = "training-curve.png";
+
+    private final PictureWriter writer;
+    private final Vae vae;
+    private final ImageShape shape;
+    private final int scale;
+    private final String run;
+    private final Integer epochs;
+    private final Provenance provenance;
+
+    /**
+     * @param epochs training epochs behind the model (from metrics.jsonl), or null when unknown
+     */
+    public Renderer(HadoopFiles files, Vae vae, ImageShape shape, int scale, String run, Integer epochs, Provenance provenance) {
+        if (shape.size() != vae.spec().inputSize()) {
+            throw new IllegalArgumentException("image shape " + shape + " does not fit the model's " + vae.spec().inputSize() + " inputs");
+        }
+        this.writer = new PictureWriter(files);
+        this.vae = vae;
+        this.shape = shape;
+        this.scale = scale;
+        this.run = run;
+        this.epochs = epochs;
+        this.provenance = provenance;
+    }
+
+    /** Originals (rows 1, 3, ...) above their reconstructions decoded at the posterior mean (rows 2, 4, ...). */
+    public void reconstructions(Path dir, List<Example> examples) {
+        List<float[]> originals = new ArrayList<>();
+        for (Example e : examples) {
+            originals.add(e.pixels());
+        }
+        INDArray means = vae.encode(SingleProcessTrainer.stack(originals)).mean();
+        List<float[]> recon = rows(vae.decode(means));
+        PairLayout layout = PairLayout.of(originals, recon, PairLayout.columnsFor(examples.size()));
+        Map<String, Object> d = description("test examples (odd rows) above their reconstructions (even rows): decoder "
+                + "means at the posterior mean E[z|x]", layout.columns(), layout.rows());
+        d.put("indices", examples.stream().map(Example::index).toList());
+        write(dir, RECONSTRUCTIONS, tiles(layout.tiles(), layout.columns(), layout.rows()), d);
+    }
+
+    /** The decoder means over an n x n grid of the 2-D latent space (see {@link LatentGrid#cells}). */
+    public void manifold(Path dir, int n) {
+        if (vae.spec().latentSize() != 2) {
+            throw new IllegalArgumentException("the manifold is drawn for 2-D latent spaces only");
+        }
+        float[][] z = LatentGrid.cells(n);
+        List<float[]> tiles = rows(vae.decode(matrix(z)));
+        Map<String, Object> d = description("decoder means p(x|z) over the 2-D latent space: column c at z1 = axis[c], row r "
+                + "at z2 = axis[n-1-r] (z2 grows upwards), axis = standard normal quantiles of probabilities evenly spaced "
+                + "from 0.05 to 0.95", n, n);
+        d.put("probabilities", LatentGrid.probabilities(n));
+        d.put("axis", LatentGrid.axis(n));
+        write(dir, MANIFOLD, tiles(tiles, n, n), d);
+    }
+
+    /** Decoder means for {@code count} draws z ~ N(0, I), seeded. */
+    public void samples(Path dir, int count, long seed) {
+        float[][] z = Sampling.prior(count, vae.spec().latentSize(), seed);
+        List<float[]> tiles = rows(vae.decode(matrix(z)));
+        int columns = Sampling.squareColumns(count);
+        int rows = (count + columns - 1) / columns;
+        Map<String, Object> d = description("decoder means p(x|z) for z drawn from the prior N(0, I)", columns, rows);
+        d.put("samples", count);
+        d.put("seed", seed);
+        write(dir, SAMPLES, tiles(tiles, columns, rows), d);
+    }
+
+    /** The test posterior means of a 2-D latent space, coloured by label where there are labels. */
+    public void latentScatter(Path dir, List<LatentPoint> points) {
+        double[] z1 = points.stream().mapToDouble(LatentPoint::z1).toArray();
+        double[] z2 = points.stream().mapToDouble(LatentPoint::z2).toArray();
+        Integer[] labels = points.stream().map(LatentPoint::label).toArray(Integer[]::new);
+        XYChart chart = Charts.latentScatter(run + ": test posterior means (" + points.size() + " examples)", z1, z2, labels);
+        Map<String, Object> d = chartDescription("posterior means E[z|x] of the test examples in the 2-D latent space"
+                + (Arrays.stream(labels).anyMatch(l -> l != null) ? ", coloured by label" : ""), Charts.SCATTER_SIZE, Charts.SCATTER_SIZE);
+        d.put("examples", points.size());
+        writer.write(new Path(dir, LATENT_SCATTER), Charts.png(chart), d, provenance);
+    }
+
+    /** Train and validation -ELBO per epoch. */
+    public void trainingCurve(Path dir, List<TrainingLog.Epoch> log) {
+        XYChart chart = Charts.trainingCurve(run, log);
+        Map<String, Object> d = chartDescription("train and validation -ELBO (nats per image) per epoch, from metrics.jsonl",
+                Charts.CURVE_WIDTH, Charts.CURVE_HEIGHT);
+        writer.write(new Path(dir, TRAINING_CURVE), Charts.png(chart), d, provenance);
+    }
+
+    private BufferedImage tiles(List<float[]> tiles, int columns, int rows) {
+        return TileGrid.compose(tiles, shape, columns, rows, scale, 0);
+    }
+
+    private void write(Path dir, String name, BufferedImage img, Map<String, Object> description) {
+        writer.write(new Path(dir, name), TileGrid.png(img), description, provenance);
+    }
+
+    private Map<String, Object> description(String shows, int columns, int rows) {
+        Map<String, Object> d = common(shows);
+        d.put("grid", Map.of("columns", columns, "rows", rows));
+        d.put("scale", scale);
+        d.put("tile", Map.of("height", shape.height(), "width", shape.width(), "channels", shape.channels()));
+        return d;
+    }
+
+    private Map<String, Object> chartDescription(String shows, int width, int height) {
+        Map<String, Object> d = common(shows);
+        d.put("size", Map.of("width", width, "height", height));
+        return d;
+    }
+
+    private Map<String, Object> common(String shows) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("run", run);
+        d.put("epochs", epochs);
+        d.put("shows", shows);
+        d.put("model", vae.spec().toMap());
+        return d;
+    }
+
+    private static INDArray matrix(float[][] rows) {
+        int n = rows.length;
+        int d = rows[0].length;
+        float[] flat = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, flat, i * d, d);
+        }
+        return Nd4j.create(flat, new long[] {n, d}, 'c').castTo(DataType.FLOAT);
+    }
+
+    private static List<float[]> rows(INDArray m) {
+        List<float[]> out = new ArrayList<>((int) m.size(0));
+        for (long i = 0; i < m.size(0); i++) {
+            out.add(m.getRow(i).dup().toFloatVector());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,83 @@
+package io.sparkvae.render;
+
+import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.evaluate.Example;
+import io.sparkvae.evaluate.VaeBytes;
+import io.sparkvae.model.Posterior;
+import io.sparkvae.model.SingleProcessTrainer;
+import io.sparkvae.model.Vae;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/** What render needs from the test split: a seeded handful of examples, and every example's posterior mean. */
+public final class TestSplitData {
+    /** Rows encoded per model call on an executor. */
+    static final int ENCODE_BATCH = 500;
+
+    private TestSplitData() {}
+
+    /** A seeded choice of {@code count} examples (see {@link Sampling#pick}), in ascending index order. */
+    public static List<Example> pick(Dataset<Row> split, int count, long seed) {
+        List<Integer> indices = new ArrayList<>();
+        for (Row r : split.select(ExampleRows.INDEX).collectAsList()) {
+            indices.add(r.getInt(0));
+        }
+        List<Integer> chosen = Sampling.pick(indices, count, seed);
+        List<Example> out = new ArrayList<>();
+        for (Row r : split.where(functions.col(ExampleRows.INDEX).isin(chosen.toArray())).collectAsList()) {
+            out.add(new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r)));
+        }
+        out.sort(Comparator.comparingInt(Example::index));
+        return out;
+    }
+
+    /** Posterior means of a 2-D latent space for every row, computed on the executors; ascending index order. */
+    public static List<LatentPoint> latentMeans(SparkSession spark, Dataset<Row> split, Vae vae) {
+        if (vae.spec().latentSize() != 2) {
+            throw new IllegalArgumentException("latent means are plotted for 2-D latent spaces only");
+        }
+        Broadcast<VaeBytes> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(VaeBytes.of(vae));
+        try {
+            List<LatentPoint> points = new ArrayList<>(split
+                    .select(ExampleRows.INDEX, ExampleRows.LABEL, ExampleRows.PIXELS)
+                    .javaRDD()
+                    .mapPartitions(rows -> encode(rows, model.value().restore()))
+                    .collect());
+            points.sort(Comparator.comparingInt(LatentPoint::index));
+            return points;
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** Encodes a partition in batches; the encoder is deterministic, so batching cannot change the means. */
+    private static Iterator<LatentPoint> encode(Iterator<Row> rows, Vae vae) {
+        List<LatentPoint> out = new ArrayList<>();
+        List<Row> batch = new ArrayList<>(ENCODE_BATCH);
+        while (rows.hasNext()) {
+            batch.add(rows.next());
+            if (batch.size() == ENCODE_BATCH || !rows.hasNext()) {
+                List<float[]> pixels = new ArrayList<>(batch.size());
+                for (Row r : batch) {
+                    pixels.add(ExampleRows.pixels(r));
+                }
+                Posterior q = vae.encode(SingleProcessTrainer.stack(pixels));
+                double[] mean = q.mean().ravel().toDoubleVector(); // [n, 2] row-major
+                for (int i = 0; i < batch.size(); i++) {
+                    Row r = batch.get(i);
+                    out.add(new LatentPoint(ExampleRows.index(r), ExampleRows.label(r), mean[2 * i], mean[2 * i + 1]));
+                }
+                batch.clear();
+            }
+        }
+        return out.iterator();
+    }
+}

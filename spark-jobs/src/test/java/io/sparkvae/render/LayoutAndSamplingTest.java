@@ -1,0 +1,94 @@
+package io.sparkvae.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sparkvae.io.BadInputException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Reconstruction pairs, seeded choices and the training log parser. */
+class LayoutAndSamplingTest {
+
+    private static float[] tile(float v) {
+        return new float[] {v, v};
+    }
+
+    @Test
+    void reconstructionsSitRightUnderTheirOriginals() {
+        List<float[]> originals = new ArrayList<>();
+        List<float[]> recon = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            originals.add(tile(i));
+            recon.add(tile(100 + i));
+        }
+        PairLayout l = PairLayout.of(originals, recon, 3);
+        assertEquals(3, l.columns());
+        assertEquals(6, l.rows()); // 3 pairs of rows: 3 + 3 + 1 examples
+        assertEquals(18, l.tiles().size());
+        for (int i = 0; i < 7; i++) {
+            int pairRow = i / 3;
+            int col = i % 3;
+            assertSame(originals.get(i), l.tiles().get((2 * pairRow) * 3 + col));
+            assertSame(recon.get(i), l.tiles().get((2 * pairRow + 1) * 3 + col));
+        }
+        // padding of the short last pair is blank
+        assertArrayEquals(new float[2], l.tiles().get(4 * 3 + 1));
+        assertArrayEquals(new float[2], l.tiles().get(5 * 3 + 2));
+        assertEquals(2, PairLayout.of(List.of(tile(1), tile(2)), List.of(tile(3), tile(4)), 10).columns());
+        assertThrows(IllegalArgumentException.class, () -> PairLayout.of(List.of(tile(1)), List.of(), 3));
+    }
+
+    @Test
+    void pickIsSeededAndIndependentOfCollectionOrder() {
+        List<Integer> indices = new ArrayList<>(IntStream.range(8000, 10_000).boxed().toList());
+        List<Integer> a = Sampling.pick(indices, 50, 42);
+        Collections.reverse(indices);
+        assertEquals(a, Sampling.pick(indices, 50, 42));
+        assertEquals(50, a.size());
+        assertEquals(50, a.stream().distinct().count());
+        assertEquals(a.stream().sorted().toList(), a);
+        assertNotEquals(a, Sampling.pick(indices, 50, 43));
+        assertNotEquals(IntStream.range(8000, 8050).boxed().toList(), a); // a sample, not the first 50
+        assertEquals(3, Sampling.pick(List.of(5, 1, 3), 50, 42).size());
+    }
+
+    @Test
+    void priorDrawsAreSeededStandardNormal() {
+        float[][] z = Sampling.prior(5000, 2, 42);
+        assertArrayEquals(z[17], Sampling.prior(5000, 2, 42)[17]);
+        double sum = 0;
+        double sq = 0;
+        for (float[] row : z) {
+            for (float v : row) {
+                sum += v;
+                sq += v * v;
+            }
+        }
+        assertEquals(0.0, sum / 10_000, 0.05);
+        assertEquals(1.0, sq / 10_000, 0.05);
+        assertEquals(10, Sampling.squareColumns(100));
+        assertEquals(4, Sampling.squareColumns(13));
+    }
+
+    @Test
+    void trainingLogReadsEpochsAndNamesTheBadLine() {
+        String text = "{\"epoch\":1,\"train_neg_elbo\":160.5,\"val_neg_elbo\":130.25,\"seconds\":3.0,\"images_per_second\":17000}\n"
+                + "\n{\"epoch\":2,\"train_neg_elbo\":125.0,\"extra\":\"x\"}\n";
+        List<TrainingLog.Epoch> log = TrainingLog.parse(text, "m.jsonl");
+        assertEquals(2, log.size());
+        assertEquals(new TrainingLog.Epoch(1, 160.5, 130.25), log.get(0));
+        assertEquals(2, log.get(1).epoch());
+        assertEquals(Double.NaN, log.get(1).valNegElbo());
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> TrainingLog.parse("{\"epoch\":1}\n{\"epoch\":2.5}\n", "runs/x/metrics.jsonl"));
+        assertEquals("runs/x/metrics.jsonl:2: expected an object with an integer \"epoch\"", e.getMessage());
+        assertThrows(BadInputException.class, () -> TrainingLog.parse("not json", "m"));
+    }
+}
