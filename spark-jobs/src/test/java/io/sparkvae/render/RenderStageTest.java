@@ -1,0 +1,118 @@
+package io.sparkvae.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkvae.evaluate.StageRuns;
+import io.sparkvae.evaluate.StageRuns.Outcome;
+import io.sparkvae.evaluate.TinyModels;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code vae render} end to end through the command line on a real local Spark session. */
+class RenderStageTest {
+    private static Path root;
+    private static Path conf;
+
+    @BeforeAll
+    static void prepareDataset() {
+        root = StageRuns.shared().root();
+        conf = StageRuns.shared().conf();
+    }
+
+    private static BufferedImage png(Path p) throws Exception {
+        return ImageIO.read(p.toFile());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(Path p) throws Exception {
+        return new ObjectMapper().readValue(Files.readString(p), Map.class);
+    }
+
+    @Test
+    void drawsEveryPictureOfATwoDimensionalRun() throws Exception {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 2), root, "render2d");
+        Files.writeString(root.resolve("runs/render2d/metrics.jsonl"),
+                "{\"epoch\":1,\"train_neg_elbo\":210.5,\"val_neg_elbo\":190.0,\"seconds\":1.0,\"images_per_second\":300}\n"
+                        + "{\"epoch\":2,\"train_neg_elbo\":185.0,\"val_neg_elbo\":180.0,\"seconds\":1.0,\"images_per_second\":300}\n");
+        Outcome o = StageRuns.vae("render", conf, root, "--set", "run.name=render2d");
+        assertEquals(0, o.code(), o.err());
+        Path dir = root.resolve("runs/render2d/render");
+        assertTrue(Files.exists(dir.resolve("_SUCCESS")));
+        for (String name : List.of("reconstructions", "manifold", "samples", "latent-scatter", "training-curve")) {
+            assertTrue(Files.exists(dir.resolve(name + ".png")), name);
+            Map<String, Object> sidecar = json(dir.resolve(name + ".json"));
+            assertEquals("render2d", sidecar.get("run"), name);
+            assertEquals(2, sidecar.get("epochs"), name);
+            assertTrue(sidecar.containsKey("provenance") && sidecar.containsKey("shows"), name);
+        }
+        // Config: reconstructions = 12 (10 columns, 2 pairs of rows), manifold-grid = 5, samples = 16, scale = 2.
+        BufferedImage rec = png(dir.resolve("reconstructions.png"));
+        assertEquals(10 * 28 * 2, rec.getWidth());
+        assertEquals(4 * 28 * 2, rec.getHeight());
+        assertEquals(5 * 28 * 2, png(dir.resolve("manifold.png")).getWidth());
+        assertEquals(4 * 28 * 2, png(dir.resolve("samples.png")).getHeight());
+        assertEquals(Charts.SCATTER_SIZE, png(dir.resolve("latent-scatter.png")).getWidth());
+        assertEquals(Charts.CURVE_HEIGHT, png(dir.resolve("training-curve.png")).getHeight());
+        @SuppressWarnings("unchecked")
+        List<Integer> indices = (List<Integer>) json(dir.resolve("reconstructions.json")).get("indices");
+        assertEquals(12, indices.size());
+        assertTrue(indices.stream().allMatch(i -> i >= 0 && i < 200), indices.toString());
+
+        Outcome again = StageRuns.vae("render", conf, root, "--set", "run.name=render2d");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("skipping"), again.out());
+    }
+
+    @Test
+    void higherDimensionalRunWithoutTrainingLogSkipsWhatDoesNotApplyWithNotes() throws Exception {
+        TinyModels.saveRun(TinyModels.trained(784, 5, 1), root, "render5d");
+        Outcome o = StageRuns.vae("render", conf, root, "--set", "run.name=render5d");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("skipped manifold.png: the latent space is 5-D"), o.out());
+        assertTrue(o.out().contains("skipped latent-scatter.png"), o.out());
+        assertTrue(o.out().contains("skipped training-curve.png: the run has no metrics.jsonl"), o.out());
+        Path dir = root.resolve("runs/render5d/render");
+        assertTrue(Files.exists(dir.resolve("reconstructions.png")) && Files.exists(dir.resolve("samples.png")));
+        assertFalse(Files.exists(dir.resolve("manifold.png")));
+        assertFalse(Files.exists(dir.resolve("training-curve.png")));
+        assertEquals(null, json(dir.resolve("samples.json")).get("epochs"));
+    }
+
+    @Test
+    void badInputsExitTwoAndLeaveNoRenderOutput() throws Exception {
+        Outcome missing = StageRuns.vae("render", conf, root, "--set", "run.name=render-nomodel");
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("trained model") && missing.err().contains("not found"), missing.err());
+
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "render-half");
+        Files.delete(root.resolve("runs/render-half/model/_SUCCESS"));
+        Outcome half = StageRuns.vae("render", conf, root, "--set", "run.name=render-half");
+        assertEquals(2, half.code(), half.err());
+        assertTrue(half.err().contains("incomplete"), half.err());
+
+        TinyModels.saveRun(TinyModels.trained(300, 2, 0), root, "render-wrongsize");
+        Outcome wrong = StageRuns.vae("render", conf, root, "--set", "run.name=render-wrongsize");
+        assertEquals(2, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("takes 300 inputs") && wrong.err().contains("784"), wrong.err());
+
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "render-badlog");
+        Files.writeString(root.resolve("runs/render-badlog/metrics.jsonl"), "{\"epoch\":1}\n{oops\n");
+        Outcome badLog = StageRuns.vae("render", conf, root, "--set", "run.name=render-badlog");
+        assertEquals(2, badLog.code(), badLog.err());
+        assertTrue(badLog.err().contains("metrics.jsonl:2"), badLog.err());
+
+        for (String run : List.of("render-nomodel", "render-half", "render-wrongsize", "render-badlog")) {
+            assertFalse(Files.exists(root.resolve("runs/" + run + "/render")), run);
+            assertEquals(List.of(), StageRuns.named(root.resolve("runs/" + run), ".render"), run);
+        }
+    }
+}
