@@ -20,14 +20,23 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run prepare -> train -> evaluate -> render in one Spark application, skipping stages whose output is",
-                "complete (_SUCCESS present; --overwrite rebuilds every stage). Stops at the first failing stage with its exit",
-                "code. Ends with the evaluation metrics and the paths of the rendered pictures."})
+                "complete (_SUCCESS present; --overwrite rebuilds every stage); an interrupted train resumes from its newest",
+                "checkpoint. Stops at the first failing stage with its exit code. Ends with the evaluation metrics and the",
+                "paths of the rendered pictures."})
 public final class PipelineStage implements Callable<Integer> {
     @Mixin
     StageOptions options;
 
     @Option(names = "--plan", description = {"Print each stage's output and whether it is complete (tab-separated); run nothing."})
     boolean plan;
+
+    /**
+     * An interrupted train continues from its newest epoch checkpoint ({@code train --resume}); with
+     * {@code --overwrite} it starts afresh like every other stage.
+     */
+    static List<String> extras(String stage, StageOptions o) {
+        return stage.equals("train") && !o.overwrite ? List.of("--resume") : List.of();
+    }
 
     @Override
     public Integer call() {
@@ -39,7 +48,7 @@ public final class PipelineStage implements Callable<Integer> {
                 return 0;
             }
             StageLog.info("pipeline: " + steps.run() + " (" + steps.dataset() + ") under " + PipelineSummary.display(ctx.root()));
-            int rc = new PipelineRunner(VaeMain::run).run(steps, options, ctx.files(), PipelineRunner.StageExtras.none());
+            int rc = new PipelineRunner(VaeMain::run).run(steps, options, ctx.files(), PipelineStage::extras);
             if (rc != 0) {
                 return rc;
             }
