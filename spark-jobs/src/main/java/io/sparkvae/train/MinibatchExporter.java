@@ -28,20 +28,23 @@ public final class MinibatchExporter {
     /** Exports and returns the files' URIs; {@code dir} must not exist yet. */
     public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
         String target = dir.toString();
+        // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
         return rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
-                .sortBy(r -> NoiseSeedingHook.mix(seed, r.getInt(0)), true, partitions)
+                .mapToPair(r -> new Tuple2<>(NoiseSeedingHook.mix(seed, r.getInt(0)), ExampleRows.pixels(r)))
+                .sortByKey(true, partitions)
+                .values()
                 .mapPartitionsWithIndex((p, it) -> writeBatches(p, it, batchSize, target), false)
                 .collect();
     }
 
-    private static Iterator<String> writeBatches(int partition, Iterator<Row> rows, int batchSize, String target) {
+    private static Iterator<String> writeBatches(int partition, Iterator<float[]> rows, int batchSize, String target) {
         List<String> written = new ArrayList<>();
         List<float[]> batch = new ArrayList<>(batchSize);
         Path dir = new Path(target);
         try {
             FileSystem fs = dir.getFileSystem(new Configuration());
             while (rows.hasNext()) {
-                batch.add(ExampleRows.pixels(rows.next()));
+                batch.add(rows.next());
                 if (batch.size() == batchSize || !rows.hasNext()) {
                     Path file = new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size()));
                     INDArray x = Nd4j.create(batch.toArray(new float[0][]));

@@ -19,6 +19,7 @@ import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
@@ -82,7 +83,9 @@ public final class SparkTrainer {
         try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
             List<String> batchFiles = MinibatchExporter.export(
                     trainRows, t.batchSize(), config.data().partitions(), config.seed(), batchesDir);
-            JavaRDD<String> paths = jsc.parallelize(batchFiles, Math.max(t.workers(), config.data().partitions())).cache();
+            // One partition per worker: each averaging round's random split then already gives every worker its share,
+            // so dl4j-spark's per-round repartitioning (a shuffle per round) is not needed.
+            JavaRDD<String> paths = jsc.parallelize(batchFiles, t.workers()).cache();
             long trainExamples = trainRows.count();
 
             MultiLayerNetwork network = vae.network();
@@ -96,6 +99,7 @@ public final class SparkTrainer {
                         .workerPrefetchNumBatches(t.prefetch())
                         .saveUpdater(true) // Adam's moments are averaged and carried like the parameters
                         .rddTrainingApproach(RDDTrainingApproach.Export)
+                        .repartionData(Repartition.Never)
                         .rngSeed(NoiseSeedingHook.mix(config.seed(), epoch))
                         .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen))
                         .build();
