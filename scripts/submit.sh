@@ -12,6 +12,8 @@
 # Either way the job jar, --class io.sparkvae.cli.VaeMain and the Java 17 --add-opens flags for the driver and
 # the executors (spark.{driver,executor}.extraJavaOptions, merged into any you pass) are added for you.
 # Hadoop settings (HDFS, YARN) come from HADOOP_CONF_DIR / YARN_CONF_DIR, as with spark-submit.
+# VAE_JOB_JAR replaces the local job jar's location (e.g. local:///opt/vae/spark-vae-jobs.jar baked into a
+# Kubernetes image, or hdfs:///apps/vae/spark-vae-jobs.jar for YARN cluster mode).
 # Exit status: the stage's (0 done, 2 bad input or config, 1 other failure); 2 for bad usage of this script.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +21,7 @@ launcher="$repo/spark-jobs/target/launcher"
 jar="$repo/spark-jobs/target/spark-vae-jobs.jar"
 main_class=io.sparkvae.cli.VaeMain
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
   usage
@@ -94,8 +96,9 @@ case "$mode" in
      submit=$mode ;;
 esac
 
+app_jar=${VAE_JOB_JAR:-$jar}
 if [[ -n "$submit" ]]; then
-  exec "$submit" "${args[@]}" --class "$main_class" "$jar" "$stage" "${stage_opts[@]}"
+  exec "$submit" "${args[@]}" --class "$main_class" "$app_jar" "$stage" "${stage_opts[@]}"
 fi
 
 case "$master" in
@@ -111,4 +114,4 @@ cp="$jar:$(cat "$launcher/spark-classpath.txt")"
 [[ -n "${YARN_CONF_DIR:-}" ]] && cp="$YARN_CONF_DIR:$cp"
 # shellcheck disable=SC2086 # word splitting of the JVM option lists is intended
 exec java -Xmx"${driver_mem:-${VAE_DRIVER_MEMORY:-2g}}" $opens $driver_java_opts -cp "$cp" \
-  org.apache.spark.deploy.SparkSubmit "${args[@]}" --class "$main_class" "$jar" "$stage" "${stage_opts[@]}"
+  org.apache.spark.deploy.SparkSubmit "${args[@]}" --class "$main_class" "$app_jar" "$stage" "${stage_opts[@]}"
