@@ -33,6 +33,7 @@ public final class NoiseSeedingHook implements TrainingHook {
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
+        TaskThreads.fitToTask();
         long content = Double.doubleToLongBits(minibatch.getFeatures().sumNumber().doubleValue());
         Nd4j.getRandom().setSeed(mix(seed, epoch, content));
     }

@@ -36,6 +36,7 @@ public final class ValidationScorer implements AutoCloseable {
         try {
             long runSeed = seed;
             double[] sums = batches.mapPartitions(it -> {
+                TaskThreads.fitToTask();
                 // Broadcast values are shared by the tasks of an executor; a Vae is not thread-safe, so copy it.
                 Vae local = Vae.wrap(model.value().network().clone());
                 double sum = 0;

@@ -15,6 +15,7 @@ import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.testing.LocalCluster;
 import io.sparkvae.train.EpochMetrics;
 import io.sparkvae.train.SparkTrainer;
+import io.sparkvae.train.TaskThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,7 @@ public final class TrainScalingBenchmark {
     }
 
     private static double singleProcess(Path raw, int epochs) throws Exception {
+        TaskThreads.setThreads(Runtime.getRuntime().availableProcessors()); // Spark runs in this JVM may have lowered it
         IdxImages images = IdxReader.readImages(Files.readAllBytes(raw.resolve("mnist/train-images-idx3-ubyte")), "train-images");
         List<float[]> first = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
