@@ -77,4 +77,22 @@ class VaeStoreTest {
                 () -> VaeStore.load(files.path(tmp.resolve("nothing").toString()), files));
         assertTrue(missing.getMessage().contains("nothing"));
     }
+
+    @Test
+    void vaeSurvivesJavaSerializationForSparkClosures() throws Exception {
+        Vae vae = Vae.create(TestData.spec("relu"));
+        new SingleProcessTrainer(vae, 50, 1).train(TestData.images(200, 8), null, 1, null);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(vae);
+        }
+        Vae back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (Vae) in.readObject();
+        }
+        INDArray x = TestData.images(10, 9);
+        assertEquals(vae.spec(), back.spec());
+        assertArrayEquals(vae.encode(x).mean().dup().data().asFloat(), back.encode(x).mean().dup().data().asFloat());
+        assertArrayEquals(vae.logLikelihood(x, 20, 4).dup().data().asFloat(), back.logLikelihood(x, 20, 4).dup().data().asFloat());
+    }
 }
