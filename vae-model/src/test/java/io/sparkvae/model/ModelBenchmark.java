@@ -108,8 +108,7 @@ public final class ModelBenchmark {
             g.add(new Gemm("fwd enc" + i, b, l.hidden[i], in, false, false));
             in = l.hidden[i];
         }
-        g.add(new Gemm("fwd mean", b, l.latentSize, in, false, false));
-        g.add(new Gemm("fwd logvar", b, l.latentSize, in, false, false));
+        g.add(new Gemm("fwd head (mean | log-variance)", b, 2 * l.latentSize, in, false, false));
         in = l.latentSize;
         for (int j = 0; j < n; j++) {
             g.add(new Gemm("fwd dec" + j, b, l.decoderWidth(j), in, false, false));
@@ -124,10 +123,8 @@ public final class ModelBenchmark {
             g.add(new Gemm("bwd dH dec" + j, b, fanIn, l.decoderWidth(j), false, true));
         }
         int top = l.hidden[n - 1];
-        g.add(new Gemm("bwd dW mean", top, l.latentSize, b, true, false));
-        g.add(new Gemm("bwd dW logvar", top, l.latentSize, b, true, false));
-        g.add(new Gemm("bwd dH mean", b, top, l.latentSize, false, true));
-        g.add(new Gemm("bwd dH logvar", b, top, l.latentSize, false, true));
+        g.add(new Gemm("bwd dW head", top, 2 * l.latentSize, b, true, false));
+        g.add(new Gemm("bwd dH head", b, top, 2 * l.latentSize, false, true));
         for (int i = n - 1; i >= 0; i--) {
             int fanIn = i == 0 ? l.inputSize : l.hidden[i - 1];
             g.add(new Gemm("bwd dW enc" + i, fanIn, l.hidden[i], b, true, false));
