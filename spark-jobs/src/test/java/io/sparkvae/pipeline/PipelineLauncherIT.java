@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local door: {@code scripts/vae pipeline} (default config conf/punks-z2.conf) runs all four stages in one
- * JVM and one Spark application, prints the metrics and pictures, skips complete stages, reruns a deleted one.
+ * JVM and one Spark application, prints the metrics and pictures, skips complete stages (without starting
+ * Spark), reruns a deleted one, refuses a bad config with exit 2.
  */
 class PipelineLauncherIT {
     static final String SPARK_STARTED = "Running Spark version"; // SparkContext's first INFO line
@@ -62,17 +63,19 @@ class PipelineLauncherIT {
         assertEquals(0, again.exitCode(), again.tail());
         System.out.printf("pipeline: rerun over complete outputs in %.1f s%n", again.seconds());
         assertEquals(done, markerTimes(out), "complete stages must be skipped");
+        assertEquals(0, again.count(SPARK_STARTED), "skipping complete stages must not even start Spark");
 
-        delete(root.resolve("runs/punks-z2/render"));
+        // Delete one stage's output (evaluate: the cheapest to redo): only that stage runs again.
+        delete(root.resolve("runs/punks-z2/eval"));
         ChildProcess.Result resumed = vae("resumed", small);
         assertEquals(0, resumed.exitCode(), resumed.tail());
-        System.out.printf("pipeline: rerun after deleting render/ in %.1f s%n", resumed.seconds());
+        System.out.printf("pipeline: rerun after deleting eval/ in %.1f s%n", resumed.seconds());
         Map<String, Long> after = markerTimes(out);
-        for (String kept : List.of("prepare", "model", "eval")) {
+        for (String kept : List.of("prepare", "model", "render")) {
             assertEquals(done.get(kept), after.get(kept), kept + " must not be rebuilt");
         }
-        assertTrue(after.get("render") > done.get("render"), "render must be rebuilt");
-        out.assertRendered("punks-z2");
+        assertTrue(after.get("eval") > done.get("eval"), "evaluate must be rebuilt");
+        out.assertEvaluated("punks-z2", 200);
 
         // A bad config stops before any stage with exit 2 and one line naming the key.
         List<String> bad = new ArrayList<>(small);
