@@ -29,6 +29,8 @@ public final class Vae implements Serializable {
 
     /** Rows pushed through the network per op; big enough for efficient gemms, small enough to stay in cache. */
     private static final int CHUNK_ROWS = 1000;
+    /** Rows per importance-sampling block: 2000 measured a few percent faster than 500-1000 (bigger gemms). */
+    private static final int IS_BLOCK_ROWS = 2000;
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final MultiLayerNetwork network;
@@ -181,12 +183,14 @@ public final class Vae implements Serializable {
         int n = (int) x.size(0);
         int nz = spec.latentSize();
         Posterior q = encode(x);
-        INDArray sigma = org.nd4j.linalg.ops.transforms.Transforms.exp(q.logVariance().mul(0.5), false);
-        // Block = whole images x (part of) their k samples, about CHUNK_ROWS rows.
-        int samplesPerBlock = Math.min(k, CHUNK_ROWS);
-        int imagesPerBlock = samplesPerBlock == k ? Math.max(1, CHUNK_ROWS / k) : 1;
+        // The latent side (z = mu + sigma eps and log p(z) - log q(z|x)) is a Java loop over [rows x nz]: cheaper than
+        // the ~8 ND4J op calls and temporaries it replaces per block; the decoder side is VaeMath's.
+        double[] mean = q.mean().data().asDouble();
+        double[] logVar = q.logVariance().data().asDouble();
+        // Block = whole images x (part of) their k samples, about IS_BLOCK_ROWS rows.
+        int samplesPerBlock = Math.min(k, IS_BLOCK_ROWS);
+        int imagesPerBlock = samplesPerBlock == k ? Math.max(1, IS_BLOCK_ROWS / k) : 1;
         double[] result = new double[n];
-        double[] logW = new double[k];
         try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
             INDArray logPxz = null;
             INDArray eps = null;
@@ -204,21 +208,35 @@ public final class Vae implements Serializable {
                         logPxz = Nd4j.create(DataType.FLOAT, rows);
                     }
                     Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), rng);
-                    z.assign(eps);
+                    float[] e = eps.data().asFloat();
+                    float[] zs = new float[e.length];
+                    double[] latentTerm = new double[rows];
                     for (int a = 0; a < images; a++) {
-                        INDArray block = rows(z, a * samples, (a + 1) * samples);
-                        block.muliRowVector(sigma.getRow(first + a, true)).addiRowVector(q.mean().getRow(first + a, true));
-                    }
-                    math().bernoulliLogLikelihood(params(), z, imageRows, samples, logPxz);
-                    // log p(z) - log q(z|x) = -1/2 |z|^2 + 1/2 |eps|^2 + 1/2 sum log sigma^2 (the 2 pi terms cancel)
-                    double[] zSq = z.mul(z).sum(1).toDoubleVector();
-                    double[] epsSq = eps.mul(eps).sum(1).toDoubleVector();
-                    double[] lpxz = logPxz.toDoubleVector();
-                    for (int a = 0; a < images; a++) {
-                        double halfLogDet = 0.5 * q.logVariance().getRow(first + a).sumNumber().doubleValue();
+                        int base = (first + a) * nz;
+                        double halfLogDet = 0;
+                        for (int j = 0; j < nz; j++) {
+                            halfLogDet += 0.5 * logVar[base + j];
+                        }
                         for (int s = 0; s < samples; s++) {
                             int r = a * samples + s;
-                            perImage[a][s0 + s] = lpxz[r] - 0.5 * zSq[r] + 0.5 * epsSq[r] + halfLogDet;
+                            // log p(z) - log q(z|x) = -1/2 |z|^2 + 1/2 |eps|^2 + 1/2 sum log sigma^2 (2 pi terms cancel)
+                            double acc = halfLogDet;
+                            for (int j = 0; j < nz; j++) {
+                                double ej = e[r * nz + j];
+                                double zj = mean[base + j] + Math.exp(0.5 * logVar[base + j]) * ej;
+                                zs[r * nz + j] = (float) zj;
+                                acc += 0.5 * (ej * ej - zj * zj);
+                            }
+                            latentTerm[r] = acc;
+                        }
+                    }
+                    z.data().asNioFloat().put(zs);
+                    math().bernoulliLogLikelihood(params(), z, imageRows, samples, logPxz);
+                    float[] lpxz = logPxz.data().asFloat();
+                    for (int a = 0; a < images; a++) {
+                        for (int s = 0; s < samples; s++) {
+                            int r = a * samples + s;
+                            perImage[a][s0 + s] = lpxz[r] + latentTerm[r];
                         }
                     }
                 }

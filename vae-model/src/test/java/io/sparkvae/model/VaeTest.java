@@ -78,10 +78,12 @@ class VaeTest {
         double ll2000 = trained.logLikelihood(x, 2000, 9).meanNumber().doubleValue();
         // k = 1 is a one-sample ELBO estimate.
         assertEquals(elbo, ll1, 1.0);
-        System.out.println("elbo " + elbo + ", k=10 " + ll10 + ", k=100 " + ll100 + ", k=2000 " + ll2000);
-        assertTrue(ll10 > elbo && ll100 > ll10 && ll2000 > ll100,
-                "bound tightens: elbo " + elbo + ", k=10 " + ll10 + ", k=100 " + ll100 + ", k=2000 " + ll2000);
-        assertTrue(ll2000 - ll100 < ll100 - elbo, "gap shrinks");
+        String all = "elbo " + elbo + ", k=10 " + ll10 + ", k=100 " + ll100 + ", k=2000 " + ll2000;
+        // Every IS estimate lies above the ELBO, and it rises with k: clearly from 1 to 10 to 100 samples; by k = 100 it
+        // has nearly converged here, so k = 2000 must not fall below it by more than Monte Carlo noise.
+        assertTrue(ll10 > elbo + 0.1 && ll100 > ll10 && ll2000 > ll100 - 0.05, all);
+        // The remaining gap to the k = 2000 estimate shrinks as k grows.
+        assertTrue(ll2000 - ll100 < 0.5 * (ll2000 - ll10) && ll2000 - ll10 < 0.5 * (ll2000 - elbo), all);
     }
 
     @Test
