@@ -1,0 +1,143 @@
+package io.sparkvae.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.testing.ChildProcess;
+import io.sparkvae.testing.StageOutputs;
+import io.sparkvae.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workflow-engine door: scripts/workflow/Snakefile run by the real {@code snakemake} (a missing snakemake
+ * fails this test). Interrupted during evaluate, it resumes without redoing prepare and train; with evaluate's
+ * output deleted, only evaluate reruns; a bad-input failure (exit 2) is not retried.
+ */
+class SnakemakeWorkflowIT {
+    private static final Pattern RULE = Pattern.compile("^(?:local)?rule (\\w+):$", Pattern.MULTILINE);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void workflowResumesAfterAnInterruptionAndRerunsOnlyMissingStages() throws Exception {
+        Path snakemake = ChildProcess.which("snakemake");
+        assertNotNull(snakemake, "snakemake is not on PATH: apt-get install -y snakemake (.ci/run installs it)");
+        Path root = tmp.resolve("work");
+        Path raw = TestData.rawDir();
+        String sets = "data.raw=" + raw + " data.limit=200 train.epochs=1 evaluate.is-samples=10";
+        List<String> cmd = command(snakemake, root, sets);
+        StageOutputs out = new StageOutputs(HadoopFiles.withDefaults(), new org.apache.hadoop.fs.Path(root.toUri()));
+
+        // 1. Interrupt the workflow once evaluate has started: SIGTERM to its whole process group (snakemake, the
+        //    job's shell and the stage's JVM), as a terminal's Ctrl-C or a batch system's kill would. setsid gives the
+        //    workflow a group of its own, so the signal does not reach this test's JVM.
+        Path evaluateLog = root.resolve("logs/punks-z2/evaluate.log");
+        Path log1 = tmp.resolve("logs/1-interrupted.log");
+        long t0 = System.nanoTime();
+        List<String> inOwnGroup = new ArrayList<>(List.of("setsid"));
+        inOwnGroup.addAll(cmd);
+        Process p = ChildProcess.start(inOwnGroup, ChildProcess.repo(), Map.of("VAE_DRIVER_MEMORY", "2g"), log1);
+        try {
+            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(8);
+            while (!Files.exists(evaluateLog)) {
+                if (!p.isAlive()) {
+                    fail("snakemake ended (exit " + p.exitValue() + ") before evaluate started:\n" + ChildProcess.tailOf(log1));
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    fail("evaluate did not start within 8 minutes:\n" + ChildProcess.tailOf(log1));
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(1000); // let the stage's JVM start, so the signal interrupts real work
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).inheritIO().start().waitFor(),
+                    "kill the workflow's process group");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "snakemake did not stop on SIGTERM:\n" + ChildProcess.tailOf(log1));
+        } finally {
+            ChildProcess.kill(p);
+        }
+        System.out.printf("snakemake: interrupted after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        out.assertPrepared("punks-limit200", 200);
+        out.assertTrained("punks-z2", 1);
+        assertFalse(Files.exists(root.resolve("runs/punks-z2/eval/_SUCCESS")), "evaluate was interrupted");
+        long prepared = out.successTime(out.datasetDir("punks-limit200"));
+        long trained = out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "model"));
+
+        // 2. Rerun: it resumes at evaluate.
+        ChildProcess.Result resumed = snakemake(cmd, "2-resumed");
+        assertEquals(0, resumed.exitCode(), resumed.tail());
+        assertEquals(Set.of("evaluate", "render", "all"), rules(resumed.output()), resumed.tail());
+        out.assertEvaluated("punks-z2", 200);
+        out.assertRendered("punks-z2");
+        out.assertNoLeftovers();
+        assertEquals(prepared, out.successTime(out.datasetDir("punks-limit200")));
+        assertEquals(trained, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "model")));
+        assertTrue(resumed.output().contains("test_neg_elbo = "), "summary with the metrics:\n" + resumed.tail());
+        System.out.printf("snakemake: resumed run (evaluate, render) in %.1f s%n", resumed.seconds());
+
+        // 3. Delete a stage's output (evaluate: nothing depends on it, and it is the cheapest to redo): only it reruns.
+        long rendered = out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "render"));
+        PipelineLauncherIT.delete(root.resolve("runs/punks-z2/eval"));
+        ChildProcess.Result reevaluate = snakemake(cmd, "3-reevaluate");
+        assertEquals(0, reevaluate.exitCode(), reevaluate.tail());
+        assertEquals(Set.of("evaluate", "all"), rules(reevaluate.output()), reevaluate.tail());
+        out.assertEvaluated("punks-z2", 200);
+        assertEquals(rendered, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "render")));
+        assertEquals(trained, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "model")));
+        System.out.printf("snakemake: evaluate-only rerun in %.1f s%n", reevaluate.seconds());
+
+        // 4. Everything complete: nothing to do.
+        ChildProcess.Result noop = snakemake(cmd, "4-noop");
+        assertEquals(0, noop.exitCode(), noop.tail());
+        assertEquals(Set.of(), rules(noop.output()), noop.tail());
+
+        // 5. Bad input (no raw data there) exits 2 and is not retried: the stage runs once.
+        Path badRoot = tmp.resolve("bad");
+        ChildProcess.Result bad = snakemake(command(snakemake, badRoot,
+                "data.raw=" + tmp.resolve("no-such-raw") + " data.limit=200"), "5-bad");
+        assertNotEquals(0, bad.exitCode(), bad.tail());
+        assertEquals(1, bad.count("error: raw data file not found"), "exit 2 must not be retried:\n" + bad.tail());
+        assertTrue(bad.output().contains("not retrying"), bad.tail());
+    }
+
+    private List<String> command(Path snakemake, Path root, String sets) {
+        Path repo = ChildProcess.repo();
+        return List.of(snakemake.toString(), "-s", repo.resolve("scripts/workflow/Snakefile").toString(),
+                "-d", tmp.resolve("wd").toString(), "-j1", "--config", "conf=" + repo.resolve("conf/punks-z2.conf"),
+                "root=" + root, "sets=" + sets, "master=local[2]");
+    }
+
+    private ChildProcess.Result snakemake(List<String> cmd, String name) {
+        return ChildProcess.run(cmd, ChildProcess.repo(), Map.of("VAE_DRIVER_MEMORY", "2g"),
+                tmp.resolve("logs").resolve(name + ".log"), Duration.ofMinutes(8));
+    }
+
+    /** The rules Snakemake ran ("rule x:" / "localrule x:" job headers). */
+    static Set<String> rules(String output) {
+        Set<String> rules = new TreeSet<>();
+        Matcher m = RULE.matcher(output);
+        while (m.find()) {
+            rules.add(m.group(1));
+        }
+        return rules;
+    }
+}
