@@ -214,8 +214,10 @@ public final class Vae implements Serializable {
                     for (int a = 0; a < images; a++) {
                         int base = (first + a) * nz;
                         double halfLogDet = 0;
+                        double[] sigma = new double[nz];
                         for (int j = 0; j < nz; j++) {
                             halfLogDet += 0.5 * logVar[base + j];
+                            sigma[j] = Math.exp(0.5 * logVar[base + j]);
                         }
                         for (int s = 0; s < samples; s++) {
                             int r = a * samples + s;
@@ -223,7 +225,7 @@ public final class Vae implements Serializable {
                             double acc = halfLogDet;
                             for (int j = 0; j < nz; j++) {
                                 double ej = e[r * nz + j];
-                                double zj = mean[base + j] + Math.exp(0.5 * logVar[base + j]) * ej;
+                                double zj = mean[base + j] + sigma[j] * ej;
                                 zs[r * nz + j] = (float) zj;
                                 acc += 0.5 * (ej * ej - zj * zj);
                             }
