@@ -63,7 +63,7 @@ public final class RenderStage implements Callable<Integer> {
             List<LatentPoint> means = latent == 2 ? TestSplitData.latentMeans(spark, test, model.vae()) : null;
             RunPictures pictures = new RunPictures(TestSplitData.pick(test, r.reconstructions(), config.seed()), means, log,
                     r.manifoldGrid(), r.samples(), config.seed());
-            Integer epochs = log == null ? null : log.stream().mapToInt(TrainingLog.Epoch::epoch).max().stream().boxed().findFirst().orElse(null);
+            Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(TrainingLog.Epoch::epoch).max().getAsInt();
             Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
             Renderer renderer = new Renderer(files, model.vae(), manifest.shape(), r.scale(), config.runName(), epochs, provenance);
 
