@@ -87,6 +87,14 @@ class EvaluateStageTest {
     }
 
     @Test
+    void zeroImportanceSamplesAreRefusedNamingTheKey() {
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nosamples", "--set", "evaluate.is-samples=0");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("evaluate.is-samples"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/nosamples")));
+    }
+
+    @Test
     void missingModelIsBadInputAndWritesNothing() {
         Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nomodel");
         assertEquals(2, o.code(), o.err());
