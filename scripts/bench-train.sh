@@ -11,7 +11,7 @@ freqs=${2:-5,20}
 [[ -f data/raw/mnist/train-images-idx3-ubyte ]] || { echo "bench-train.sh: run scripts/fetch-data.sh mnist first" >&2; exit 1; }
 
 # Build the job jar (executors load it) and the test classes + classpath (the benchmark main lives there).
-mvn -B -q -DskipTests package test-compile >/dev/null
+mvn -B -q -DskipTests package >/dev/null  # -DskipTests still compiles the test classes
 launcher=spark-jobs/target/launcher
 cp="spark-jobs/target/test-classes:spark-jobs/target/classes:$(cat "$launcher/test-classpath.txt")"
 work="$repo/bench-out/train-scaling"

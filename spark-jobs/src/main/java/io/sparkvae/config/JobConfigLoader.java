@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkvae.io.BadInputException;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * values with a one-line message naming the key, and returns a typed {@link JobConfig}.
  */
 public final class JobConfigLoader {
+    private static final Pattern BARE_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Config DEFAULTS = ConfigFactory.parseResources(
             JobConfigLoader.class, "/io/sparkvae/defaults.conf",
@@ -49,7 +51,13 @@ public final class JobConfigLoader {
                 throw new BadInputException("--set " + override + ": expected key=value");
             }
             try {
-                Config o = ConfigFactory.parseString(override, ConfigParseOptions.defaults().setOriginDescription("--set " + override));
+                String key = override.substring(0, eq).strip();
+                String value = override.substring(eq + 1).strip();
+                // In HOCON an unquoted "//" starts a comment, so --set data.raw=hdfs://nn/x would silently become
+                // "hdfs:"; a bare URI is taken as the string it obviously is.
+                Config o = BARE_URI.matcher(value).matches()
+                        ? ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + override))
+                        : ConfigFactory.parseString(override, ConfigParseOptions.defaults().setOriginDescription("--set " + override));
                 user = o.withFallback(user);
             } catch (ConfigException e) {
                 throw new BadInputException("--set " + override + ": " + oneLine(e));

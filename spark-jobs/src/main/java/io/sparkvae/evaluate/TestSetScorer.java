@@ -1,5 +1,6 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.spark.TaskThreads;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.Vae;
@@ -48,7 +49,10 @@ public final class TestSetScorer {
                             new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r))));
             List<ExampleScore> scores = keyed
                     .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
-                    .mapPartitions(rows -> new PartitionScorer(rows, () -> model.value().restore(), settings))
+                    .mapPartitions(rows -> {
+                        TaskThreads.fitToTask(); // one BLAS thread per task core, not every core per task
+                        return new PartitionScorer(rows, () -> model.value().restore(), settings);
+                    })
                     .collect();
             List<ExampleScore> sorted = new ArrayList<>(scores);
             sorted.sort(Comparator.comparingInt(ExampleScore::index));

@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.spark.TaskThreads;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;

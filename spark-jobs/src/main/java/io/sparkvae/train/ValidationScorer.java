@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.spark.TaskThreads;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.model.Vae;
 import java.util.List;

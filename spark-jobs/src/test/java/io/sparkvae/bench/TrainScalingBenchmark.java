@@ -15,7 +15,7 @@ import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.testing.LocalCluster;
 import io.sparkvae.train.EpochMetrics;
 import io.sparkvae.train.SparkTrainer;
-import io.sparkvae.train.TaskThreads;
+import io.sparkvae.spark.TaskThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

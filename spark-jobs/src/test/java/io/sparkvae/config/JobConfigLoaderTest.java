@@ -81,6 +81,13 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aBareUriOverrideIsTakenWhole() {
+        // Unquoted, HOCON would read everything after "//" as a comment.
+        assertEquals("hdfs://nn:8020/vae/raw", load("", "data.raw=hdfs://nn:8020/vae/raw").data().raw());
+        assertEquals("hdfs://nn/x", load("", "data.raw=\"hdfs://nn/x\"").data().raw());
+    }
+
+    @Test
     void malformedOverrideIsRefused() {
         var e = assertThrows(BadInputException.class, () -> load("", "train.epochs"));
         assertTrue(e.getMessage().contains("--set train.epochs"), e.getMessage());

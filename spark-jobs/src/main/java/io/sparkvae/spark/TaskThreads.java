@@ -1,4 +1,4 @@
-package io.sparkvae.train;
+package io.sparkvae.spark;
 
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.factory.Nd4j;
