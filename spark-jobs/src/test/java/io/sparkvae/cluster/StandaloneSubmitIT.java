@@ -1,5 +1,6 @@
 package io.sparkvae.cluster;
 
+import io.sparkvae.testing.StageRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,11 +1,12 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.testing.StageRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkvae.evaluate.StageRuns.Outcome;
+import io.sparkvae.testing.StageRuns.Outcome;
 import io.sparkvae.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;

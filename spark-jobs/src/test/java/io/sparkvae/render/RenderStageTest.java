@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkvae.evaluate.StageRuns;
-import io.sparkvae.evaluate.StageRuns.Outcome;
+import io.sparkvae.testing.StageRuns;
+import io.sparkvae.testing.StageRuns.Outcome;
 import io.sparkvae.evaluate.TinyModels;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

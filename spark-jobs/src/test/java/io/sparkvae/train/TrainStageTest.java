@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.cli.VaeMain;
+import io.sparkvae.testing.StageRuns;
 import io.sparkvae.testing.TestData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,29 +26,12 @@ class TrainStageTest {
     private static Path conf;
     private static Path datasetRoot;
 
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome vae(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            return new Outcome(VaeMain.run(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static String[] args(String stage, Path root, String... extra) {
-        List<String> a = new ArrayList<>(List.of(stage, "--conf", conf.toString(), "--root", root.toString(), "--master", "local[2]",
-                "--set", "data.limit=200", "--set", "data.raw=" + TestData.rawDir(), "--set", "data.partitions=2",
-                "--set", "model.hidden=[64]"));
+    /** Runs a stage on the shared tiny punks config, through the command line as users do. */
+    private static StageRuns.Outcome vae(String stage, Path root, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--set", "data.limit=200", "--set", "data.raw=" + TestData.rawDir(),
+                "--set", "data.partitions=2", "--set", "model.hidden=[64]"));
         a.addAll(Arrays.asList(extra));
-        return a.toArray(new String[0]);
+        return StageRuns.vae(stage, conf, root, a.toArray(new String[0]));
     }
 
     @BeforeAll
@@ -58,7 +39,7 @@ class TrainStageTest {
         conf = shared.resolve("tiny-punks.conf");
         Files.writeString(conf, "data.dataset = punks\nmodel.latent = 2\ntrain { epochs = 2, averaging-frequency = 1 }\n");
         datasetRoot = shared.resolve("root");
-        Outcome o = vae(args("prepare", datasetRoot));
+        StageRuns.Outcome o = vae("prepare", datasetRoot);
         assertEquals(0, o.code(), o.err());
     }
 
@@ -86,7 +67,7 @@ class TrainStageTest {
     @Test
     void trainsWritesCheckpointsMetricsAndModelThenSkipsOnRerun() throws Exception {
         Path root = rootWithDataset();
-        Outcome o = vae(args("train", root));
+        StageRuns.Outcome o = vae("train", root);
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("epoch 1/2") && o.out().contains("epoch 2/2"), o.out());
         Path run = root.resolve("runs/tiny-punks");
@@ -106,7 +87,7 @@ class TrainStageTest {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("train-batches")), "exported minibatches cleaned up");
         }
 
-        Outcome again = vae(args("train", root));
+        StageRuns.Outcome again = vae("train", root);
         assertEquals(0, again.code());
         assertTrue(again.out().contains("already complete; skipping"), again.out());
     }
@@ -114,15 +95,15 @@ class TrainStageTest {
     @Test
     void resumingFromACheckpointMatchesAnUninterruptedRun() throws Exception {
         Path straight = rootWithDataset();
-        assertEquals(0, vae(args("train", straight)).code());
+        assertEquals(0, vae("train", straight).code());
 
         Path resumed = tmp.resolve("resumed");
         Files.createDirectories(resumed);
         Files.move(rootWithDataset().resolve("datasets"), resumed.resolve("datasets"));
-        assertEquals(0, vae(args("train", resumed, "--set", "train.epochs=1")).code());
+        assertEquals(0, vae("train", resumed, "--set", "train.epochs=1").code());
         // Simulate the interruption: the run had not finished, only its first checkpoint exists.
         Files.delete(resumed.resolve("runs/tiny-punks/model/_SUCCESS"));
-        Outcome o = vae(args("train", resumed, "--resume"));
+        StageRuns.Outcome o = vae("train", resumed, "--resume");
         assertEquals(0, o.code(), o.err());
         assertFalse(o.out().contains("epoch 1/2"), "epoch 1 is not trained again: " + o.out());
 
@@ -138,7 +119,7 @@ class TrainStageTest {
         Path root = rootWithDataset();
         Path dataset = root.resolve("datasets/punks-limit200");
         Files.delete(dataset.resolve("_SUCCESS"));
-        Outcome incomplete = vae(args("train", root));
+        StageRuns.Outcome incomplete = vae("train", root);
         assertEquals(2, incomplete.code());
         assertTrue(incomplete.err().contains("incomplete") && incomplete.err().contains("punks-limit200"), incomplete.err());
         Files.createFile(dataset.resolve("_SUCCESS"));
@@ -146,12 +127,12 @@ class TrainStageTest {
         String manifest = Files.readString(dataset.resolve("manifest.json"));
         String edited = manifest.replace("\"dataset\" : \"punks\"", "\"dataset\" : \"mnist\"");
         Files.writeString(dataset.resolve("manifest.json"), edited);
-        Outcome changed = vae(args("train", root)); // Hadoop's checksum notices a file changed behind its back
+        StageRuns.Outcome changed = vae("train", root); // Hadoop's checksum notices a file changed behind its back
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("manifest.json is corrupt or was changed"), changed.err());
 
         Files.delete(dataset.resolve(".manifest.json.crc")); // as if a different dataset had been written there
-        Outcome mismatched = vae(args("train", root));
+        StageRuns.Outcome mismatched = vae("train", root);
         assertEquals(2, mismatched.code());
         assertTrue(mismatched.err().contains("manifest says dataset mnist"), mismatched.err());
         assertFalse(Files.exists(root.resolve("runs/tiny-punks/model/_SUCCESS")));
@@ -161,7 +142,7 @@ class TrainStageTest {
     void divergenceStopsWithAMessageNamingTheEpochAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path root = rootWithDataset();
         // Adam steps of size 10 blow the log-variance up within the first epochs.
-        Outcome o = vae(args("train", root, "--set", "train.learning-rate=10", "--set", "train.epochs=5"));
+        StageRuns.Outcome o = vae("train", root, "--set", "train.learning-rate=10", "--set", "train.epochs=5");
         assertEquals(2, o.code(), o.out() + o.err());
         var m = java.util.regex.Pattern.compile("diverged in epoch (\\d+)").matcher(o.err());
         assertTrue(m.find() && o.err().contains("learning-rate"), o.err());

@@ -1,9 +1,8 @@
-package io.sparkvae.evaluate;
+package io.sparkvae.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkvae.cli.VaeMain;
-import io.sparkvae.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
