@@ -34,8 +34,7 @@ public final class EvaluateStage implements Callable<Integer> {
         try (StageContext ctx = StageContext.open(options)) {
             JobConfig config = ctx.config();
             Path target = new Path(ctx.runDir(), Evaluation.DIR);
-            if (ctx.files().isComplete(target) && !ctx.overwrite()) {
-                StageLog.info("evaluate: " + target + " is already complete; skipping (--overwrite rebuilds it)");
+            if (ctx.skipComplete("evaluate", target)) {
                 return 0;
             }
             ScoringSettings settings = new ScoringSettings(config.seed(), config.evaluate().elboSamples(),

@@ -40,8 +40,7 @@ public final class RenderStage implements Callable<Integer> {
             JobConfig config = ctx.config();
             HadoopFiles files = ctx.files();
             Path target = new Path(ctx.runDir(), RunPictures.DIR);
-            if (files.isComplete(target) && !ctx.overwrite()) {
-                StageLog.info("render: " + target + " is already complete; skipping (--overwrite rebuilds it)");
+            if (ctx.skipComplete("render", target)) {
                 return 0;
             }
             LoadedVae model = RunModel.load(ctx.runDir(), files);

@@ -75,6 +75,18 @@ public final class StageContext implements AutoCloseable {
     }
 
     /**
+     * The skip rule every stage shares: true (after saying so in one line) when {@code output} is already complete
+     * and {@code --overwrite} was not given.
+     */
+    public boolean skipComplete(String stage, Path output) {
+        if (files.isComplete(output) && !options.overwrite) {
+            StageLog.info(stage + ": " + output + " is already complete; skipping (--overwrite rebuilds it)");
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * The Spark session, created on first use with this stage's master and settings; while another context
      * {@link #shareSpark(String) shares} its session, that one is borrowed instead (and left running on close).
      */

@@ -27,8 +27,7 @@ public final class TrainStage implements Callable<Integer> {
     public Integer call() {
         try (StageContext ctx = StageContext.open(options)) {
             Path modelDir = new Path(ctx.runDir(), "model");
-            if (ctx.files().isComplete(modelDir) && !ctx.overwrite()) {
-                StageLog.info("train: " + modelDir + " is already complete; skipping (--overwrite retrains)");
+            if (ctx.skipComplete("train", modelDir)) {
                 return 0;
             }
             DatasetReader reader = new DatasetReader(ctx.spark("train"), ctx.files());
