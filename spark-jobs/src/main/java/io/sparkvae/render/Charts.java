@@ -1,5 +1,6 @@
 package io.sparkvae.render;
 
+import io.sparkvae.train.EpochMetrics;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ public final class Charts {
     private Charts() {}
 
     /** Train and validation -ELBO per epoch, one line each (epochs lacking a value are left out of that line). */
-    public static XYChart trainingCurve(String run, List<TrainingLog.Epoch> epochs) {
+    public static XYChart trainingCurve(String run, List<EpochMetrics> epochs) {
         XYChart chart = new XYChartBuilder().width(CURVE_WIDTH).height(CURVE_HEIGHT)
                 .title(run + ": -ELBO per epoch").xAxisTitle("epoch").yAxisTitle("-ELBO (nats per image)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -42,10 +43,10 @@ public final class Charts {
         return chart;
     }
 
-    private static void addLine(XYChart chart, String name, List<TrainingLog.Epoch> epochs, boolean train) {
+    private static void addLine(XYChart chart, String name, List<EpochMetrics> epochs, boolean train) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
-        for (TrainingLog.Epoch e : epochs) {
+        for (EpochMetrics e : epochs) {
             double v = train ? e.trainNegElbo() : e.valNegElbo();
             if (Double.isFinite(v)) {
                 x.add((double) e.epoch());

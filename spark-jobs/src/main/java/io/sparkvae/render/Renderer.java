@@ -1,5 +1,6 @@
 package io.sparkvae.render;
 
+import io.sparkvae.train.EpochMetrics;
 import io.sparkvae.data.ImageShape;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.image.PictureWriter;
@@ -110,7 +111,7 @@ public final class Renderer {
     }
 
     /** Train and validation -ELBO per epoch. */
-    public void trainingCurve(Path dir, List<TrainingLog.Epoch> log) {
+    public void trainingCurve(Path dir, List<EpochMetrics> log) {
         XYChart chart = Charts.trainingCurve(run, log);
         Map<String, Object> d = chartDescription("train and validation -ELBO (nats per image) per epoch, from metrics.jsonl",
                 Charts.CURVE_WIDTH, Charts.CURVE_HEIGHT);

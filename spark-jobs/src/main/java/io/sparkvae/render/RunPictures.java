@@ -1,5 +1,6 @@
 package io.sparkvae.render;
 
+import io.sparkvae.train.EpochMetrics;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.io.HadoopFiles;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.apache.hadoop.fs.Path;
  * @param samples        prior samples to decode
  * @param seed           the run seed
  */
-public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans, List<TrainingLog.Epoch> trainingLog,
+public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans, List<EpochMetrics> trainingLog,
                           int manifoldGrid, int samples, long seed) {
 
     public static final String DIR = "render";

@@ -11,7 +11,7 @@ import io.sparkvae.render.LatentPoint;
 import io.sparkvae.render.Renderer;
 import io.sparkvae.render.RunPictures;
 import io.sparkvae.render.TestSplitData;
-import io.sparkvae.render.TrainingLog;
+import io.sparkvae.train.EpochMetrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +29,6 @@ import picocli.CommandLine.Mixin;
         description = {"Pictures: reconstructions, the 2-D manifold, prior samples, latent scatter, training curve.",
                 "Reads <root>/runs/<run>/model and metrics.jsonl; writes <root>/runs/<run>/render/ (PNG + sidecar JSON each)."})
 public final class RenderStage implements Callable<Integer> {
-    static final String TRAINING_LOG = "metrics.jsonl";
 
     @Mixin
     StageOptions options;
@@ -44,8 +43,8 @@ public final class RenderStage implements Callable<Integer> {
                 return 0;
             }
             LoadedVae model = RunModel.load(ctx.runDir(), files);
-            Path logPath = new Path(ctx.runDir(), TRAINING_LOG);
-            List<TrainingLog.Epoch> log = files.exists(logPath) ? TrainingLog.parse(files.readString(logPath), logPath.toString()) : null;
+            Path logPath = new Path(ctx.runDir(), EpochMetrics.FILE);
+            List<EpochMetrics> log = files.exists(logPath) ? EpochMetrics.parse(files.readString(logPath), logPath.toString()) : null;
 
             SparkSession spark = ctx.spark("render");
             DatasetReader reader = new DatasetReader(spark, files);
@@ -62,7 +61,7 @@ public final class RenderStage implements Callable<Integer> {
             List<LatentPoint> means = latent == 2 ? TestSplitData.latentMeans(spark, test, model.vae()) : null;
             RunPictures pictures = new RunPictures(TestSplitData.pick(test, r.reconstructions(), config.seed()), means, log,
                     r.manifoldGrid(), r.samples(), config.seed());
-            Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(TrainingLog.Epoch::epoch).max().getAsInt();
+            Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(EpochMetrics::epoch).max().getAsInt();
             Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
             Renderer renderer = new Renderer(files, model.vae(), manifest.shape(), r.scale(), config.runName(), epochs, provenance);
 

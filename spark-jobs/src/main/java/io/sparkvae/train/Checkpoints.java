@@ -66,7 +66,7 @@ public final class Checkpoints {
             Path dir = dir(epoch);
             try {
                 LoadedVae loaded = VaeStore.load(dir, files);
-                List<EpochMetrics> history = EpochMetrics.parseJsonLines(files.readString(new Path(dir, HISTORY)));
+                List<EpochMetrics> history = EpochMetrics.parse(files.readString(new Path(dir, HISTORY)), new Path(dir, HISTORY).toString());
                 if (history.size() != epoch) {
                     throw new IllegalStateException("history has " + history.size() + " epochs");
                 }

@@ -3,13 +3,17 @@ package io.sparkvae.train;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.provenance.Provenance;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of {@code metrics.jsonl}: an epoch's training and validation -ELBO (nats per image) and its speed.
+ * One line of {@code metrics.jsonl}: an epoch's training and validation -ELBO (nats per image) and its speed. The one
+ * reader and writer of that file (the train stage writes it; render, the experiment runner and tests read it).
  *
  * @param seconds          wall time of the whole epoch (training, validation, checkpoint)
  * @param imagesPerSecond  training examples per second of the fitting part alone
@@ -22,20 +26,14 @@ public record EpochMetrics(
         double seconds,
         @JsonProperty("images_per_second") double imagesPerSecond) {
 
+    /** The file's name in a run folder. */
+    public static final String FILE = "metrics.jsonl";
+
     public String toJsonLine() {
         try {
-            return Provenance.json().writer().withoutFeatures(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+            return Provenance.json().writer().withoutFeatures(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    public static EpochMetrics fromJsonLine(String line) {
-        try {
-            return Provenance.json().readValue(line, EpochMetrics.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("not an epoch metrics line: " + line, e);
         }
     }
 
@@ -48,13 +46,35 @@ public record EpochMetrics(
         return sb.toString();
     }
 
-    public static List<EpochMetrics> parseJsonLines(String text) {
+    /**
+     * Parses a {@code metrics.jsonl} text: blank lines skipped, extra keys ignored, a missing number read as NaN. A
+     * line that is not an object with an integer {@code epoch} is bad input naming {@code origin} and the line.
+     */
+    public static List<EpochMetrics> parse(String text, String origin) {
         List<EpochMetrics> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                out.add(fromJsonLine(line));
+        String[] lines = text.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
             }
+            JsonNode node;
+            try {
+                node = Provenance.json().readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(origin + ":" + (i + 1) + ": not a JSON object");
+            }
+            if (node == null || !node.isObject() || !node.path("epoch").isIntegralNumber() || !node.path("epoch").canConvertToInt()) {
+                throw new BadInputException(origin + ":" + (i + 1) + ": expected an object with an integer \"epoch\"");
+            }
+            out.add(new EpochMetrics(node.get("epoch").intValue(), number(node, "train_neg_elbo"),
+                    number(node, "val_neg_elbo"), number(node, "seconds"), number(node, "images_per_second")));
         }
         return out;
+    }
+
+    private static double number(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        return v != null && v.isNumber() ? v.doubleValue() : Double.NaN;
     }
 }

@@ -63,7 +63,7 @@ public final class SparkTrainer {
             boolean resume, Consumer<EpochMetrics> progress) {
         JobConfig.Train t = config.train();
         Path modelDir = new Path(runDir, "model");
-        Path metricsFile = new Path(runDir, "metrics.jsonl");
+        Path metricsFile = new Path(runDir, EpochMetrics.FILE);
         Checkpoints checkpoints = new Checkpoints(files, modelDir, t.keepCheckpoints());
 
         Vae vae;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.sparkvae.io.BadInputException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -75,20 +74,5 @@ class LayoutAndSamplingTest {
         assertEquals(1.0, sq / 10_000, 0.05);
         assertEquals(10, Sampling.squareColumns(100));
         assertEquals(4, Sampling.squareColumns(13));
-    }
-
-    @Test
-    void trainingLogReadsEpochsAndNamesTheBadLine() {
-        String text = "{\"epoch\":1,\"train_neg_elbo\":160.5,\"val_neg_elbo\":130.25,\"seconds\":3.0,\"images_per_second\":17000}\n"
-                + "\n{\"epoch\":2,\"train_neg_elbo\":125.0,\"extra\":\"x\"}\n";
-        List<TrainingLog.Epoch> log = TrainingLog.parse(text, "m.jsonl");
-        assertEquals(2, log.size());
-        assertEquals(new TrainingLog.Epoch(1, 160.5, 130.25), log.get(0));
-        assertEquals(2, log.get(1).epoch());
-        assertEquals(Double.NaN, log.get(1).valNegElbo());
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> TrainingLog.parse("{\"epoch\":1}\n{\"epoch\":2.5}\n", "runs/x/metrics.jsonl"));
-        assertEquals("runs/x/metrics.jsonl:2: expected an object with an integer \"epoch\"", e.getMessage());
-        assertThrows(BadInputException.class, () -> TrainingLog.parse("not json", "m"));
     }
 }

@@ -11,6 +11,7 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.train.EpochMetrics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,8 +143,8 @@ class RendererTest {
 
     @Test
     void chartsHaveTheirSizeTheirSeriesAndContent() throws Exception {
-        List<TrainingLog.Epoch> log = List.of(new TrainingLog.Epoch(1, 190, 170), new TrainingLog.Epoch(2, 160, 150),
-                new TrainingLog.Epoch(3, 150, Double.NaN));
+        List<EpochMetrics> log = List.of(new EpochMetrics(1, 190, 170, 1, 1), new EpochMetrics(2, 160, 150, 1, 1),
+                new EpochMetrics(3, 150, Double.NaN, 1, 1));
         XYChart curve = Charts.trainingCurve("tiny", log);
         assertEquals(List.of("train", "validation"), new ArrayList<>(curve.getSeriesMap().keySet()));
         assertEquals(2, curve.getSeriesMap().get("validation").getXData().length);

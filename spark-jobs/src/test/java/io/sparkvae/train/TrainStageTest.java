@@ -61,7 +61,7 @@ class TrainStageTest {
     }
 
     private static List<EpochMetrics> metrics(Path root) throws Exception {
-        return EpochMetrics.parseJsonLines(Files.readString(root.resolve("runs/tiny-punks/metrics.jsonl")));
+        return EpochMetrics.parse(Files.readString(root.resolve("runs/tiny-punks/metrics.jsonl")), "metrics.jsonl");
     }
 
     @Test
