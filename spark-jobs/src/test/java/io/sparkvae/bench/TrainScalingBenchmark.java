@@ -30,7 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link SparkTrainer} with 1 worker on local[1], 2 workers on local[2] and 2 executor JVMs (local-cluster), in one
  * run, and prints images/s of each against the single-process trainer measured before and after the Spark runs.
  *
- * <p>Usage (via scripts/bench-train.sh): {@code TrainScalingBenchmark <workDir> <rawDir> <epochs> <averagingFrequencies>}.
+ * <p>Usage (via scripts/bench-train.sh): {@code TrainScalingBenchmark <workDir> <rawDir> <epochs> <settings>}, settings a comma-separated
+ * list of {@code BATCHxFREQ} (minibatch per worker x averaging frequency) or {@code FREQ} (minibatch 100).
  */
 public final class TrainScalingBenchmark {
     private TrainScalingBenchmark() {}
@@ -39,23 +40,24 @@ public final class TrainScalingBenchmark {
         Path work = Path.of(args[0]).toAbsolutePath();
         Path raw = Path.of(args[1]).toAbsolutePath();
         int epochs = Integer.parseInt(args[2]);
-        List<Integer> frequencies = new ArrayList<>();
-        for (String f : args[3].split(",")) {
-            frequencies.add(Integer.parseInt(f.strip()));
+        List<Setting> settings = new ArrayList<>();
+        for (String token : args[3].split(",")) {
+            settings.add(Setting.parse(token.strip()));
         }
         HadoopFiles files = HadoopFiles.withDefaults();
         String base = "data.dataset = mnist\nmodel.latent = 20\ntrain.epochs = " + epochs + "\ndata.raw = \"" + raw + "\"\n";
 
         List<String[]> rows = new ArrayList<>();
         double before = singleProcess(raw, epochs);
-        rows.add(new String[] {"single process (SingleProcessTrainer), before", "-", "-", fmt(before), "1.00"});
+        rows.add(new String[] {"single process (SingleProcessTrainer), before", "100 / -", "-", fmt(before), "1.00"});
 
         var datasetDir = new org.apache.hadoop.fs.Path(work.resolve("datasets/mnist").toString());
         for (String master : List.of("local[1]", "local[2]", "local-cluster[2,1,4096]")) {
             int workers = master.equals("local[1]") ? 1 : 2;
-            for (int freq : frequencies) {
-                JobConfig config = JobConfigLoader.load(base + "train.workers = " + workers + "\ntrain.averaging-frequency = " + freq,
-                        "bench", "bench", List.of());
+            for (Setting setting : settings) {
+                int freq = setting.frequency();
+                JobConfig config = JobConfigLoader.load(base + "train.workers = " + workers + "\ntrain.averaging-frequency = " + freq
+                        + "\ntrain.batch-size = " + setting.batch(), "bench", "bench", List.of());
                 SparkSession spark = master.startsWith("local-cluster")
                         ? LocalCluster.start("bench", 2, 1, 4096)
                         : SparkSessionFactory.create(master, "bench", List.of());
@@ -66,15 +68,15 @@ public final class TrainScalingBenchmark {
                     }
                     DatasetReader reader = new DatasetReader(spark, files);
                     DatasetManifest manifest = reader.open(datasetDir, config.data());
-                    var runDir = new org.apache.hadoop.fs.Path(work.resolve("runs/" + master.replaceAll("[^a-z0-9]", "_") + "-f" + freq).toString());
+                    var runDir = new org.apache.hadoop.fs.Path(work.resolve("runs/" + master.replaceAll("[^a-z0-9]", "_") + "-" + setting).toString());
                     files.delete(runDir);
                     var result = new SparkTrainer(spark, files, config).train(reader.split(datasetDir, manifest, "train"),
                             reader.split(datasetDir, manifest, "val"), manifest.shape().size(), runDir,
                             Provenance.of("bench", config.resolved(), config.seed(), manifest.hash()), false,
-                            m -> System.out.println("  " + master + " f=" + freq + ": " + m.toJsonLine()));
+                            m -> System.out.println("  " + master + " " + setting + ": " + m.toJsonLine()));
                     EpochMetrics last = result.history().get(result.history().size() - 1);
                     double ips = result.history().stream().mapToDouble(EpochMetrics::imagesPerSecond).average().orElse(0);
-                    rows.add(new String[] {master + ", " + workers + " worker(s)", String.valueOf(freq),
+                    rows.add(new String[] {master + ", " + workers + " worker(s)", setting.batch() + " / " + freq,
                             String.format(Locale.ROOT, "%.2f", last.valNegElbo()), fmt(ips), null});
                 } finally {
                     spark.stop();
@@ -82,13 +84,13 @@ public final class TrainScalingBenchmark {
             }
         }
         double after = singleProcess(raw, epochs);
-        rows.add(new String[] {"single process (SingleProcessTrainer), after", "-", "-", fmt(after), null});
+        rows.add(new String[] {"single process (SingleProcessTrainer), after", "100 / -", "-", fmt(after), null});
         double reference = (before + after) / 2;
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "MNIST nz=20, 50,000 training images, %d epoch(s), minibatch 100 per worker; load average now %s%n",
+        System.out.printf(Locale.ROOT, "MNIST nz=20, 50,000 training images, %d epoch(s); load average now %s%n",
                 epochs, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        System.out.println("| trainer | averaging frequency | val -ELBO | images/s | vs single process |");
+        System.out.println("| trainer | minibatch per worker / averaging frequency | val -ELBO | images/s | vs single process |");
         System.out.println("|---|---|---|---|---|");
         for (String[] r : rows) {
             double ips = Double.parseDouble(r[3].replace(",", ""));
@@ -110,6 +112,20 @@ public final class TrainScalingBenchmark {
         double ips = results.stream().mapToDouble(r -> r.imagesPerSecond()).average().orElse(0);
         System.out.println("  single process: " + fmt(ips) + " images/s");
         return ips;
+    }
+
+    /** One benchmarked setting: minibatch size per worker and averaging frequency, written {@code BATCHxFREQ} or {@code FREQ} (batch 100). */
+    record Setting(int batch, int frequency) {
+        static Setting parse(String token) {
+            String[] parts = token.split("x");
+            return parts.length == 2 ? new Setting(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]))
+                    : new Setting(100, Integer.parseInt(token));
+        }
+
+        @Override
+        public String toString() {
+            return "b" + batch + "-f" + frequency;
+        }
     }
 
     private static String fmt(double v) {
