@@ -209,8 +209,9 @@ public final class HadoopFiles {
     /** A write refused by the file system itself is bad input (exit 2); anything else may be transient (exit 1). */
     private static RuntimeException writeFailure(Path p, IOException e) {
         if (e instanceof FileSystemException || e instanceof AccessControlException || e instanceof ParentNotDirectoryException) {
-            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-            return new BadInputException("cannot write " + p + ": " + reason, e);
+            String reason = e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : "permission denied")
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            return new BadInputException("cannot write " + p + ": not writable (" + reason + ")", e);
         }
         return new UncheckedIOException("cannot write " + p, e);
     }
