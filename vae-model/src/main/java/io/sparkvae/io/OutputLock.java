@@ -140,41 +140,62 @@ public final class OutputLock implements AutoCloseable {
                 }
                 return new OutputLock(files, lock, me, timing, notes);
             }
-            long modified = files.modificationTime(lock);
-            if (modified < 0) {
+            Look seen = Look.of(files, lock);
+            if (seen == null) {
                 continue; // released between our create and this look
             }
-            Holder other = Holder.read(files, lock);
-            String gone = goneReason(other, modified, timing);
+            String gone = seen.goneReason(timing);
             if (gone == null) {
-                String who = other == null ? "a run whose lock file is still being written" : other.describe();
+                String who = seen.holder() == null ? "a run whose lock file is still being written" : seen.holder().describe();
                 throw new BadInputException(output + " is being written by another run (" + who + "; lock " + lock
                         + "): wait for it to finish; a lock without a heartbeat for " + timing.stale().toSeconds()
                         + " s is taken over");
             }
-            switch (removeAbandoned(files, lock, other, modified, me, timing)) {
-                case REMOVED -> tookOverFrom = (other == null ? "unreadable lock" : other.describe()) + "; " + gone;
+            switch (removeAbandoned(files, lock, seen, me, timing)) {
+                case REMOVED -> tookOverFrom = (seen.holder() == null ? "unreadable lock" : seen.holder().describe()) + "; " + gone;
                 case BUSY -> pause();
-                case CHANGED -> { } // taken over by another run first: look again
+                case CHANGED -> { } // taken over by another run first, or alive after all: look again
             }
         }
         throw new BadInputException(output + ": other runs keep taking its lock " + lock + "; retry later");
     }
 
-    private static String goneReason(Holder other, long modified, Timing timing) {
-        long silentMillis = System.currentTimeMillis() - modified;
-        if (silentMillis > timing.stale().toMillis()) {
-            return "no heartbeat for " + silentMillis / 1000 + " s";
+    /** The lock file as one consistent look: its holder (null: unreadable) and its modification time. */
+    private record Look(Holder holder, long modified) {
+        /** Null when there is no lock file. */
+        static Look of(HadoopFiles files, Path lock) {
+            long before = files.modificationTime(lock);
+            while (before >= 0) {
+                Holder holder = Holder.read(files, lock);
+                long after = files.modificationTime(lock);
+                if (after == before) {
+                    return new Look(holder, before); // not replaced or refreshed while it was read
+                }
+                before = after;
+            }
+            return null;
         }
-        return other == null ? null : other.goneReason();
+
+        /** Why this lock's holder is gone, or null when it may still be running. */
+        String goneReason(Timing timing) {
+            long silentMillis = System.currentTimeMillis() - modified;
+            if (silentMillis > timing.stale().toMillis()) {
+                return "no heartbeat for " + silentMillis / 1000 + " s";
+            }
+            return holder == null ? null : holder.goneReason();
+        }
+
+        boolean sameLock(Look other) {
+            return holder == null ? other.holder == null && modified == other.modified
+                    : other.holder != null && holder.token().equals(other.holder.token());
+        }
     }
 
     /**
-     * Deletes an abandoned lock, unless it changed since it was judged (someone else took it over first). The
-     * check-and-delete runs under an exclusive takeover file, so two runs cannot each delete the other's fresh lock.
+     * Deletes an abandoned lock, unless it changed since it was judged (someone else took it over first). The look,
+     * judgement and delete run under an exclusive takeover file, so two runs cannot each delete the other's fresh lock.
      */
-    private static Takeover removeAbandoned(HadoopFiles files, Path lock, Holder judged, long judgedModified, Holder me,
-            Timing timing) {
+    private static Takeover removeAbandoned(HadoopFiles files, Path lock, Look judged, Holder me, Timing timing) {
         Path takeover = new Path(lock.getParent(), lock.getName() + ".takeover");
         if (!files.createNew(takeover, me.toJson())) {
             long since = files.modificationTime(takeover);
@@ -184,10 +205,8 @@ public final class OutputLock implements AutoCloseable {
             return Takeover.BUSY;
         }
         try {
-            Holder now = Holder.read(files, lock);
-            boolean unchanged = judged == null ? now == null && files.modificationTime(lock) == judgedModified
-                    : now != null && judged.token().equals(now.token());
-            if (!unchanged) {
+            Look now = Look.of(files, lock);
+            if (now == null || !now.sameLock(judged) || now.goneReason(timing) == null) {
                 return Takeover.CHANGED;
             }
             files.delete(lock);

@@ -160,15 +160,13 @@ class OutputLockTest {
     void racingTakeoversOfOneAbandonedLockLeaveExactlyOneHolder() throws Exception {
         List<OutputLock> held = new CopyOnWriteArrayList<>();
         int rounds = 40;
+        // Planted before the race: ageing a lock by hand while others take it over would age their new locks too.
+        for (int round = 0; round < rounds; round++) {
+            plantLock(takeoverOutput(round), holder("some-other-host", 4242), 600);
+        }
         int winners = races(rounds, round -> {
-            Path output = FILES.path(tmp.resolve("takeover/r" + round + "/model").toString());
-            synchronized (this) {
-                if (!FILES.exists(OutputLock.lockFile(output))) {
-                    plantLock(output, holder("some-other-host", 4242), 600);
-                }
-            }
             try {
-                held.add(acquire(output, DEFAULT));
+                held.add(acquire(takeoverOutput(round), DEFAULT));
                 return true;
             } catch (BadInputException e) {
                 assertTrue(e.getMessage().contains("is being written by another run"), e.getMessage());
@@ -177,6 +175,10 @@ class OutputLockTest {
         });
         held.forEach(OutputLock::close);
         assertEquals(rounds, winners);
+    }
+
+    private Path takeoverOutput(int round) {
+        return FILES.path(tmp.resolve("takeover/r" + round + "/model").toString());
     }
 
     /** Each round, four threads run {@code attempt} at once; returns how many attempts succeeded in all. */
