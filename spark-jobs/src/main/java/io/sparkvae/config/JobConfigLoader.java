@@ -43,7 +43,9 @@ public final class JobConfigLoader {
         try {
             user = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin));
         } catch (ConfigException e) {
-            throw new BadInputException("config " + origin + ": " + oneLine(e));
+            // HOCON's message already starts with the origin ("conf/x.conf: 7: ..."); say it once.
+            String message = oneLine(e);
+            throw new BadInputException("config " + (message.startsWith(origin + ":") ? message : origin + ": " + message));
         }
         for (String override : overrides) {
             int eq = override.indexOf('=');

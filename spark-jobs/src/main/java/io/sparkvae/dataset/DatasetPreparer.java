@@ -63,12 +63,18 @@ public final class DatasetPreparer {
             hashes.put(name, DatasetManifest.sha256(bytes));
         }
         // Decode once on the driver too: a corrupt or wrong-sized file fails here, with its name, before any job.
-        ExampleSource probe = ExampleSource.decode(dataset, raw);
+        ExampleSource probe;
+        try {
+            probe = ExampleSource.decode(dataset, raw);
+        } catch (BadInputException e) {
+            // The readers name the file as the data set lays it out (mnist/...); users need to know where.
+            throw new BadInputException(rawDir + "/" + e.getMessage(), e);
+        }
         List<SplitRange> plan = SplitPlan.forDataset(dataset, limit);
         for (SplitRange r : plan) {
             int available = probe.size(r.sourceFile());
             if (r.firstIndex() + r.count() > available) {
-                throw new BadInputException(r.sourceFile() + ": holds " + available + " examples, split " + r.split()
+                throw new BadInputException(new Path(rawDir, r.sourceFile()) + ": holds " + available + " examples, split " + r.split()
                         + " needs indices " + r.firstIndex() + ".." + (r.firstIndex() + r.count() - 1));
             }
         }

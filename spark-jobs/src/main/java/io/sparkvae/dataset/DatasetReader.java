@@ -3,7 +3,20 @@ package io.sparkvae.dataset;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.array_min;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Locale;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +52,52 @@ public final class DatasetReader {
         if (s.count() == 0) {
             throw new BadInputException(p + ": split '" + split + "' is empty");
         }
-        return spark.read().parquet(p.toString());
+        // The schema is given, not inferred: a split folder without any Parquet file then reads as empty (and is
+        // refused below, by count) instead of failing in Spark's schema inference.
+        Dataset<Row> rows = spark.read().schema(ExampleRows.SCHEMA).parquet(p.toString());
+        requireIntact(rows, p, split, s.count(), manifest.shape().size());
+        return rows;
+    }
+
+    /**
+     * One pass on the executors: the split holds as many rows as the manifest says, and every example has
+     * {@code pixels} values, all in [0,1]. A damaged or foreign dataset (missing part files, NaN pixels, 0-255 values)
+     * is refused here, naming the split and its first bad example, instead of being trained on or scored.
+     */
+    private static void requireIntact(Dataset<Row> rows, Path p, String split, int expected, int pixels) {
+        Column px = col(ExampleRows.PIXELS);
+        // Spark orders NaN above every number, so a NaN pixel makes array_max > 1 true.
+        Column bad = px.isNull().or(size(px).notEqual(pixels)).or(size(array_compact(px)).notEqual(size(px)))
+                .or(array_min(px).lt(0)).or(array_max(px).gt(1));
+        Row r = rows.agg(count(lit(1)), min(when(bad, col(ExampleRows.INDEX))), sum(when(bad, 1).otherwise(0))).first();
+        long found = r.getLong(0);
+        if (found != expected) {
+            throw new BadInputException(p + ": split '" + split + "' holds " + found + " rows but its manifest says " + expected);
+        }
+        if (!r.isNullAt(1)) {
+            int index = r.getInt(1);
+            Row example = rows.filter(col(ExampleRows.INDEX).equalTo(index)).first();
+            throw new BadInputException(String.format(Locale.ROOT, "%s: example %d %s (bad examples in split '%s': %d; pixels"
+                    + " must be %d values in [0,1])", p, index, problem(example, pixels), split, r.getLong(2), pixels));
+        }
+    }
+
+    /** What is wrong with one example's pixels, in words. */
+    private static String problem(Row example, int pixels) {
+        int i = example.fieldIndex(ExampleRows.PIXELS);
+        if (example.isNullAt(i)) {
+            return "has no pixels";
+        }
+        java.util.List<Object> values = example.getList(i);
+        if (values.size() != pixels) {
+            return "has " + values.size() + " pixel values";
+        }
+        for (int j = 0; j < values.size(); j++) {
+            Object v = values.get(j);
+            if (!(v instanceof Float f) || !(f >= 0 && f <= 1)) {
+                return "has pixel " + j + " = " + v;
+            }
+        }
+        return "has bad pixels";
     }
 }

@@ -34,7 +34,7 @@ public final class EvaluateStage implements Callable<Integer> {
         try (StageContext ctx = StageContext.open(options)) {
             JobConfig config = ctx.config();
             Path target = new Path(ctx.runDir(), Evaluation.DIR);
-            if (ctx.skipComplete("evaluate", target)) {
+            if (ctx.skipOrLock("evaluate", target)) {
                 return 0;
             }
             ScoringSettings settings = new ScoringSettings(config.seed(), config.evaluate().elboSamples(),

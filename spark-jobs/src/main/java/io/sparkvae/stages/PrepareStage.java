@@ -19,7 +19,7 @@ public final class PrepareStage implements Callable<Integer> {
     public Integer call() {
         try (StageContext ctx = StageContext.open(options)) {
             JobConfig.Data data = ctx.config().data();
-            if (ctx.skipComplete("prepare", ctx.datasetDir())) {
+            if (ctx.skipOrLock("prepare", ctx.datasetDir())) {
                 return 0;
             }
             Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);

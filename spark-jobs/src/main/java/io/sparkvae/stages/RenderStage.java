@@ -39,7 +39,7 @@ public final class RenderStage implements Callable<Integer> {
             JobConfig config = ctx.config();
             HadoopFiles files = ctx.files();
             Path target = new Path(ctx.runDir(), RunPictures.DIR);
-            if (ctx.skipComplete("render", target)) {
+            if (ctx.skipOrLock("render", target)) {
                 return 0;
             }
             LoadedVae model = RunModel.load(ctx.runDir(), files);

@@ -4,6 +4,7 @@ import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.OutputLock;
 import io.sparkvae.spark.SparkSessionFactory;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -24,6 +25,8 @@ public final class StageContext implements AutoCloseable {
     private boolean borrowed;
     /** The stage name a shared session is created under (its Spark application name says so). */
     private String sharedStage;
+    /** The lock on the output this stage writes, held from {@link #skipOrLock} until {@link #close}. */
+    private OutputLock outputLock;
 
     /** The context whose Spark session every other context borrows while it is set (see {@link #shareSpark(String)}). */
     private static volatile StageContext sessionOwner;
@@ -67,18 +70,47 @@ public final class StageContext implements AutoCloseable {
     }
 
     public Path datasetDir() {
-        return new Path(new Path(root, "datasets"), config.data().folderName());
+        return inside(new Path(root, "datasets"), config.data().folderName(), "data.dataset/data.limit");
     }
 
     public Path runDir() {
-        return new Path(new Path(root, "runs"), config.runName());
+        return inside(new Path(root, "runs"), config.runName(), "run.name");
     }
 
     /**
-     * The skip rule every stage shares: true (after saying so in one line) when {@code output} is already complete
-     * and {@code --overwrite} was not given.
+     * {@code parent/name}, refused unless it is a direct child of {@code parent}: outputs never leave the root, whatever
+     * a config value holds ({@code ..}, an absolute path, a URI). The config loader already refuses such run names;
+     * this keeps the guarantee where the paths are made.
      */
-    public boolean skipComplete(String stage, Path output) {
+    private static Path inside(Path parent, String name, String key) {
+        Path p;
+        try {
+            p = new Path(parent, name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(key + " '" + name + "' is not a valid folder name: " + e.getMessage());
+        }
+        if (!parent.equals(p.getParent()) || !p.getName().equals(name)) {
+            throw new BadInputException(key + " '" + name + "' would place outputs outside " + parent);
+        }
+        return p;
+    }
+
+    /**
+     * The rule every stage follows before it writes {@code output}: true (after saying so in one line) when the output
+     * is already complete and {@code --overwrite} was not given, so the stage skips. Otherwise this run takes the
+     * output's {@link OutputLock} (refused, exit 2, while another live run holds it), holds it until {@link #close},
+     * and returns false: the stage builds the output.
+     */
+    public boolean skipOrLock(String stage, Path output) {
+        if (skipComplete(stage, output)) {
+            return true;
+        }
+        outputLock = OutputLock.acquire(files, output, stage, OutputLock.Timing.DEFAULT, StageLog::info);
+        // A run that held the lock until a moment ago may have completed the output meanwhile.
+        return skipComplete(stage, output);
+    }
+
+    private boolean skipComplete(String stage, Path output) {
         if (files.isComplete(output) && !options.overwrite) {
             StageLog.info(stage + ": " + output + " is already complete; skipping (--overwrite rebuilds it)");
             return true;
@@ -114,14 +146,22 @@ public final class StageContext implements AutoCloseable {
         return this;
     }
 
+    /** Stops an own Spark session, then releases the output lock (last: nothing of this run writes after it). */
     @Override
     public void close() {
-        if (sessionOwner == this) {
-            sessionOwner = null;
+        try {
+            if (sessionOwner == this) {
+                sessionOwner = null;
+            }
+            if (spark != null && !borrowed) {
+                spark.stop();
+            }
+            spark = null;
+        } finally {
+            if (outputLock != null) {
+                outputLock.close();
+                outputLock = null;
+            }
         }
-        if (spark != null && !borrowed) {
-            spark.stop();
-        }
-        spark = null;
     }
 }

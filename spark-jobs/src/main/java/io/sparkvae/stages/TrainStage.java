@@ -27,7 +27,7 @@ public final class TrainStage implements Callable<Integer> {
     public Integer call() {
         try (StageContext ctx = StageContext.open(options)) {
             Path modelDir = new Path(ctx.runDir(), "model");
-            if (ctx.skipComplete("train", modelDir)) {
+            if (ctx.skipOrLock("train", modelDir)) {
                 return 0;
             }
             DatasetReader reader = new DatasetReader(ctx.spark("train"), ctx.files());

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +32,10 @@ public final class MinibatchExporter {
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
         return rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
                 .mapToPair(r -> new Tuple2<>(NoiseSeedingHook.mix(seed, r.getInt(0)), ExampleRows.pixels(r)))
-                .sortByKey(true, partitions)
+                // Partitioned by the (well-mixed) key itself. sortByKey's range partitioner samples with a seed made
+                // from the RDD's id, so the minibatches would depend on how many RDDs the application made before
+                // (train alone and train inside vae pipeline trained different models from the same seed).
+                .repartitionAndSortWithinPartitions(new HashPartitioner(partitions))
                 .values()
                 .mapPartitionsWithIndex((p, it) -> writeBatches(p, it, batchSize, target), false)
                 .collect();

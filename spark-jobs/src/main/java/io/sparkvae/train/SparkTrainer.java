@@ -1,6 +1,7 @@
 package io.sparkvae.train;
 
 import io.sparkvae.config.JobConfig;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeSpec;
@@ -8,6 +9,7 @@ import io.sparkvae.model.VaeStore;
 import io.sparkvae.provenance.Provenance;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -70,6 +72,7 @@ public final class SparkTrainer {
         List<EpochMetrics> history = new ArrayList<>();
         var restored = resume ? checkpoints.latest() : java.util.Optional.<Checkpoints.Restored>empty();
         if (restored.isPresent()) {
+            requireConfigured(restored.get(), spec(config, inputSize), checkpoints);
             vae = restored.get().vae();
             history.addAll(restored.get().history());
         } else {
@@ -128,6 +131,23 @@ public final class SparkTrainer {
             return new Result(vae, history);
         } finally {
             files.deleteQuietly(batchesDir);
+        }
+    }
+
+    /** A checkpoint of another architecture or optimiser must not be resumed as if the config described it. */
+    private static void requireConfigured(Checkpoints.Restored restored, VaeSpec wanted, Checkpoints checkpoints) {
+        var found = restored.vae().spec().toMap();
+        StringBuilder differences = new StringBuilder();
+        wanted.toMap().forEach((key, value) -> {
+            if (!Objects.equals(found.get(key), value)) {
+                differences.append(differences.length() == 0 ? "" : ", ").append(key).append(' ').append(found.get(key))
+                        .append(" (config: ").append(value).append(')');
+            }
+        });
+        if (differences.length() > 0) {
+            throw new BadInputException("cannot resume from " + checkpoints.dir(restored.epoch())
+                    + ": its model differs from the config's: " + differences + "; restore the config, or train with"
+                    + " --overwrite to start afresh");
         }
     }
 

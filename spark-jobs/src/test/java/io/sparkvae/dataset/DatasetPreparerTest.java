@@ -138,57 +138,6 @@ class DatasetPreparerTest {
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
     }
 
-    @Test
-    void badRawFilesAreRefusedNamingTheFileAndNothingIsWritten() throws Exception {
-        Path raw = tmp.resolve("raw");
-        Files.createDirectories(raw.resolve("punks"));
-        Files.createDirectories(raw.resolve("mnist"));
-        Path out = tmp.resolve("datasets/x");
-
-        // Wrong size: a valid 24x24 PNG.
-        ImageIO.write(new BufferedImage(24, 24, BufferedImage.TYPE_INT_ARGB), "png", raw.resolve("punks/punks.png").toFile());
-        assertBad(() -> preparer().prepare("punks", hpath(raw), 0, 1, hpath(out), false, PROVENANCE), "punks.png", "2400");
-
-        // Corrupt: the real sheet cut in half.
-        byte[] real = Files.readAllBytes(TestData.rawDir().resolve("punks/punks.png"));
-        Files.write(raw.resolve("punks/punks.png"), Arrays.copyOf(real, real.length / 2));
-        assertBad(() -> preparer().prepare("punks", hpath(raw), 0, 1, hpath(out), false, PROVENANCE), "punks.png", "");
-
-        // Missing file.
-        assertBad(() -> preparer().prepare("mnist", hpath(raw), 0, 1, hpath(out), false, PROVENANCE), "train-images-idx3-ubyte", "not found");
-
-        // Truncated IDX body and wrong magic.
-        for (String f : new String[] {"train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
-            Files.copy(TestData.rawDir().resolve("mnist/" + f), raw.resolve("mnist/" + f));
-        }
-        byte[] images = Files.readAllBytes(TestData.rawDir().resolve("mnist/train-images-idx3-ubyte"));
-        Files.write(raw.resolve("mnist/train-images-idx3-ubyte"), Arrays.copyOf(images, 1000));
-        assertBad(() -> preparer().prepare("mnist", hpath(raw), 0, 1, hpath(out), false, PROVENANCE), "train-images-idx3-ubyte", "");
-        byte[] wrongMagic = images.clone();
-        wrongMagic[3] = 0x01;
-        Files.write(raw.resolve("mnist/train-images-idx3-ubyte"), wrongMagic);
-        assertBad(() -> preparer().prepare("mnist", hpath(raw), 0, 1, hpath(out), false, PROVENANCE), "train-images-idx3-ubyte", "magic");
-
-        assertFalse(Files.exists(out));
-        assertFalse(Files.exists(tmp.resolve("datasets")) && listing(tmp.resolve("datasets")).length > 0);
-    }
-
-    @Test
-    void anUnwritableRootIsRefused() throws Exception {
-        Path file = tmp.resolve("a-file");
-        Files.writeString(file, "not a directory");
-        assertBad(() -> preparer().prepare(
-                "punks", hpath(TestData.rawDir()), 10, 1, hpath(file.resolve("datasets/punks")), false, PROVENANCE),
-                "a-file", "cannot create directory");
-        assertEquals("not a directory", Files.readString(file));
-    }
-
-    private static void assertBad(org.junit.jupiter.api.function.Executable run, String names, String says) {
-        var e = assertThrows(BadInputException.class, run);
-        assertTrue(e.getMessage().contains(names) && e.getMessage().contains(says), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    }
-
     private static String[] listing(Path dir) {
         String[] names = new File(dir.toString()).list();
         return names == null ? new String[0] : names;

@@ -2,7 +2,6 @@ package io.sparkvae.evaluate;
 
 import io.sparkvae.testing.StageRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vae evaluate} end to end through the command line on a real local Spark session. */
 class EvaluateStageTest {
@@ -85,54 +83,5 @@ class EvaluateStageTest {
         } finally {
             spark.stop();
         }
-    }
-
-    @Test
-    void zeroImportanceSamplesAreRefusedNamingTheKey() {
-        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nosamples", "--set", "evaluate.is-samples=0");
-        assertEquals(2, o.code(), o.err());
-        assertTrue(o.err().contains("evaluate.is-samples"), o.err());
-        assertFalse(Files.exists(root.resolve("runs/nosamples")));
-    }
-
-    @Test
-    void missingModelIsBadInputAndWritesNothing() {
-        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nomodel");
-        assertEquals(2, o.code(), o.err());
-        assertTrue(o.err().contains("trained model") && o.err().contains("not found") && o.err().contains("nomodel"), o.err());
-        assertFalse(Files.exists(root.resolve("runs/nomodel/eval")));
-        assertEquals(List.of(), StageRuns.named(root.resolve("runs/nomodel"), ".eval"));
-    }
-
-    @Test
-    void incompleteModelIsBadInputAndWritesNothing() throws Exception {
-        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "halfmodel");
-        Files.delete(root.resolve("runs/halfmodel/model/_SUCCESS"));
-        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=halfmodel");
-        assertEquals(2, o.code(), o.err());
-        assertTrue(o.err().contains("incomplete") && o.err().contains("halfmodel"), o.err());
-        assertEquals(1, o.err().strip().lines().count(), o.err());
-        assertFalse(Files.exists(root.resolve("runs/halfmodel/eval")));
-    }
-
-    @Test
-    void modelOfTheWrongInputSizeIsBadInputNamingBothSizes() {
-        TinyModels.saveRun(TinyModels.trained(100, 2, 0), root, "wrongsize");
-        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=wrongsize");
-        assertEquals(2, o.code(), o.err());
-        assertTrue(o.err().contains("takes 100 inputs") && o.err().contains("784"), o.err());
-        assertFalse(Files.exists(root.resolve("runs/wrongsize/eval")));
-        assertEquals(List.of(), StageRuns.named(root.resolve("runs/wrongsize"), ".eval"));
-    }
-
-    @Test
-    void missingTestSplitIsBadInputNamingIt(@TempDir Path otherRoot) throws Exception {
-        StageRuns.copyTree(root.resolve("datasets"), otherRoot.resolve("datasets"));
-        StageRuns.deleteTree(otherRoot.resolve("datasets/mnist-limit200/test"));
-        TinyModels.saveRun(TinyModels.trained(784, 2, 0), otherRoot, "tiny");
-        Outcome o = StageRuns.vae("evaluate", conf, otherRoot);
-        assertEquals(2, o.code(), o.err());
-        assertTrue(o.err().contains("split 'test' is missing"), o.err());
-        assertFalse(Files.exists(otherRoot.resolve("runs/tiny/eval")));
     }
 }

@@ -56,7 +56,7 @@ public final class TinyModels {
     /** Commits {@code vae} as {@code <root>/runs/<run>/model}, as the train stage will. */
     public static Path saveRun(Vae vae, java.nio.file.Path root, String run) {
         HadoopFiles files = HadoopFiles.withDefaults();
-        Path dir = new Path(root.resolve("runs").resolve(run).resolve("model").toUri());
+        Path dir = files.path(root.resolve("runs").resolve(run).resolve("model").toString());
         VaeStore.saveCommitted(vae, Provenance.of(run, Map.of(), 7, null), dir, files, true);
         return dir;
     }

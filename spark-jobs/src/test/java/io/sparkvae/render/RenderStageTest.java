@@ -86,33 +86,4 @@ class RenderStageTest {
         assertFalse(Files.exists(dir.resolve("training-curve.png")));
         assertEquals(null, json(dir.resolve("samples.json")).get("epochs"));
     }
-
-    @Test
-    void badInputsExitTwoAndLeaveNoRenderOutput() throws Exception {
-        Outcome missing = StageRuns.vae("render", conf, root, "--set", "run.name=render-nomodel");
-        assertEquals(2, missing.code(), missing.err());
-        assertTrue(missing.err().contains("trained model") && missing.err().contains("not found"), missing.err());
-
-        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "render-half");
-        Files.delete(root.resolve("runs/render-half/model/_SUCCESS"));
-        Outcome half = StageRuns.vae("render", conf, root, "--set", "run.name=render-half");
-        assertEquals(2, half.code(), half.err());
-        assertTrue(half.err().contains("incomplete"), half.err());
-
-        TinyModels.saveRun(TinyModels.trained(300, 2, 0), root, "render-wrongsize");
-        Outcome wrong = StageRuns.vae("render", conf, root, "--set", "run.name=render-wrongsize");
-        assertEquals(2, wrong.code(), wrong.err());
-        assertTrue(wrong.err().contains("takes 300 inputs") && wrong.err().contains("784"), wrong.err());
-
-        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "render-badlog");
-        Files.writeString(root.resolve("runs/render-badlog/metrics.jsonl"), "{\"epoch\":1}\n{oops\n");
-        Outcome badLog = StageRuns.vae("render", conf, root, "--set", "run.name=render-badlog");
-        assertEquals(2, badLog.code(), badLog.err());
-        assertTrue(badLog.err().contains("metrics.jsonl:2"), badLog.err());
-
-        for (String run : List.of("render-nomodel", "render-half", "render-wrongsize", "render-badlog")) {
-            assertFalse(Files.exists(root.resolve("runs/" + run + "/render")), run);
-            assertEquals(List.of(), StageRuns.named(root.resolve("runs/" + run), ".render"), run);
-        }
-    }
 }

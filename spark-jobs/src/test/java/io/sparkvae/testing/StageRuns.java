@@ -20,11 +20,13 @@ public final class StageRuns {
     /** A stage's exit code and what it printed. */
     public record Outcome(int code, String out, String err) {}
 
-    /** A 200-per-split MNIST config with a 2-D latent space and cheap evaluation/render settings. */
+    /** A 200-per-split MNIST config with a 2-D latent space and cheap training, evaluation and render settings. */
     public static Path writeConf(Path dir) {
         String raw = TestData.rawDir().toString().replace("\\", "/");
         String body = "data { dataset = mnist, raw = \"" + raw + "\", limit = 200, partitions = 2 }\n"
                 + "model { latent = 2, hidden = [32] }\n"
+                // Two epochs with an averaging round after every minibatch: several rounds of parameter averaging.
+                + "train { epochs = 2, averaging-frequency = 1 }\n"
                 + "evaluate { elbo-samples = 2, is-samples = 20 }\n"
                 + "render { manifold-grid = 5, reconstructions = 12, samples = 16, scale = 2 }\n";
         try {
@@ -83,6 +85,31 @@ public final class StageRuns {
             }
         }
         return shared;
+    }
+
+    private static Prepared trained;
+
+    /**
+     * A root holding the {@link #shared()} dataset and a complete run {@code tiny} of it (train, evaluate, render):
+     * good earlier outputs for the reliability suites, built once per JVM. Read it, copy it; never change it.
+     */
+    public static synchronized Prepared trained() {
+        if (trained == null) {
+            try {
+                Prepared data = shared();
+                Path root = Files.createTempDirectory("vae-trained-run");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+                copyTree(data.root().resolve("datasets"), root.resolve("datasets"));
+                for (String stage : List.of("train", "evaluate", "render")) {
+                    Outcome o = vae(stage, data.conf(), root);
+                    assertEquals(0, o.code(), stage + ": " + o.err());
+                }
+                trained = new Prepared(root, data.conf());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return trained;
     }
 
     /** Deletes a directory tree, best effort. */

@@ -115,34 +115,12 @@ class TrainStageTest {
     }
 
     @Test
-    void refusesAnIncompleteOrMismatchedDataset() throws Exception {
-        Path root = rootWithDataset();
-        Path dataset = root.resolve("datasets/punks-limit200");
-        Files.delete(dataset.resolve("_SUCCESS"));
-        StageRuns.Outcome incomplete = vae("train", root);
-        assertEquals(2, incomplete.code());
-        assertTrue(incomplete.err().contains("incomplete") && incomplete.err().contains("punks-limit200"), incomplete.err());
-        Files.createFile(dataset.resolve("_SUCCESS"));
-
-        String manifest = Files.readString(dataset.resolve("manifest.json"));
-        String edited = manifest.replace("\"dataset\" : \"punks\"", "\"dataset\" : \"mnist\"");
-        Files.writeString(dataset.resolve("manifest.json"), edited);
-        StageRuns.Outcome changed = vae("train", root); // Hadoop's checksum notices a file changed behind its back
-        assertEquals(2, changed.code());
-        assertTrue(changed.err().contains("manifest.json is corrupt or was changed"), changed.err());
-
-        Files.delete(dataset.resolve(".manifest.json.crc")); // as if a different dataset had been written there
-        StageRuns.Outcome mismatched = vae("train", root);
-        assertEquals(2, mismatched.code());
-        assertTrue(mismatched.err().contains("manifest says dataset mnist"), mismatched.err());
-        assertFalse(Files.exists(root.resolve("runs/tiny-punks/model/_SUCCESS")));
-    }
-
-    @Test
     void divergenceStopsWithAMessageNamingTheEpochAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path root = rootWithDataset();
-        // Adam steps of size 10 blow the log-variance up within the first epochs.
-        StageRuns.Outcome o = vae("train", root, "--set", "train.learning-rate=10", "--set", "train.epochs=5");
+        // Adam steps of size 10 blow the log-variance up within the first epochs. Measured: with 5 minibatches between
+        // averaging rounds it diverged in epoch 2 or 3 for seeds 42, 1 and 2; averaging after every one, only for seed 2.
+        StageRuns.Outcome o = vae("train", root, "--set", "train.learning-rate=10", "--set", "train.averaging-frequency=5",
+                "--set", "train.epochs=5");
         assertEquals(2, o.code(), o.out() + o.err());
         var m = java.util.regex.Pattern.compile("diverged in epoch (\\d+)").matcher(o.err());
         assertTrue(m.find() && o.err().contains("learning-rate"), o.err());

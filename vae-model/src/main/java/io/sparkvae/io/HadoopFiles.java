@@ -6,13 +6,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
  * The project's one FileSystem helper: every stage reads and writes through it, so {@code hdfs://},
@@ -169,6 +177,65 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Creates {@code p} holding {@code bytes} only if nothing exists there, atomically: of several processes racing
+     * for the same path exactly one gets {@code true}. HDFS's create without overwrite is atomic at the NameNode;
+     * Hadoop's local create is check-then-create (two racing threads both "won" in a measured run), so local paths
+     * go through the operating system's exclusive create instead.
+     *
+     * @return false when something already exists at {@code p}
+     * @throws BadInputException when the folder cannot be written (permissions, a read-only root, a file in the way)
+     */
+    public boolean createNew(Path p, byte[] bytes) {
+        mkdirs(p.getParent());
+        FileSystem fs = fs(p);
+        try {
+            if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+                java.io.File file = fs instanceof LocalFileSystem l ? l.pathToFile(p) : ((RawLocalFileSystem) fs).pathToFile(p);
+                Files.write(file.toPath(), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } else {
+                try (OutputStream out = fs.create(p, false)) {
+                    out.write(bytes);
+                }
+            }
+            return true;
+        } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw writeFailure(p, e);
+        }
+    }
+
+    /** A write refused by the file system itself is bad input (exit 2); anything else may be transient (exit 1). */
+    private static RuntimeException writeFailure(Path p, IOException e) {
+        if (e instanceof FileSystemException || e instanceof AccessControlException || e instanceof ParentNotDirectoryException) {
+            String reason = e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : "permission denied")
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            return new BadInputException("cannot write " + p + ": not writable (" + reason + ")", e);
+        }
+        return new UncheckedIOException("cannot write " + p, e);
+    }
+
+    /** The last-modified time of {@code p} in epoch milliseconds, or -1 when it does not exist. */
+    public long modificationTime(Path p) {
+        try {
+            return fs(p).getFileStatus(p).getModificationTime();
+        } catch (FileNotFoundException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat " + p, e);
+        }
+    }
+
+    /** Sets the last-modified time of {@code p} to now (the access time is left alone: HDFS may not keep one). */
+    public void touch(Path p) {
+        try {
+            fs(p).setTimes(p, System.currentTimeMillis(), -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot touch " + p, e);
+        }
+    }
+
     public void mkdirs(Path dir) {
         try {
             if (!fs(dir).mkdirs(dir)) {
@@ -237,7 +304,23 @@ public final class HadoopFiles {
             if (!fs.rename(temporary, target)) {
                 throw new IOException("rename " + temporary + " -> " + target + " returned false");
             }
-            fs.create(new Path(target, SUCCESS), true).close();
+            // A rename onto a directory that appeared since the check above (another run committing the same output)
+            // moves this output *into* it, on HDFS and on local disk alike. Take it back out, so the target stays
+            // the other run's output, whole, rather than a mix of both.
+            Path nested = new Path(target, temporary.getName());
+            if (fs.exists(nested)) {
+                fs.delete(nested, true);
+                throw new IllegalStateException("another run committed " + target + " at the same time; kept its output"
+                        + " and discarded this run's");
+            }
+            // Non-recursive: if another run moved this output aside meanwhile (--overwrite), a plain create would
+            // make a new, empty target holding just the marker, an output that looks complete.
+            try (OutputStream marker = fs.createNonRecursive(new Path(target, SUCCESS), true, 4096,
+                    fs.getDefaultReplication(target), fs.getDefaultBlockSize(target), null)) {
+                marker.flush();
+            } catch (FileNotFoundException e) {
+                throw new IllegalStateException("another run replaced " + target + " while this one was committing it", e);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit " + target, e);
         }

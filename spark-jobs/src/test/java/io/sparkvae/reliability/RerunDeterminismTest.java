@@ -1,0 +1,159 @@
+package io.sparkvae.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkvae.provenance.Provenance;
+import io.sparkvae.stages.StageContext;
+import io.sparkvae.testing.LocalSpark;
+import io.sparkvae.testing.StageRuns;
+import io.sparkvae.testing.TreeSnapshot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rerun safety, measured: every stage run a second time skips without touching its output, and run again with
+ * {@code --overwrite} rebuilds the same outputs from the same seed: bit for bit, apart from what records when it was
+ * made (provenance {@code createdAt}, the per-epoch {@code seconds} and {@code images_per_second}, zip entry times
+ * and the dataset manifest hash, which covers the manifest's own timestamp).
+ */
+class RerunDeterminismTest {
+    private static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+    /** What legitimately differs between two runs: when they ran and how fast. */
+    private static final Set<String> TIMING_FIELDS = Set.of("createdAt", "seconds", "images_per_second");
+
+    @TempDir
+    Path tmp;
+
+    private static StageContext sparkOwner;
+
+    @BeforeAll
+    static void startSpark() {
+        sparkOwner = LocalSpark.sharedByStages(StageRuns.shared().conf(), "rerun");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        sparkOwner.close();
+    }
+
+    @Test
+    void aSecondRunSkipsAndAnOverwrittenRunRebuildsTheSameOutputs() throws Exception {
+        // The first run of all four stages: the suites' shared trained run (same config, same seed), in a copy.
+        StageRuns.Prepared first = StageRuns.trained();
+        Path conf = first.conf();
+        Path root = tmp.resolve("root");
+        StageRuns.copyTree(first.root(), root);
+        Map<String, String> built = TreeSnapshot.exact(root);
+        Map<String, Long> builtTimes = modificationTimes(root);
+        Map<String, String> builtComparable = comparable(first.root());
+
+        for (String stage : STAGES) {
+            StageRuns.Outcome o = StageRuns.vae(stage, conf, root);
+            assertEquals(0, o.code(), stage + ": " + o.err());
+            assertTrue(o.out().contains(stage + ": ") && o.out().contains("is already complete; skipping"), stage + ": " + o.out());
+        }
+        assertEquals(built, TreeSnapshot.exact(root), "a skipped stage changed its output");
+        assertEquals(builtTimes, modificationTimes(root), "a skipped stage rewrote a file");
+
+        for (String stage : STAGES) {
+            StageRuns.Outcome o = StageRuns.vae(stage, conf, root, "--overwrite");
+            assertEquals(0, o.code(), stage + ": " + o.err());
+            assertFalse(o.out().contains("skipping"), stage + ": " + o.out());
+        }
+        assertNotEquals(built, TreeSnapshot.exact(root), "--overwrite must rebuild (new provenance times at least)");
+        assertEquals(builtComparable, comparable(root), "--overwrite rebuilt different outputs");
+    }
+
+    private static Map<String, Long> modificationTimes(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            Map<String, Long> out = new TreeMap<>();
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), Files.getLastModifiedTime(p).toMillis());
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The outputs with timing left out: JSON without {@link #TIMING_FIELDS}, dataset hashes checked against this
+     * root's manifest, zips by entry contents, Parquet part files without their random name part, Hadoop's
+     * checksum files left out (they follow the bytes compared here).
+     */
+    private static Map<String, String> comparable(Path root) throws IOException {
+        String manifestHash = TreeSnapshot.sha256(Files.readAllBytes(root.resolve("datasets/mnist-limit200/manifest.json")));
+        Map<String, String> snapshot = TreeSnapshot.of(root, (rel, bytes) -> {
+            if (rel.endsWith(".zip")) {
+                return zipEntries(bytes);
+            }
+            // Where the root is differs (eval/metrics.json names its model folder); what is in it must not.
+            String text = new String(bytes, StandardCharsets.UTF_8).replace(root.toString(), "<root>");
+            if (rel.endsWith(".json")) {
+                return json(text, manifestHash).getBytes(StandardCharsets.UTF_8);
+            }
+            if (rel.endsWith(".jsonl")) {
+                return text.lines().map(l -> json(l, manifestHash)).collect(Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8);
+            }
+            return bytes;
+        });
+        Map<String, String> out = new TreeMap<>();
+        snapshot.forEach((rel, digest) -> {
+            if (!rel.endsWith(".crc")) {
+                out.put(rel.replaceAll("part-(\\d+)-[0-9a-f-]{36}", "part-$1"), digest);
+            }
+        });
+        return out;
+    }
+
+    private static String json(String text, String manifestHash) {
+        try {
+            JsonNode node = Provenance.json().readTree(text);
+            strip(node, manifestHash);
+            return Provenance.json().writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void strip(JsonNode node, String manifestHash) {
+        if (node instanceof ObjectNode o) {
+            o.remove(TIMING_FIELDS);
+            JsonNode hash = o.get("datasetSha256");
+            if (hash != null && hash.asText().equals(manifestHash)) {
+                o.put("datasetSha256", "<this root's manifest.json>");
+            }
+        }
+        node.forEach(child -> strip(child, manifestHash));
+    }
+
+    /** Entry names with the SHA-256 of their contents (DL4J's zip records the time each entry was written). */
+    private static byte[] zipEntries(byte[] zip) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                sb.append(e.getName()).append(' ').append(TreeSnapshot.sha256(in.readAllBytes())).append('\n');
+            }
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
