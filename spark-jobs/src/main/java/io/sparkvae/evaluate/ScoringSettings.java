@@ -22,4 +22,9 @@ public record ScoringSettings(long seed, int elboSamples, int isSamples, int blo
             throw new BadInputException("block size must be at least 1, got " + blockSize);
         }
     }
+
+    /** These settings for the -ELBO alone: a single importance sample, whose log p(x) estimate callers ignore. */
+    public ScoringSettings elboOnly() {
+        return new ScoringSettings(seed, elboSamples, 1, blockSize);
+    }
 }

@@ -2,10 +2,7 @@ package io.sparkvae.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.sparkvae.provenance.Provenance;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import io.sparkvae.io.JsonLines;
 import java.util.List;
 
 /**
@@ -23,38 +20,15 @@ public record EpochMetrics(
         @JsonProperty("images_per_second") double imagesPerSecond) {
 
     public String toJsonLine() {
-        try {
-            return Provenance.json().writer().withoutFeatures(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public static EpochMetrics fromJsonLine(String line) {
-        try {
-            return Provenance.json().readValue(line, EpochMetrics.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("not an epoch metrics line: " + line, e);
-        }
+        return JsonLines.line(this);
     }
 
     /** The whole {@code metrics.jsonl} text for these epochs. */
     public static String toJsonLines(List<EpochMetrics> epochs) {
-        StringBuilder sb = new StringBuilder();
-        for (EpochMetrics m : epochs) {
-            sb.append(m.toJsonLine()).append('\n');
-        }
-        return sb.toString();
+        return JsonLines.of(epochs);
     }
 
     public static List<EpochMetrics> parseJsonLines(String text) {
-        List<EpochMetrics> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                out.add(fromJsonLine(line));
-            }
-        }
-        return out;
+        return JsonLines.parse(text, EpochMetrics.class);
     }
 }

@@ -88,6 +88,33 @@ class EvaluateStageTest {
     }
 
     @Test
+    void curveScoresEveryCheckpointAndEndsAtTheFinalElbo() throws Exception {
+        String[] run = {"--set", "run.name=curve", "--set", "train.epochs=2", "--set", "train.keep-checkpoints=0"};
+        assertEquals(0, StageRuns.vae("train", conf, root, run).code());
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=curve", "--set", "evaluate.curve=true");
+        assertEquals(0, o.code(), o.err());
+        Path eval = root.resolve("runs/curve/eval");
+        List<TestCurve.Point> curve = TestCurve.parse(Files.readString(eval.resolve(TestCurve.FILE)));
+        assertEquals(List.of(1, 2), curve.stream().map(TestCurve.Point::epoch).toList());
+        assertEquals(List.of(200L, 400L), curve.stream().map(TestCurve.Point::examplesSeen).toList());
+        for (TestCurve.Point p : curve) {
+            assertEquals(p.testReconstructionBce() + p.testKl(), p.testNegElbo(), 1e-9);
+        }
+        // The last checkpoint is the final model, scored with the same seeds: the same -ELBO to the last bit.
+        assertEquals((Double) metrics(eval).get("test_neg_elbo"), curve.get(1).testNegElbo(), 0.0);
+        assertTrue(o.out().contains("curve: epoch 2 (400 examples seen)"), o.out());
+    }
+
+    @Test
+    void curveWithoutCheckpointsIsBadInputNamingTheKey() {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "nocheckpoints");
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nocheckpoints", "--set", "evaluate.curve=true");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("evaluate.curve") && o.err().contains("no checkpoints"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/nocheckpoints/eval")));
+    }
+
+    @Test
     void zeroImportanceSamplesAreRefusedNamingTheKey() {
         Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nosamples", "--set", "evaluate.is-samples=0");
         assertEquals(2, o.code(), o.err());
