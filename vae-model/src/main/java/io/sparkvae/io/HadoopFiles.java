@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The project's one FileSystem helper: every stage reads and writes through it, so {@code hdfs://},
@@ -35,6 +36,17 @@ public final class HadoopFiles {
     /** A helper over a default Hadoop configuration (core-site.xml etc. from the classpath, if any). */
     public static HadoopFiles withDefaults() {
         return new HadoopFiles(new Configuration());
+    }
+
+    /**
+     * A helper for files meant for people and git ({@code docs/}): on the local file system they are written plainly,
+     * without the hidden {@code .crc} checksum sibling Hadoop's default local file system adds to every file.
+     */
+    public static HadoopFiles withoutLocalChecksums() {
+        Configuration conf = new Configuration();
+        conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        conf.setBoolean("fs.file.impl.disable.cache", true); // the cached instance is the checksumming one
+        return new HadoopFiles(conf);
     }
 
     public Configuration configuration() {
