@@ -7,6 +7,7 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.stages.StageLog;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Generate <out>/REPRODUCTION.md and <out>/" + ReproductionReport.IMAGE_DIR + "/ from",
                 "<root>/experiments/<name>/results.json (written by 'vae experiment') and nothing else. The image folder is",
-                "replaced whole. Without names: every experiment under <root>/experiments, by name."})
+                "replaced whole. Without names: every experiment with results under <root>/experiments, the shipped sweeps",
+                "first (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step), then the others by name."})
 public final class ReportCommand implements Callable<Integer> {
     public static final String FILE = "REPRODUCTION.md";
+    /** The shipped sweeps in the order the report shows them: the paper's figure first, the step-size choice last. */
+    static final List<String> SHIPPED = List.of("latent-sizes", "activation-optimizer", "depth-vs-width", "adagrad-step");
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Experiments to report, in this order.")
     List<String> names = new ArrayList<>();
@@ -72,7 +76,10 @@ public final class ReportCommand implements Callable<Integer> {
         Path dir = new Path(root, "experiments");
         List<String> out = Arrays.stream(files.list(dir)).filter(FileStatus::isDirectory)
                 .filter(s -> files.exists(new Path(s.getPath(), ExperimentResults.FILE)))
-                .map(s -> s.getPath().getName()).sorted().toList();
+                .map(s -> s.getPath().getName())
+                .sorted(Comparator.comparing((String n) -> SHIPPED.contains(n) ? SHIPPED.indexOf(n) : SHIPPED.size())
+                        .thenComparing(Comparator.naturalOrder()))
+                .toList();
         if (out.isEmpty()) {
             throw new BadInputException("no experiment results under " + dir + " (run scripts/experiments/run.sh <name> first)");
         }
