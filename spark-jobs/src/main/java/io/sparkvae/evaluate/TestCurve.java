@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The paper's learning curve: the test -ELBO of every kept epoch checkpoint against the training examples seen by
@@ -39,10 +40,15 @@ public final class TestCurve {
     public static List<Point> score(SparkSession spark, Dataset<Row> test, Checkpoints checkpoints, HadoopFiles files,
                                     long trainExamples, ScoringSettings settings, int partitions) {
         List<Point> points = new ArrayList<>();
-        for (int epoch : checkpoints.epochs()) {
-            var vae = VaeStore.load(checkpoints.dir(epoch), files).vae();
-            EvalMetrics m = EvalMetrics.of(TestSetScorer.score(spark, test, vae, settings.elboOnly(), partitions));
-            points.add(new Point(epoch, epoch * trainExamples, m.negElbo(), m.reconstruction(), m.kl()));
+        Dataset<Row> cached = test.persist(StorageLevel.MEMORY_AND_DISK()); // read once, scored once per checkpoint
+        try {
+            for (int epoch : checkpoints.epochs()) {
+                var vae = VaeStore.load(checkpoints.dir(epoch), files).vae();
+                EvalMetrics m = EvalMetrics.of(TestSetScorer.score(spark, cached, vae, settings.elboOnly(), partitions));
+                points.add(new Point(epoch, epoch * trainExamples, m.negElbo(), m.reconstruction(), m.kl()));
+            }
+        } finally {
+            cached.unpersist();
         }
         return points;
     }

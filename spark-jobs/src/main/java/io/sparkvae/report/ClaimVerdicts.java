@@ -111,8 +111,9 @@ public final class ClaimVerdicts {
         String ratio = ea == eb ? "the same" : String.format(Locale.ROOT, "%.1fx %s", (double) Math.max(ea, eb) / Math.min(ea, eb),
                 ea < eb ? "fewer for ReLU+Adam" : "fewer for tanh+Adagrad");
         String evidence = String.format(Locale.ROOT, "to reach %.2f nats (the worse final test -ELBO): ReLU+Adam %s examples, "
-                        + "tanh+Adagrad %s (%s); final test -ELBO %.2f vs %.2f after %s examples",
-                target, Format.count(ea), Format.count(eb), ratio, finalA, finalB, Format.count(last(a.curve()).examplesSeen()));
+                        + "tanh+Adagrad %s (%s); final test -ELBO %.2f vs %.2f after %s examples; training time %s vs %s",
+                target, Format.count(ea), Format.count(eb), ratio, finalA, finalB, Format.count(last(a.curve()).examplesSeen()),
+                Format.duration(a.trainSeconds()), Format.duration(b.trainSeconds()));
         return new Comparison(experiment, a.dataset(), a.name(), b.name(), o, evidence);
     }
 

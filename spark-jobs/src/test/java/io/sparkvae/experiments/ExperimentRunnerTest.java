@@ -36,11 +36,16 @@ class ExperimentRunnerTest {
         return file;
     }
 
+    /** {@code vae experiment <file>} over the shared prepared root. */
+    private static Outcome experiment(Path file) {
+        return StageRuns.command("experiment", file.toString(), "--root", StageRuns.shared().root().toString(), "--master", "local[2]");
+    }
+
     @Test
     void runsEveryRunCollectsSkipsCompleteRunsAndReports() throws Exception {
         Path root = StageRuns.shared().root();
         Path file = sweep("tiny-sweep", "model.activation = tanh, train { optimizer = adagrad, learning-rate = 0.01 }");
-        Outcome first = StageRuns.command("experiment", file.toString(), "--root", root.toString(), "--master", "local[2]");
+        Outcome first = experiment(file);
         assertEquals(0, first.code(), first.err());
 
         Path dir = root.resolve("experiments/tiny-sweep");
@@ -66,7 +71,7 @@ class ExperimentRunnerTest {
         String timing = Files.readString(dir.resolve("timings/tiny-sweep-relu-adam.json"));
 
         // Rerun: both runs complete, nothing retrained (the timing records stay), results collected again.
-        Outcome again = StageRuns.command("experiment", file.toString(), "--root", root.toString(), "--master", "local[2]");
+        Outcome again = experiment(file);
         assertEquals(0, again.code(), again.err());
         assertEquals(2, again.out().lines().filter(l -> l.endsWith(": complete, skipping")).count(), again.out());
         assertFalse(again.out().contains("pipeline:"), "no pipeline ran:\n" + again.out());
@@ -89,7 +94,7 @@ class ExperimentRunnerTest {
     void aBadRunInTheSweepIsExitTwoBeforeAnyRunStarts() throws Exception {
         Path root = StageRuns.shared().root();
         Path file = sweep("bad-sweep", "model.activation = sigmoid");
-        Outcome o = StageRuns.command("experiment", file.toString(), "--root", root.toString(), "--master", "local[2]");
+        Outcome o = experiment(file);
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().strip().lines().count(), o.err());
         assertTrue(o.err().contains("bad-sweep.conf: runs[1] (tanh-adagrad)") && o.err().contains("model.activation"), o.err());

@@ -5,6 +5,7 @@ import static io.sparkvae.report.SyntheticResults.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.experiments.ExperimentResults.RunResult;
 import io.sparkvae.report.ClaimVerdicts.Outcome;
 import io.sparkvae.report.ClaimVerdicts.Status;
 import java.util.List;
@@ -13,13 +14,24 @@ import org.junit.jupiter.api.Test;
 class ClaimVerdictsTest {
     private static final List<Integer> H500 = List.of(500);
 
+    /** A ReLU+Adam and a tanh+Adagrad run on {@code dataset} (nz=20, [500]) with these test curves. */
+    private static List<RunResult> speedPair(String dataset, double[] reluAdam, double[] tanhAdagrad) {
+        return List.of(run(dataset + "-relu", dataset, 20, H500, "relu", "adam", reluAdam),
+                run(dataset + "-tanh", dataset, 20, H500, "tanh", "adagrad", tanhAdagrad));
+    }
+
+    private static ClaimVerdicts.Verdict speed(List<List<RunResult>> pairs) {
+        return ClaimVerdicts.reluAdamFaster(List.of(experiment("ao", pairs.stream().flatMap(List::stream).toArray(RunResult[]::new))));
+    }
+
+    private static double[] curve(double... v) {
+        return v;
+    }
+
     @Test
     void reluAdamReachingTheBoundEarlierOnEveryDataSetIsSupported() {
-        var v = ClaimVerdicts.reluAdamFaster(List.of(experiment("ao",
-                run("m-relu", "mnist", 20, H500, "relu", "adam", 120, 105, 100),
-                run("m-tanh", "mnist", 20, H500, "tanh", "adagrad", 150, 130, 110),
-                run("p-relu", "punks", 20, H500, "relu", "adam", 300, 270, 260),
-                run("p-tanh", "punks", 20, H500, "tanh", "adagrad", 320, 290, 280))));
+        var v = speed(List.of(speedPair("mnist", curve(120, 105, 100), curve(150, 130, 110)),
+                speedPair("punks", curve(300, 270, 260), curve(320, 290, 280))));
         assertEquals(Status.SUPPORTED, v.status());
         assertEquals(2, v.comparisons().size());
         // mnist: the worse final is 110; ReLU+Adam is below it after epoch 2 (2,000 examples), tanh+Adagrad at epoch 3.
@@ -30,20 +42,15 @@ class ClaimVerdictsTest {
 
     @Test
     void tanhAdagradFasterEverywhereIsContradicted() {
-        var v = ClaimVerdicts.reluAdamFaster(List.of(experiment("ao",
-                run("m-relu", "mnist", 20, H500, "relu", "adam", 150, 130, 110),
-                run("m-tanh", "mnist", 20, H500, "tanh", "adagrad", 120, 105, 100))));
+        var v = speed(List.of(speedPair("mnist", curve(150, 130, 110), curve(120, 105, 100))));
         assertEquals(Status.CONTRADICTED, v.status());
         assertEquals(Outcome.CONTRADICTS, v.comparisons().get(0).outcome());
     }
 
     @Test
     void dataSetsThatDisagreeGiveMixedAndTheSummaryNamesEach() {
-        var v = ClaimVerdicts.reluAdamFaster(List.of(experiment("ao",
-                run("m-relu", "mnist", 20, H500, "relu", "adam", 120, 105, 100),
-                run("m-tanh", "mnist", 20, H500, "tanh", "adagrad", 150, 130, 110),
-                run("p-relu", "punks", 20, H500, "relu", "adam", 320, 290, 280),
-                run("p-tanh", "punks", 20, H500, "tanh", "adagrad", 300, 270, 260))));
+        var v = speed(List.of(speedPair("mnist", curve(120, 105, 100), curve(150, 130, 110)),
+                speedPair("punks", curve(320, 290, 280), curve(300, 270, 260))));
         assertEquals(Status.MIXED, v.status());
         assertTrue(v.summary().contains("mixed"), v.summary());
         assertTrue(v.summary().contains("mnist: 1 supports (of 1)") && v.summary().contains("punks: 1 contradicts (of 1)"), v.summary());
@@ -63,9 +70,7 @@ class ClaimVerdictsTest {
 
     @Test
     void sameEpochToTheBoundIsNoClearDifference() {
-        var v = ClaimVerdicts.reluAdamFaster(List.of(experiment("ao",
-                run("relu", "mnist", 20, H500, "relu", "adam", 150, 100),
-                run("tanh", "mnist", 20, H500, "tanh", "adagrad", 140, 101))));
+        var v = speed(List.of(speedPair("mnist", curve(150, 100), curve(140, 101))));
         assertEquals(Status.NO_CLEAR_DIFFERENCE, v.status());
     }
 
