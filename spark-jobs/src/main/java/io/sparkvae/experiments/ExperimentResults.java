@@ -39,13 +39,24 @@ public record ExperimentResults(String experiment, String file, String descripti
      * @param curve         its {@code eval/curve.jsonl} (empty when evaluate.curve was off)
      * @param eval          its {@code eval/metrics.json} (test -ELBO, IS log p(x), K, model spec, provenance)
      * @param trainSeconds  the sum of the epochs' seconds in {@code metrics.jsonl}
-     * @param timing        the runner's timing of its pipeline call, or null when it was complete before any
+     * @param timings       the runner's pipeline calls that did work for it, oldest first (none when it was complete
+     *                      before the runner first saw it)
      * @param pictures      picture kind ({@code reconstructions}, {@code manifold}) to its file under {@code pictures/}
      */
     public record RunResult(String name, String label, String group, String dataset, String base, List<String> overrides,
                             Map<String, Object> config, long trainExamples, int epochs, long examplesSeen,
                             List<EpochMetrics> training, List<TestCurve.Point> curve, Map<String, Object> eval,
-                            double trainSeconds, RunTiming timing, Map<String, String> pictures) {
+                            double trainSeconds, List<RunTiming> timings, Map<String, String> pictures) {
+
+        /** Wall time of all the runner's calls for this run. */
+        public double wallSeconds() {
+            return timings.stream().mapToDouble(RunTiming::seconds).sum();
+        }
+
+        /** True when one call did the whole run, so {@link #wallSeconds()} covers all of it. */
+        public boolean wallTimedWhole() {
+            return timings.stream().anyMatch(RunTiming::whole);
+        }
 
         /** Final test -ELBO (nats per image). */
         public double testNegElbo() {
@@ -82,7 +93,7 @@ public record ExperimentResults(String experiment, String file, String descripti
         }
     }
 
-    /** This record, or any of its parts (a {@link RunTiming}), as this file's JSON. */
+    /** This record, or any of its parts, as this file's JSON. */
     public static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -2,6 +2,7 @@ package io.sparkvae.experiments;
 
 import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.JsonLines;
 import io.sparkvae.pipeline.PipelinePlan;
 import io.sparkvae.pipeline.PipelineRunner;
 import io.sparkvae.stages.StageContext;
@@ -97,9 +98,10 @@ public final class ExperimentRunner {
                             rc == 2 ? "fix the input or config and rerun" : "rerun to continue (complete runs are skipped)"));
                     return rc;
                 }
-                RunTiming timing = new RunTiming(run.name(), seconds, todo, resumed, master, Instant.now().toString());
-                files.writeBytesAtomically(ResultsCollector.timingFile(rootPath, experiment.name(), run.name()),
-                        ExperimentResults.toJson(timing).getBytes(StandardCharsets.UTF_8));
+                Path timingFile = ResultsCollector.timingFile(rootPath, experiment.name(), run.name());
+                List<RunTiming> timings = new ArrayList<>(ResultsCollector.timings(files, timingFile));
+                timings.add(new RunTiming(run.name(), seconds, todo, resumed, master, Instant.now().toString()));
+                files.writeBytesAtomically(timingFile, JsonLines.of(timings).getBytes(StandardCharsets.UTF_8));
                 StageLog.info(String.format(Locale.ROOT, "%s: done in %.1f s", head, seconds));
             }
         } finally {

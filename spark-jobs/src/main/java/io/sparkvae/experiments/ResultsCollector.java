@@ -4,6 +4,7 @@ import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.evaluate.Evaluation;
 import io.sparkvae.evaluate.TestCurve;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.JsonLines;
 import io.sparkvae.pipeline.PipelinePlan;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.render.Renderer;
@@ -37,7 +38,12 @@ public final class ResultsCollector {
     }
 
     public static Path timingFile(Path root, String experiment, String run) {
-        return new Path(new Path(dir(root, experiment), "timings"), run + ".json");
+        return new Path(new Path(dir(root, experiment), "timings"), run + ".jsonl");
+    }
+
+    /** The runner's calls for a run so far (none when the file does not exist). */
+    static List<RunTiming> timings(HadoopFiles files, Path file) {
+        return files.exists(file) ? JsonLines.parse(files.readString(file), RunTiming.class) : List.of();
     }
 
     /**
@@ -80,9 +86,7 @@ public final class ResultsCollector {
         @SuppressWarnings("unchecked")
         Map<String, Object> eval = ExperimentResults.read(files.readString(new Path(evalDir, Evaluation.METRICS)), Map.class,
                 evalDir.toString());
-        Path timingFile = timingFile(root, experiment, run.name());
-        RunTiming timing = files.exists(timingFile)
-                ? ExperimentResults.read(files.readString(timingFile), RunTiming.class, timingFile.toString()) : null;
+        List<RunTiming> timings = timings(files, timingFile(root, experiment, run.name()));
 
         Map<String, String> copied = new LinkedHashMap<>();
         Path renderDir = plan.step("render").output();
@@ -101,6 +105,6 @@ public final class ResultsCollector {
         double trainSeconds = training.stream().mapToDouble(EpochMetrics::seconds).sum();
         return new ExperimentResults.RunResult(run.name(), run.label(), run.group(), run.config().data().dataset(), run.base(),
                 run.overrides(), run.config().resolved(), trainExamples, epochs, epochs * trainExamples, training, curve, eval,
-                trainSeconds, timing, copied);
+                trainSeconds, timings, copied);
     }
 }

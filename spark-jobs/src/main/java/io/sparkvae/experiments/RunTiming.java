@@ -1,17 +1,20 @@
 package io.sparkvae.experiments;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * How long the runner's {@code vae pipeline} call for one run took, written to
- * {@code <root>/experiments/<name>/timings/<run>.json} as soon as it returns (so a resumed sweep keeps earlier runs').
+ * One {@code vae pipeline} call the runner made for a run, appended to
+ * {@code <root>/experiments/<name>/timings/<run>.jsonl} as soon as it returns (so a resumed or partly rerun sweep keeps
+ * the earlier calls' times).
  *
  * @param seconds    wall time of the call
  * @param stagesRun  the stages whose output was not complete before the call
- * @param resumed    train continued from a checkpoint of an interrupted earlier call (so {@code seconds} is partial)
+ * @param resumed    train continued from a checkpoint of an interrupted earlier call (whose time was lost)
  * @param master     the Spark master asked for, or null for the default
  */
-public record RunTiming(String run, double seconds, List<String> stagesRun, boolean resumed, String master, String finishedAt) {
+public record RunTiming(String run, double seconds, @JsonProperty("stages_run") List<String> stagesRun, boolean resumed,
+                        String master, @JsonProperty("finished_at") String finishedAt) {
 
     /** True when the call trained, evaluated and rendered the run from scratch (prepare may have been done before). */
     public boolean whole() {

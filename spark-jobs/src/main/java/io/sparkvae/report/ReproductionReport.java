@@ -108,32 +108,32 @@ public final class ReproductionReport {
         long allExamples = 0;
         double allTrain = 0;
         double allWall = 0;
-        int untimed = 0;
+        int untimedRuns = 0;
         long maxPerRun = 0;
         for (ExperimentResults e : experiments) {
             long examples = e.runs().stream().mapToLong(RunResult::examplesSeen).sum();
             long min = e.runs().stream().mapToLong(RunResult::examplesSeen).min().orElse(0);
             long max = e.runs().stream().mapToLong(RunResult::examplesSeen).max().orElse(0);
             double train = e.runs().stream().mapToDouble(RunResult::trainSeconds).sum();
-            double wall = e.runs().stream().filter(r -> r.timing() != null).mapToDouble(r -> r.timing().seconds()).sum();
-            int missing = (int) e.runs().stream().filter(r -> r.timing() == null || !r.timing().whole()).count();
+            double wall = e.runs().stream().mapToDouble(RunResult::wallSeconds).sum();
+            int missing = (int) e.runs().stream().filter(r -> !r.wallTimedWhole()).count();
             t.row(e.experiment(), e.runs().size(), min == max ? Format.count(min) : Format.count(min) + " to " + Format.count(max),
                     Format.count(examples), Format.duration(train),
-                    Format.duration(wall) + (missing > 0 ? " (" + missing + " runs partly or not timed)" : ""));
+                    Format.duration(wall) + untimed(missing));
             allExamples += examples;
             allTrain += train;
             allWall += wall;
-            untimed += missing;
+            untimedRuns += missing;
             maxPerRun = Math.max(maxPerRun, max);
         }
         t.row("**all**", experiments.stream().mapToInt(e -> e.runs().size()).sum(), "", Format.count(allExamples),
-                Format.duration(allTrain), Format.duration(allWall) + (untimed > 0 ? " (" + untimed + " runs partly or not timed)" : ""));
+                Format.duration(allTrain), Format.duration(allWall) + untimed(untimedRuns));
         md.append(t.render()).append('\n');
         md.append(String.format(Locale.ROOT, "The paper trains each model on up to %s examples (the x axis of its Figure 2 "
-                        + "ends there); the longest run here saw %s (%s), %.2f%% of that. Wall time is each run's `vae pipeline` "
-                        + "call as the runner timed it (train, evaluate with the per-epoch test curve, render; the first run of a "
-                        + "data set also prepares it); a run resumed after an interruption, or completed before the runner "
-                        + "timed it, counts only what was timed.\n\n",
+                        + "ends there); the longest run here saw %s (%s), %.2f%% of that. Wall time is the run's `vae pipeline` "
+                        + "calls as the runner timed them (train, evaluate with the per-epoch test curve, render; the first run "
+                        + "of a data set also prepares it); of a run resumed after an interruption, or completed before the "
+                        + "runner timed it, only what was timed counts.\n\n",
                 Format.power(PAPER_EXAMPLES), Format.count(maxPerRun), Format.power(maxPerRun), 100.0 * maxPerRun / PAPER_EXAMPLES));
         Set<String> machines = new LinkedHashSet<>();
         Set<String> masters = new LinkedHashSet<>();
@@ -190,11 +190,16 @@ public final class ReproductionReport {
         md.append(t.render()).append('\n');
     }
 
+    private static String untimed(int runs) {
+        return runs == 0 ? "" : " (" + runs + (runs == 1 ? " run" : " runs") + " partly or not timed)";
+    }
+
     private static String wall(RunResult r) {
-        if (r.timing() == null) {
+        if (r.timings().isEmpty()) {
             return "n/a";
         }
-        return Format.duration(r.timing().seconds()) + (r.timing().whole() ? "" : " (partial)");
+        return Format.duration(r.wallSeconds()) + (r.wallTimedWhole() ? "" : " (partial)")
+                + (r.timings().size() > 1 ? " in " + r.timings().size() + " calls" : "");
     }
 
     private static void pictures(StringBuilder md, List<ExperimentResults> experiments, List<Picture> out) {

@@ -2,7 +2,6 @@ package io.sparkvae.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.evaluate.TestCurve;
@@ -59,8 +58,8 @@ class ExperimentRunnerTest {
             assertEquals(r.testNegElbo(), r.curve().get(1).testNegElbo(), 0.0, "the last curve point is the final model");
             assertEquals(2, r.training().size());
             assertEquals(5, r.isSamples());
-            assertNotNull(r.timing(), r.name());
-            assertTrue(r.timing().whole(), "trained, evaluated and rendered in one call: " + r.timing());
+            assertEquals(1, r.timings().size(), r.name());
+            assertTrue(r.wallTimedWhole(), "trained, evaluated and rendered in one call: " + r.timings());
             assertTrue(r.eval().containsKey("provenance") && r.config().containsKey("model"), r.name());
             for (String picture : List.of("reconstructions", "manifold")) {
                 assertTrue(Files.isRegularFile(dir.resolve(r.pictures().get(picture))), r.name() + " " + picture);
@@ -68,20 +67,32 @@ class ExperimentRunnerTest {
         }
         assertEquals("tanh", results.runs().get(1).setting("model.activation"));
         assertEquals("adagrad", results.runs().get(1).setting("train.optimizer"));
-        String timing = Files.readString(dir.resolve("timings/tiny-sweep-relu-adam.json"));
+        String timing = Files.readString(dir.resolve("timings/tiny-sweep-relu-adam.jsonl"));
 
         // Rerun: both runs complete, nothing retrained (the timing records stay), results collected again.
         Outcome again = experiment(file);
         assertEquals(0, again.code(), again.err());
         assertEquals(2, again.out().lines().filter(l -> l.endsWith(": complete, skipping")).count(), again.out());
         assertFalse(again.out().contains("pipeline:"), "no pipeline ran:\n" + again.out());
-        assertEquals(timing, Files.readString(dir.resolve("timings/tiny-sweep-relu-adam.json")));
+        assertEquals(timing, Files.readString(dir.resolve("timings/tiny-sweep-relu-adam.jsonl")));
+
+        // A run whose evaluation is gone: only that stage reruns, and its time is added as a second call.
+        StageRuns.deleteTree(root.resolve("runs/tiny-sweep-relu-adam/eval"));
+        Outcome resumed = experiment(file);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("tiny-sweep-relu-adam (ReLU + Adam): evaluate\n"), resumed.out());
+        ExperimentResults.RunResult rerun = ExperimentResults.parse(Files.readString(dir.resolve("results.json")), "results.json")
+                .runs().get(0);
+        assertEquals(List.of(List.of("train", "evaluate", "render"), List.of("evaluate")),
+                rerun.timings().stream().map(RunTiming::stagesRun).toList());
+        assertTrue(rerun.wallTimedWhole());
 
         Path docs = tmp.resolve("docs");
         Outcome report = StageRuns.command("report", "tiny-sweep", "--root", root.toString(), "--out", docs.toString());
         assertEquals(0, report.code(), report.err());
         String md = Files.readString(docs.resolve("REPRODUCTION.md"));
         assertTrue(md.contains("| `tiny-sweep-relu-adam` |") && md.contains("| `tiny-sweep-tanh-adagrad` |"), md);
+        assertTrue(md.contains(" in 2 calls |"), "the rerun's time is counted:\n" + md);
         assertTrue(md.contains("| tiny-sweep | mnist | `tiny-sweep-relu-adam` | `tiny-sweep-tanh-adagrad` |"), "claim 1 compares the pair:\n" + md);
         assertTrue(Files.isRegularFile(docs.resolve("img/reproduction/tiny-sweep-curves-1.png")));
         assertTrue(Files.isRegularFile(docs.resolve("img/reproduction/tiny-sweep-relu-adam-manifold.json")), "sidecars travel along");

@@ -45,7 +45,7 @@ final class SyntheticResults {
         RunTiming timing = new RunTiming(name, 10.0 * curve.length, List.of("train", "evaluate", "render"), false, null, "2024-01-01T00:00:00Z");
         return new RunResult(name, activation + "+" + optimizer + " " + hidden, dataset + ", nz=" + latent, dataset, "conf/x.conf",
                 List.of("run.name=" + name), config, TRAIN, curve.length, curve.length * TRAIN, training, points, eval,
-                2.0 * curve.length, timing, pictures);
+                2.0 * curve.length, List.of(timing), pictures);
     }
 
     static ExperimentResults experiment(String name, RunResult... runs) {
