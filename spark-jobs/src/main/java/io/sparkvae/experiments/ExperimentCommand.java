@@ -13,12 +13,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vae experiment <name>}: runs a sweep of configs through the pipeline and collects their results. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Run a named sweep (" + ExperimentFile.FOLDER + "/<name>.conf, or a .conf path) through the pipeline,",
-                "every run in one Spark application, skipping complete runs (a rerun continues where it stopped), then collect",
-                "each run's metrics.jsonl, eval/metrics.json, eval/curve.jsonl and pictures into",
-                "<root>/experiments/<name>/results.json. Every run's config is checked before anything runs."})
+        description = {"Run a named sweep (" + ExperimentFile.FOLDER + "/<name>.conf, or a .conf path)",
+                "through the pipeline, every run in one Spark application, skipping complete",
+                "runs (a rerun continues where it stopped); then collect each run's",
+                "metrics.jsonl, eval/metrics.json, eval/curve.jsonl and pictures into",
+                "<root>/experiments/<name>/results.json. Every run's config is checked first."})
 public final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "Sweep name (latent-sizes, activation-optimizer, depth-vs-width) or file.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Sweep name (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step) or a .conf file.")
     String name;
 
     @Option(names = "--root", paramLabel = "URI", defaultValue = "work",

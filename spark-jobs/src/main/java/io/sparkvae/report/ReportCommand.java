@@ -20,10 +20,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vae report}: writes {@code REPRODUCTION.md} and its images from the sweeps' results. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Generate <out>/REPRODUCTION.md and <out>/" + ReproductionReport.IMAGE_DIR + "/ from",
-                "<root>/experiments/<name>/results.json (written by 'vae experiment') and nothing else. The image folder is",
-                "replaced whole. Without names: every experiment with results under <root>/experiments, the shipped sweeps",
-                "first (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step), then the others by name."})
+        description = {"Generate <out>/REPRODUCTION.md and <out>/" + ReproductionReport.IMAGE_DIR + "/",
+                "(replaced whole) from <root>/experiments/<name>/results.json, written by",
+                "'vae experiment', and nothing else. Without names: every experiment with",
+                "results, the shipped sweeps first (latent-sizes, activation-optimizer,",
+                "depth-vs-width, adagrad-step), then the others by name."})
 public final class ReportCommand implements Callable<Integer> {
     public static final String FILE = "REPRODUCTION.md";
     /** The shipped sweeps in the order the report shows them: the paper's figure first, the step-size choice last. */
