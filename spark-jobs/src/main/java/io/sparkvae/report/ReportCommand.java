@@ -2,6 +2,7 @@ package io.sparkvae.report;
 
 import io.sparkvae.experiments.ExperimentResults;
 import io.sparkvae.experiments.ResultsCollector;
+import io.sparkvae.image.PictureWriter;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.stages.StageLog;
@@ -52,7 +53,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReproductionReport.Output report = ReproductionReport.build(results, command());
 
-        Map<String, byte[]> images = new LinkedHashMap<>(report.charts());
+        Map<String, byte[]> images = new LinkedHashMap<>();
         for (ReproductionReport.Picture p : report.pictures()) {
             Path dir = ResultsCollector.dir(rootPath, p.experiment());
             images.put(p.name(), files.readBytes(new Path(dir, p.source())));
@@ -67,9 +68,11 @@ public final class ReportCommand implements Callable<Integer> {
         docs.delete(imageDir);
         docs.mkdirs(imageDir);
         images.forEach((name, bytes) -> docs.writeBytes(new Path(imageDir, name), bytes));
+        PictureWriter charts = new PictureWriter(docs);
+        report.charts().forEach((name, c) -> charts.write(new Path(imageDir, name), c.png(), c.description(), c.provenance()));
         docs.writeBytesAtomically(new Path(outDir, FILE), report.markdown().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        StageLog.info("report: wrote " + new Path(outDir, FILE) + " and " + images.size()
-                + " images under " + imageDir + " from " + results.size() + " experiments");
+        StageLog.info("report: wrote " + new Path(outDir, FILE) + " and " + report.charts().size() + " charts and "
+                + report.pictures().size() + " pictures under " + imageDir + " from " + results.size() + " experiments");
         return 0;
     }
 

@@ -4,6 +4,7 @@ import io.sparkvae.evaluate.TestCurve;
 import io.sparkvae.experiments.ExperimentResults;
 import io.sparkvae.experiments.ExperimentResults.RunResult;
 import io.sparkvae.experiments.Machine;
+import io.sparkvae.provenance.Provenance;
 import io.sparkvae.render.Charts;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,8 +38,11 @@ public final class ReproductionReport {
      */
     public record Picture(String experiment, String source, String name) {}
 
-    /** The report: markdown, chart PNGs by file name, pictures to copy. */
-    public record Output(String markdown, Map<String, byte[]> charts, List<Picture> pictures) {}
+    /** A chart drawn for the report, with what its sidecar records (what it shows, which runs, provenance). */
+    public record Chart(byte[] png, Map<String, Object> description, Provenance provenance) {}
+
+    /** The report: markdown, charts by file name, pictures to copy. */
+    public record Output(String markdown, Map<String, Chart> charts, List<Picture> pictures) {}
 
     /**
      * @param experiments the sweeps, in the order the report shows them
@@ -48,7 +52,7 @@ public final class ReproductionReport {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("no experiment results to report");
         }
-        Map<String, byte[]> charts = new LinkedHashMap<>();
+        Map<String, Chart> charts = new LinkedHashMap<>();
         List<Picture> pictures = new ArrayList<>();
         StringBuilder md = new StringBuilder();
         md.append("# Reproducing Auto-Encoding Variational Bayes (Kingma & Welling, 2013)\n\n");
@@ -147,7 +151,7 @@ public final class ReproductionReport {
                 .append(".\n\n");
     }
 
-    private static void sweep(StringBuilder md, ExperimentResults e, Map<String, byte[]> charts) {
+    private static void sweep(StringBuilder md, ExperimentResults e, Map<String, Chart> charts) {
         md.append("### ").append(e.experiment()).append("\n\n");
         if (!e.description().isBlank()) {
             md.append(e.description().strip()).append("\n\n");
@@ -172,8 +176,7 @@ public final class ReproductionReport {
                 continue;
             }
             String chart = e.experiment() + "-curves-" + n + ".png";
-            charts.put(chart, Charts.png(Charts.logXLines(title, "training examples seen (log scale)",
-                    "test lower bound (nats per image)", lines)));
+            charts.put(chart, curveChart(e, g.getValue(), title, lines));
             md.append("![").append(title).append(": test lower bound against training examples seen](").append(IMAGE_DIR)
                     .append('/').append(chart).append(")\n\n");
         }
@@ -188,6 +191,22 @@ public final class ReproductionReport {
                     Format.duration(r.trainSeconds()), wall(r));
         }
         md.append(t.render()).append('\n');
+    }
+
+    private static Chart curveChart(ExperimentResults e, List<RunResult> runs, String title, List<Charts.Line> lines) {
+        byte[] png = Charts.png(Charts.logXLines(title, "training examples seen (log scale)", "test lower bound (nats per image)", lines));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("shows", "test lower bound (minus the test -ELBO of each epoch's checkpoint, eval/curve.jsonl) against "
+                + "training examples seen (epoch x training split size), log x axis, one line per run");
+        d.put("experiment", e.experiment());
+        d.put("runs", runs.stream().map(RunResult::name).toList());
+        d.put("results", e.root() + "/experiments/" + e.experiment() + "/results.json");
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("sets", e.sets());
+        Object seed = runs.get(0).setting("seed");
+        Provenance p = new Provenance(e.experiment(), config, seed instanceof Number n ? n.longValue() : 0, null,
+                Provenance.currentGitCommit(), e.collectedAt());
+        return new Chart(png, d, p);
     }
 
     private static String untimed(int runs) {

@@ -95,6 +95,8 @@ class ExperimentRunnerTest {
         assertTrue(md.contains(" in 2 calls |"), "the rerun's time is counted:\n" + md);
         assertTrue(md.contains("| tiny-sweep | mnist | `tiny-sweep-relu-adam` | `tiny-sweep-tanh-adagrad` |"), "claim 1 compares the pair:\n" + md);
         assertTrue(Files.isRegularFile(docs.resolve("img/reproduction/tiny-sweep-curves-1.png")));
+        assertTrue(Files.readString(docs.resolve("img/reproduction/tiny-sweep-curves-1.json")).contains("\"gitCommit\""),
+                "the chart's sidecar records its provenance");
         assertTrue(Files.isRegularFile(docs.resolve("img/reproduction/tiny-sweep-relu-adam-manifold.json")), "sidecars travel along");
         try (Stream<Path> all = Files.walk(docs)) {
             assertEquals(List.of(), all.filter(p -> p.getFileName().toString().endsWith(".crc")).toList(), "no checksum files in docs");

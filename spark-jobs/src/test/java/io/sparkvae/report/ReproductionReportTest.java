@@ -47,10 +47,13 @@ class ReproductionReportTest {
         for (String chart : out.charts().keySet()) {
             assertTrue(md.contains("](img/reproduction/" + chart + ")"), chart);
         }
-        for (byte[] png : out.charts().values()) {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        for (ReproductionReport.Chart chart : out.charts().values()) {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(chart.png()));
             assertEquals(800, img.getWidth());
+            assertEquals(42L, chart.provenance().seed(), "the runs' seed is in the chart's provenance");
         }
+        ReproductionReport.Chart depth = out.charts().get("depth-vs-width-curves-2.png");
+        assertEquals(List.of("depth-vs-width-punks-wide", "depth-vs-width-punks-deep"), depth.description().get("runs"));
         assertTrue(md.contains("scripts/experiments/run.sh latent-sizes\n"), "regenerate commands");
         assertTrue(md.contains("scripts/experiments/report.sh\n```"), "the report's own command");
         assertTrue(md.contains("Test CPU, 2 cores"), "machine");

@@ -27,6 +27,7 @@ final class SyntheticResults {
         config.put("train", new LinkedHashMap<>(Map.of("epochs", curve.length, "optimizer", optimizer,
                 "learning-rate", optimizer.equals("adam") ? 0.001 : 0.02)));
         config.put("run", Map.of("name", name));
+        config.put("seed", 42);
         config.put("evaluate", Map.of("is-samples", 100));
         List<TestCurve.Point> points = new ArrayList<>();
         List<EpochMetrics> training = new ArrayList<>();
