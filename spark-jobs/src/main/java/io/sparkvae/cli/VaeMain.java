@@ -1,6 +1,8 @@
 package io.sparkvae.cli;
 
+import io.sparkvae.experiments.ExperimentCommand;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.report.ReportCommand;
 import io.sparkvae.stages.EvaluateStage;
 import io.sparkvae.stages.PipelineStage;
 import io.sparkvae.stages.PrepareStage;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Auto-Encoding Variational Bayes as a Spark pipeline: prepare -> train -> evaluate -> render.",
         subcommands = {PrepareStage.class, TrainStage.class, EvaluateStage.class, RenderStage.class, PipelineStage.class,
-                CommandLine.HelpCommand.class},
+                ExperimentCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 2 bad input or config, 1 other failure (worth a retry).",
                 "Run 'vae <stage> --help' for a stage's options."})
 public final class VaeMain implements Runnable {

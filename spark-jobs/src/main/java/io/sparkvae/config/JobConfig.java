@@ -31,8 +31,12 @@ public record JobConfig(
             int epochs, int batchSize, String optimizer, double learningRate, int workers, int averagingFrequency,
             int prefetch, int keepCheckpoints) implements Serializable {}
 
-    /** Test-set scoring. */
-    public record Evaluate(int elboSamples, int isSamples) implements Serializable {}
+    /**
+     * Test-set scoring.
+     *
+     * @param curve also score every kept epoch checkpoint (the test -ELBO against training examples seen)
+     */
+    public record Evaluate(int elboSamples, int isSamples, boolean curve) implements Serializable {}
 
     /** Pictures. */
     public record Render(int manifoldGrid, int reconstructions, int samples, int scale) implements Serializable {}

@@ -109,7 +109,8 @@ public final class JobConfigLoader {
                 r.intIn("train.averaging-frequency", 1, 1_000_000),
                 r.intIn("train.prefetch", 0, 1_000),
                 r.intIn("train.keep-checkpoints", 0, 100_000));
-        var evaluate = new JobConfig.Evaluate(r.intIn("evaluate.elbo-samples", 1, 100_000), r.intIn("evaluate.is-samples", 1, 1_000_000));
+        var evaluate = new JobConfig.Evaluate(r.intIn("evaluate.elbo-samples", 1, 100_000), r.intIn("evaluate.is-samples", 1, 1_000_000),
+                r.bool("evaluate.curve"));
         var render = new JobConfig.Render(
                 r.intIn("render.manifold-grid", 2, 100),
                 r.intIn("render.reconstructions", 1, 1_000),
@@ -172,6 +173,14 @@ public final class JobConfigLoader {
                 }
             }
             throw bad(key, "= '" + s + "' is not one of " + String.join(", ", allowed));
+        }
+
+        boolean bool(String key) {
+            try {
+                return c.getBoolean(key);
+            } catch (ConfigException e) {
+                throw bad(key, "must be true or false, got " + c.getValue(key).render());
+            }
         }
 
         long longValue(String key) {

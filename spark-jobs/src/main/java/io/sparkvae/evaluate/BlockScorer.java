@@ -40,10 +40,15 @@ public final class BlockScorer {
         }
         INDArray x = SingleProcessTrainer.stack(pixels);
         ElboTerms elbo = vae.elbo(x, settings.elboSamples(), BatchSeeds.of(settings.seed(), BatchSeeds.ELBO, firstIndex));
-        INDArray ll = vae.logLikelihood(x, settings.isSamples(), BatchSeeds.of(settings.seed(), BatchSeeds.IMPORTANCE, firstIndex));
         double[] rec = elbo.reconstruction().toDoubleVector();
         double[] kl = elbo.kl().toDoubleVector();
-        double[] lls = ll.toDoubleVector();
+        double[] lls = new double[block.size()];
+        if (settings.isSamples() == 0) {
+            java.util.Arrays.fill(lls, Double.NaN); // ELBO only
+        } else {
+            lls = vae.logLikelihood(x, settings.isSamples(), BatchSeeds.of(settings.seed(), BatchSeeds.IMPORTANCE, firstIndex))
+                    .toDoubleVector();
+        }
         List<ExampleScore> out = new ArrayList<>(block.size());
         for (int i = 0; i < block.size(); i++) {
             Example e = block.get(i);

@@ -16,7 +16,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Writes a scored test set as {@code eval/}: {@value #METRICS}, {@value #PER_EXAMPLE}, then {@code _SUCCESS}. */
+/**
+ * Writes a scored test set as {@code eval/}: {@value #METRICS}, {@value #PER_EXAMPLE}, the learning curve
+ * ({@value TestCurve#FILE}) when there is one, then {@code _SUCCESS}.
+ */
 public final class Evaluation {
     public static final String DIR = "eval";
     public static final String METRICS = "metrics.json";
@@ -61,8 +64,13 @@ public final class Evaluation {
                 .add("log_likelihood_is", DataTypes.DoubleType, false);
     }
 
-    /** Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure. */
-    public void commit(Path target, Map<String, Object> metricsJson, List<ExampleScore> scores, boolean overwrite) {
+    /**
+     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure.
+     *
+     * @param curve the test learning curve, or null when none was scored
+     */
+    public void commit(Path target, Map<String, Object> metricsJson, List<ExampleScore> scores, List<TestCurve.Point> curve,
+                       boolean overwrite) {
         Path tmp = files.temporarySibling(target);
         try {
             boolean withLabels = scores.stream().anyMatch(s -> s.label() != null);
@@ -76,6 +84,9 @@ public final class Evaluation {
             spark.createDataFrame(rows, perExampleSchema(withLabels)).coalesce(1)
                     .write().parquet(new Path(tmp, PER_EXAMPLE).toString());
             files.writeString(new Path(tmp, METRICS), Provenance.json().writeValueAsString(metricsJson));
+            if (curve != null) {
+                files.writeString(new Path(tmp, TestCurve.FILE), TestCurve.toJsonLines(curve));
+            }
             // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
             boolean replace = overwrite || (files.exists(target) && !files.isComplete(target));
             files.commitDirectory(tmp, target, replace);

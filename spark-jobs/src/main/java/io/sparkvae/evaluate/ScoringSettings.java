@@ -4,8 +4,9 @@ import io.sparkvae.io.BadInputException;
 import java.io.Serializable;
 
 /**
- * How the test set is scored: the run seed, eps samples for the ELBO, importance samples K, and the block size (the
- * batch the model sees; batches are aligned blocks of source indices, which is what makes the noise reproducible).
+ * How the test set is scored: the run seed, eps samples for the ELBO, importance samples K (0: the ELBO alone) and the
+ * block size (the batch the model sees; batches are aligned blocks of source indices, which is what makes the noise
+ * reproducible).
  */
 public record ScoringSettings(long seed, int elboSamples, int isSamples, int blockSize) implements Serializable {
     /** Default batch: large enough for efficient gemms in the ELBO, small enough to keep per-task memory low. */
@@ -15,11 +16,16 @@ public record ScoringSettings(long seed, int elboSamples, int isSamples, int blo
         if (elboSamples < 1) {
             throw new BadInputException("evaluate.elbo-samples must be at least 1, got " + elboSamples);
         }
-        if (isSamples < 1) {
-            throw new BadInputException("evaluate.is-samples must be at least 1, got " + isSamples);
+        if (isSamples < 0) {
+            throw new BadInputException("evaluate.is-samples must not be negative, got " + isSamples);
         }
         if (blockSize < 1) {
             throw new BadInputException("block size must be at least 1, got " + blockSize);
         }
+    }
+
+    /** These settings for the -ELBO alone: no importance sampling (log p(x) is NaN), which halves the work. */
+    public ScoringSettings elboOnly() {
+        return new ScoringSettings(seed, elboSamples, 0, blockSize);
     }
 }

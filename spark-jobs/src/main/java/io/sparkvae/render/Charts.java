@@ -15,7 +15,10 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The two charts render draws with XChart: the training curve and the latent scatter. Pure: charts and PNG bytes. */
+/**
+ * The project's charts, drawn with XChart: render's training curve and latent scatter, the reproduction report's
+ * learning curves. Pure: charts and PNG bytes.
+ */
 public final class Charts {
     public static final int CURVE_WIDTH = 800;
     public static final int CURVE_HEIGHT = 500;
@@ -101,6 +104,36 @@ public final class Charts {
             XYSeries s = chart.addSeries(g.getKey(), x, y);
             s.setMarker(SeriesMarkers.CIRCLE);
             colors.add(PALETTE[k++ % PALETTE.length]);
+        }
+        chart.getStyler().setSeriesColors(colors.toArray(Color[]::new));
+        return chart;
+    }
+
+    /** One named line of a chart with several. */
+    public record Line(String name, double[] x, double[] y) {}
+
+    /**
+     * Several lines against a logarithmic x axis, one colour each (e.g. the test lower bound against training examples
+     * seen, one line per latent size). Lines without points are left out.
+     */
+    public static XYChart logXLines(String title, String xTitle, String yTitle, List<Line> lines) {
+        XYChart chart = new XYChartBuilder().width(CURVE_WIDTH).height(CURVE_HEIGHT)
+                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        List<Color> colors = new ArrayList<>();
+        for (Line line : lines) {
+            if (line.x().length != line.y().length) {
+                throw new IllegalArgumentException("line " + line.name() + " has " + line.x().length + " x and " + line.y().length + " y values");
+            }
+            if (line.x().length > 0) {
+                chart.addSeries(line.name(), line.x(), line.y()).setMarker(SeriesMarkers.CIRCLE);
+                colors.add(PALETTE[colors.size() % PALETTE.length]);
+            }
+        }
+        if (colors.isEmpty()) {
+            throw new IllegalArgumentException("no line has points: " + title);
         }
         chart.getStyler().setSeriesColors(colors.toArray(Color[]::new));
         return chart;

@@ -8,9 +8,12 @@ import io.sparkvae.evaluate.Evaluation;
 import io.sparkvae.evaluate.ExampleScore;
 import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.evaluate.ScoringSettings;
+import io.sparkvae.evaluate.TestCurve;
 import io.sparkvae.evaluate.TestSetScorer;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.train.Checkpoints;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -59,15 +62,40 @@ public final class EvaluateStage implements Callable<Integer> {
             List<ExampleScore> scores = TestSetScorer.score(spark, test, model.vae(), settings, partitions);
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalMetrics metrics = EvalMetrics.of(scores);
+            List<TestCurve.Point> curve = config.evaluate().curve()
+                    ? curve(ctx, spark, test, manifest.splits().get("train").count(), settings, partitions) : null;
 
             Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
             new Evaluation(spark, ctx.files()).commit(target,
                     Evaluation.metricsJson(metrics, settings, model, RunModel.dir(ctx.runDir()).toString(), provenance),
-                    scores, ctx.overwrite());
+                    scores, curve, ctx.overwrite());
             StageLog.info(String.format(Locale.ROOT, "evaluate: wrote %s: %d examples, -ELBO %.3f (reconstruction %.3f + KL %.3f), "
                             + "IS log p(x) %.3f (%.3f nats above the ELBO) in %.1f s", target, metrics.examples(), metrics.negElbo(),
                     metrics.reconstruction(), metrics.kl(), metrics.logLikelihoodIs(), metrics.isGap(), seconds));
             return 0;
         }
+    }
+
+    /** The test -ELBO of every kept checkpoint (evaluate.curve), saying so per point and when epochs are missing. */
+    private static List<TestCurve.Point> curve(StageContext ctx, SparkSession spark, Dataset<Row> test, long trainExamples,
+                                               ScoringSettings settings, int partitions) {
+        Checkpoints checkpoints = new Checkpoints(ctx.files(), RunModel.dir(ctx.runDir()), 0);
+        List<Integer> epochs = checkpoints.epochs();
+        if (epochs.isEmpty()) {
+            throw new BadInputException("evaluate.curve: no checkpoints under " + checkpoints.dir(1).getParent()
+                    + " (train with train.keep-checkpoints = 0 to keep one per epoch)");
+        }
+        if (epochs.size() < epochs.get(epochs.size() - 1)) {
+            StageLog.info("evaluate: curve: only epochs " + epochs + " have checkpoints (train.keep-checkpoints = 0 keeps all)");
+        }
+        long start = System.nanoTime();
+        List<TestCurve.Point> points = TestCurve.score(spark, test, checkpoints, ctx.files(), trainExamples, settings, partitions);
+        for (TestCurve.Point p : points) {
+            StageLog.info(String.format(Locale.ROOT, "evaluate: curve: epoch %d (%,d examples seen): test -ELBO %.3f",
+                    p.epoch(), p.examplesSeen(), p.testNegElbo()));
+        }
+        StageLog.info(String.format(Locale.ROOT, "evaluate: curve: %d checkpoints scored in %.1f s", points.size(),
+                (System.nanoTime() - start) / 1e9));
+        return points;
     }
 }

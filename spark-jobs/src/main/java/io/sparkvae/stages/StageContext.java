@@ -136,11 +136,15 @@ public final class StageContext implements AutoCloseable {
     }
 
     /**
-     * Used by {@code vae pipeline}: until this context is closed, every stage context opened in this JVM uses this
-     * context's Spark session (created on the first stage's demand) instead of creating and stopping its own, so
-     * the stages run in one Spark application.
+     * Used by {@code vae pipeline} and {@code vae experiment}: until this context is closed, every stage context opened
+     * in this JVM uses this context's Spark session (created on the first stage's demand) instead of creating and
+     * stopping its own, so the stages run in one Spark application. Sharing nests: while another context already
+     * shares its session (an experiment running pipelines), this one borrows that session like any stage.
      */
     public StageContext shareSpark(String stage) {
+        if (sessionOwner != null && sessionOwner != this) {
+            return this;
+        }
         sharedStage = stage;
         sessionOwner = this;
         return this;

@@ -82,6 +82,13 @@ public final class Checkpoints {
         return !epochsNewestFirst().isEmpty();
     }
 
+    /** The epochs that have a checkpoint directory, oldest first. */
+    public List<Integer> epochs() {
+        List<Integer> epochs = epochsNewestFirst();
+        epochs.sort(Comparator.naturalOrder());
+        return epochs;
+    }
+
     List<Integer> epochsNewestFirst() {
         List<Integer> epochs = new ArrayList<>();
         for (FileStatus s : files.list(root)) {

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.JsonLines;
 import io.sparkvae.provenance.Provenance;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,20 +29,12 @@ public record EpochMetrics(
     public static final String FILE = "metrics.jsonl";
 
     public String toJsonLine() {
-        try {
-            return Provenance.json().writer().withoutFeatures(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonLines.line(this);
     }
 
     /** The whole {@code metrics.jsonl} text for these epochs. */
     public static String toJsonLines(List<EpochMetrics> epochs) {
-        StringBuilder sb = new StringBuilder();
-        for (EpochMetrics m : epochs) {
-            sb.append(m.toJsonLine()).append('\n');
-        }
-        return sb.toString();
+        return JsonLines.of(epochs);
     }
 
     /**

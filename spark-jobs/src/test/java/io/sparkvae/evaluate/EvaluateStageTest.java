@@ -2,6 +2,7 @@ package io.sparkvae.evaluate;
 
 import io.sparkvae.testing.StageRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,5 +84,40 @@ class EvaluateStageTest {
         } finally {
             spark.stop();
         }
+    }
+
+    @Test
+    void curveScoresEveryCheckpointAndEndsAtTheFinalElbo() throws Exception {
+        String[] run = {"--set", "run.name=curve", "--set", "train.epochs=2", "--set", "train.keep-checkpoints=0"};
+        assertEquals(0, StageRuns.vae("train", conf, root, run).code());
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=curve", "--set", "evaluate.curve=true");
+        assertEquals(0, o.code(), o.err());
+        Path eval = root.resolve("runs/curve/eval");
+        List<TestCurve.Point> curve = TestCurve.parse(Files.readString(eval.resolve(TestCurve.FILE)));
+        assertEquals(List.of(1, 2), curve.stream().map(TestCurve.Point::epoch).toList());
+        assertEquals(List.of(200L, 400L), curve.stream().map(TestCurve.Point::examplesSeen).toList());
+        for (TestCurve.Point p : curve) {
+            assertEquals(p.testReconstructionBce() + p.testKl(), p.testNegElbo(), 1e-9);
+        }
+        // The last checkpoint is the final model, scored with the same seeds: the same -ELBO to the last bit.
+        assertEquals((Double) metrics(eval).get("test_neg_elbo"), curve.get(1).testNegElbo(), 0.0);
+        assertTrue(o.out().contains("curve: epoch 2 (400 examples seen)"), o.out());
+    }
+
+    @Test
+    void curveWithoutCheckpointsIsBadInputNamingTheKey() {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "nocheckpoints");
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nocheckpoints", "--set", "evaluate.curve=true");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("evaluate.curve") && o.err().contains("no checkpoints"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/nocheckpoints/eval")));
+    }
+
+    @Test
+    void zeroImportanceSamplesAreRefusedNamingTheKey() {
+        Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=nosamples", "--set", "evaluate.is-samples=0");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("evaluate.is-samples"), o.err());
+        assertFalse(Files.exists(root.resolve("runs/nosamples")));
     }
 }

@@ -71,8 +71,9 @@ class ScoringPiecesTest {
     }
 
     @Test
-    void settingsRefuseNonPositiveSampleCounts() {
-        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 0, 100));
+    void settingsRefuseNonPositiveSampleCountsExceptNoImportanceSampling() {
+        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, -1, 100));
+        assertEquals(0, new ScoringSettings(1, 1, 10, 100).elboOnly().isSamples()); // 0: the ELBO alone
         assertThrows(BadInputException.class, () -> new ScoringSettings(1, 0, 10, 100));
         assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 10, 0));
     }

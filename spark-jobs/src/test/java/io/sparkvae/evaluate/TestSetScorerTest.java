@@ -86,6 +86,17 @@ class TestSetScorerTest {
     }
 
     @Test
+    void elboOnlyScoresTheSameElboAndNoLogLikelihood() {
+        List<ExampleScore> full = TestSetScorer.score(spark, split(2, false), vae, SETTINGS, 2);
+        List<ExampleScore> elbo = TestSetScorer.score(spark, split(2, false), vae, SETTINGS.elboOnly(), 2);
+        for (int i = 0; i < N; i++) {
+            assertEquals(full.get(i).reconstruction(), elbo.get(i).reconstruction(), 0.0);
+            assertEquals(full.get(i).kl(), elbo.get(i).kl(), 0.0);
+            assertTrue(Double.isNaN(elbo.get(i).logLikelihoodIs()), "no IS estimate without importance samples");
+        }
+    }
+
+    @Test
     void theNumbersDoNotDependOnPartitioning() {
         List<ExampleScore> a = TestSetScorer.score(spark, split(1, false), vae, SETTINGS, 1);
         List<ExampleScore> b = TestSetScorer.score(spark, split(7, false), vae, SETTINGS, 5);

@@ -46,6 +46,22 @@ class SharedSessionTest {
         }
         assertTrue(shared.sparkContext().isStopped(), "the pipeline's context stops the session it shared");
 
+        // Sharing nests: a pipeline inside an experiment borrows the experiment's session and leaves it running.
+        SparkSession outer;
+        try (StageContext experiment = StageContext.open(options()).shareSpark("experiment")) {
+            try (StageContext pipeline = StageContext.open(options()).shareSpark("pipeline");
+                 StageContext train = StageContext.open(options())) {
+                outer = train.spark("train");
+                assertTrue(outer.sparkContext().appName().startsWith("vae-experiment-"), outer.sparkContext().appName());
+            }
+            assertFalse(outer.sparkContext().isStopped(), "the inner pipeline stopped the experiment's session");
+            try (StageContext nextPipeline = StageContext.open(options()).shareSpark("pipeline");
+                 StageContext evaluate = StageContext.open(options())) {
+                assertSame(outer, evaluate.spark("evaluate"));
+            }
+        }
+        assertTrue(outer.sparkContext().isStopped(), "the experiment's context stops the session it shared");
+
         // Without a sharing context, a stage owns its session again and stops it on close.
         SparkSession own;
         try (StageContext alone = StageContext.open(options())) {

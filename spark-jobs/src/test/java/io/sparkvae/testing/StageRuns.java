@@ -42,6 +42,11 @@ public final class StageRuns {
         List<String> args = new ArrayList<>(List.of(stage, "--conf", conf.toString(), "--root", root.toString(),
                 "--master", "local[2]"));
         args.addAll(List.of(extra));
+        return command(args.toArray(String[]::new));
+    }
+
+    /** Any {@code vae} command line, run in this JVM with its output captured. */
+    public static Outcome command(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -49,7 +54,7 @@ public final class StageRuns {
         System.setOut(new PrintStream(out, true));
         System.setErr(new PrintStream(err, true));
         try {
-            int code = VaeMain.run(args.toArray(String[]::new));
+            int code = VaeMain.run(args);
             return new Outcome(code, out.toString(), err.toString());
         } finally {
             System.setOut(oldOut);

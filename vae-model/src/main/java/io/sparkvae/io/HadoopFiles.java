@@ -45,6 +45,17 @@ public final class HadoopFiles {
         return new HadoopFiles(new Configuration());
     }
 
+    /**
+     * A helper for files meant for people and git ({@code docs/}): on the local file system they are written plainly,
+     * without the hidden {@code .crc} checksum sibling Hadoop's default local file system adds to every file.
+     */
+    public static HadoopFiles withoutLocalChecksums() {
+        Configuration conf = new Configuration();
+        conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        conf.setBoolean("fs.file.impl.disable.cache", true); // the cached instance is the checksumming one
+        return new HadoopFiles(conf);
+    }
+
     public Configuration configuration() {
         return conf;
     }

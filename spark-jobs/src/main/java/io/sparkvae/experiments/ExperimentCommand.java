@@ -1,0 +1,73 @@
+package io.sparkvae.experiments;
+
+import io.sparkvae.cli.VaeMain;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.pipeline.PipelinePlan;
+import io.sparkvae.stages.StageLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vae experiment <name>}: runs a sweep of configs through the pipeline and collects their results. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = {"Run a named sweep (" + ExperimentFile.FOLDER + "/<name>.conf, or a .conf path)",
+                "through the pipeline, every run in one Spark application, skipping complete",
+                "runs (a rerun continues where it stopped); then collect each run's",
+                "metrics.jsonl, eval/metrics.json, eval/curve.jsonl and pictures into",
+                "<root>/experiments/<name>/results.json. Every run's config is checked first."})
+public final class ExperimentCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Sweep name (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step) or a .conf file.")
+    String name;
+
+    @Option(names = "--root", paramLabel = "URI", defaultValue = "work",
+            description = "Output root (local path or hdfs://...). Default: ${DEFAULT-VALUE}")
+    String root;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: the one spark-submit set, else local[*].")
+    String master;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key in every run, after the sweep file's (repeatable), e.g. --set train.epochs=1.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting (repeatable).")
+    List<String> sparkConf = new ArrayList<>();
+
+    @Option(names = "--plan", description = "Print each run's name, label and done/todo (tab-separated); run nothing.")
+    boolean plan;
+
+    @Override
+    public Integer call() {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
+        ExperimentRunner runner = new ExperimentRunner(files, root, master, sparkConf, VaeMain::run);
+        if (plan) {
+            for (ExperimentRun run : experiment.runs()) {
+                PipelinePlan p = runner.plan(run);
+                System.out.println(run.name() + "\t" + run.label() + "\t" + (runner.todo(p).isEmpty() ? "done" : "todo"));
+            }
+            System.out.flush();
+            return 0;
+        }
+        StageLog.info("experiment " + experiment.name() + ": " + experiment.runs().size() + " runs from " + experiment.file()
+                + (experiment.sets().isEmpty() ? "" : "; every run with " + String.join(" ", experiment.sets())));
+        return runner.run(experiment, command());
+    }
+
+    /** This invocation as the wrapper script's command line (what the report lists to regenerate the results). */
+    String command() {
+        StringBuilder sb = new StringBuilder("scripts/experiments/run.sh ").append(name);
+        if (!root.equals("work")) {
+            sb.append(" --root ").append(root);
+        }
+        if (master != null) {
+            sb.append(" --master '").append(master).append('\'');
+        }
+        sets.forEach(s -> sb.append(" --set '").append(s).append('\''));
+        sparkConf.forEach(s -> sb.append(" --spark-conf '").append(s).append('\''));
+        return sb.toString();
+    }
+}
