@@ -5,14 +5,9 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -22,11 +17,9 @@ public final class Evaluation {
     public static final String METRICS = "metrics.json";
     public static final String PER_EXAMPLE = "per_example.parquet";
 
-    private final SparkSession spark;
     private final HadoopFiles files;
 
-    public Evaluation(SparkSession spark, HadoopFiles files) {
-        this.spark = spark;
+    public Evaluation(HadoopFiles files) {
         this.files = files;
     }
 
@@ -61,20 +54,15 @@ public final class Evaluation {
                 .add("log_likelihood_is", DataTypes.DoubleType, false);
     }
 
-    /** Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure. */
-    public void commit(Path target, Map<String, Object> metricsJson, List<ExampleScore> scores, boolean overwrite) {
+    /**
+     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure. The
+     * per-example table is written by the executors.
+     */
+    public void commit(Path target, Map<String, Object> metricsJson, ScoredSplit scored, boolean overwrite) {
         Path tmp = files.temporarySibling(target);
         try {
-            boolean withLabels = scores.stream().anyMatch(s -> s.label() != null);
-            List<Row> rows = new ArrayList<>(scores.size());
-            for (ExampleScore s : scores) {
-                rows.add(withLabels
-                        ? RowFactory.create(s.index(), s.label(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs())
-                        : RowFactory.create(s.index(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs()));
-            }
-            // Test splits are small (10,000 rows of six numbers): one file is the easiest for users to open.
-            spark.createDataFrame(rows, perExampleSchema(withLabels)).coalesce(1)
-                    .write().parquet(new Path(tmp, PER_EXAMPLE).toString());
+            // One file, in index order, is the easiest for users to open; one task writes it, streaming.
+            scored.table().coalesce(1).write().parquet(new Path(tmp, PER_EXAMPLE).toString());
             files.writeString(new Path(tmp, METRICS), Provenance.json().writeValueAsString(metricsJson));
             // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
             boolean replace = overwrite || (files.exists(target) && !files.isComplete(target));

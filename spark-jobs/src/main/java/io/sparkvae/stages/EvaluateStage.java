@@ -5,13 +5,12 @@ import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.dataset.DatasetReader;
 import io.sparkvae.evaluate.EvalMetrics;
 import io.sparkvae.evaluate.Evaluation;
-import io.sparkvae.evaluate.ExampleScore;
 import io.sparkvae.evaluate.RunModel;
+import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.TestSetScorer;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
@@ -56,14 +55,15 @@ public final class EvaluateStage implements Callable<Integer> {
                     + "%d eps samples) in %d tasks", count, ctx.datasetDir(), settings.isSamples(), settings.elboSamples(), partitions));
 
             long start = System.nanoTime();
-            List<ExampleScore> scores = TestSetScorer.score(spark, test, model.vae(), settings, partitions);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EvalMetrics metrics = EvalMetrics.of(scores);
-
             Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
-            new Evaluation(spark, ctx.files()).commit(target,
-                    Evaluation.metricsJson(metrics, settings, model, RunModel.dir(ctx.runDir()).toString(), provenance),
-                    scores, ctx.overwrite());
+            EvalMetrics metrics;
+            try (ScoredSplit scored = TestSetScorer.score(spark, test, model.vae(), settings, partitions)) {
+                metrics = scored.metrics();
+                new Evaluation(ctx.files()).commit(target,
+                        Evaluation.metricsJson(metrics, settings, model, RunModel.dir(ctx.runDir()).toString(), provenance),
+                        scored, ctx.overwrite());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
             StageLog.info(String.format(Locale.ROOT, "evaluate: wrote %s: %d examples, -ELBO %.3f (reconstruction %.3f + KL %.3f), "
                             + "IS log p(x) %.3f (%.3f nats above the ELBO) in %.1f s", target, metrics.examples(), metrics.negElbo(),
                     metrics.reconstruction(), metrics.kl(), metrics.logLikelihoodIs(), metrics.isGap(), seconds));
