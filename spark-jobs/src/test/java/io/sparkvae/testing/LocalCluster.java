@@ -48,18 +48,30 @@ public final class LocalCluster {
     }
 
     public static SparkSession start(String name, int executors, int coresEach, int memoryMb) {
-        return SparkSessionFactory.create(master(executors, coresEach, memoryMb), "it-" + name, executorConf());
+        List<String> conf = new ArrayList<>(executorConf());
+        conf.add(executorMemory(memoryMb));
+        return SparkSessionFactory.create(master(executors, coresEach, memoryMb), "it-" + name, conf);
     }
 
-    /** {@code local-cluster[n,cores,mem]}: a master and n executor JVMs of {@code memoryMb} heap each. */
+    /** {@code local-cluster[n,cores,mem]}: a master and n workers of {@code memoryMb} each, one executor per worker. */
     public static String master(int executors, int coresEach, int memoryMb) {
         return "local-cluster[" + executors + "," + coresEach + "," + memoryMb + "]";
     }
 
-    /** Stage options ({@code --master}, {@code --spark-conf}...) that run a stage's executors as separate JVMs. */
+    /**
+     * The executors' heap: local-cluster's third number is only what each worker may hand out; the executors get
+     * {@code spark.executor.memory}, whose default is 1 GB whatever the worker has.
+     */
+    static String executorMemory(int memoryMb) {
+        return "spark.executor.memory=" + memoryMb + "m";
+    }
+
+    /** Stage options ({@code --master}, {@code --spark-conf}...) that run a stage on executor JVMs of {@code memoryMb} heap. */
     public static List<String> stageOptions(int executors, int coresEach, int memoryMb) {
         List<String> args = new ArrayList<>(List.of("--master", master(executors, coresEach, memoryMb)));
-        for (String kv : executorConf()) {
+        List<String> conf = new ArrayList<>(executorConf());
+        conf.add(executorMemory(memoryMb));
+        for (String kv : conf) {
             args.add("--spark-conf");
             args.add(kv);
         }
@@ -87,14 +99,19 @@ public final class LocalCluster {
 
     /** The live executor JVMs under {@code driver} (local-cluster executors are the driver's descendants). */
     public static List<Executor> executors(ProcessHandle driver) {
-        List<Executor> out = new ArrayList<>();
+        List<Executor> found = new ArrayList<>();
         driver.descendants().filter(ProcessHandle::isAlive).forEach(p -> {
             List<String> args = commandLine(p.pid());
             int id = args.indexOf("--executor-id");
             if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && id >= 0 && id + 1 < args.size()) {
-                out.add(new Executor(args.get(id + 1), p));
+                found.add(new Executor(args.get(id + 1), p));
             }
         });
+        // A command an executor starts (Hadoop's shell calls) shows the executor's command line until it execs.
+        java.util.Set<Long> pids = new java.util.HashSet<>();
+        found.forEach(e -> pids.add(e.process().pid()));
+        List<Executor> out = new ArrayList<>(found.stream()
+                .filter(e -> e.process().parent().map(p -> !pids.contains(p.pid())).orElse(true)).toList());
         out.sort(java.util.Comparator.comparing(Executor::id));
         return out;
     }
