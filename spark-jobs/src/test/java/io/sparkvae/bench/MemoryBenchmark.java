@@ -40,9 +40,9 @@ public final class MemoryBenchmark {
                         "--set", "data.raw=" + raw, "--set", "train.epochs=1", "--overwrite"));
                 cmd.addAll(LocalCluster.stageOptions(2, 1, executorMb));
                 StageMemory.Peaks p = StageMemory.run(cmd, env, work.resolve("logs"), config + "-" + stage, Duration.ofMinutes(30));
-                String row = String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d | %,d | %,d | %.0f |", config, stage,
-                        p.result().exitCode(), p.driverHeapMb(), p.driverRssMb(), p.executorHeapMb(), p.executorRssMb(),
-                        p.result().seconds());
+                String row = String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %.0f |", config, stage,
+                        p.result().exitCode(), mb(p.driverHeapMb()), mb(p.driverRssMb()), mb(p.executorHeapMb()),
+                        mb(p.executorRssMb()), p.result().seconds());
                 System.out.println(row);
                 rows.add(row);
                 if (p.result().exitCode() != 0) {
@@ -58,5 +58,10 @@ public final class MemoryBenchmark {
                 + "| executor RSS peak (MB) | seconds |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** 0 means Spark or /proc reported nothing for it (a stage too short for a metrics sample). */
+    private static String mb(long v) {
+        return v == 0 ? "n/a" : String.format(Locale.ROOT, "%,d", v);
     }
 }
