@@ -11,15 +11,7 @@ epochs=${1:-1}
 freqs=${2:-5,20}
 [[ -f data/raw/mnist/train-images-idx3-ubyte ]] || { echo "bench-train.sh: run scripts/fetch-data.sh mnist first" >&2; exit 1; }
 
-# Build the job jar (executors load it) and the test classes + classpath (the benchmark main lives there).
-mvn -B -q -DskipTests package >/dev/null  # -DskipTests still compiles the test classes
-launcher=spark-jobs/target/launcher
-cp="spark-jobs/target/test-classes:spark-jobs/target/classes:$(cat "$launcher/test-classpath.txt")"
 work="$repo/bench-out/train-scaling"
 mkdir -p "$work"
 echo "# command: scripts/bench-train.sh $epochs $freqs   (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-# local-cluster executors start from this classpath; see spark-jobs/pom.xml (failsafe) and LocalCluster.
-export SPARK_HOME="$repo/spark-jobs/target" SPARK_TESTING=1 SPARK_SCALA_VERSION=2.12
-# shellcheck disable=SC2046
-exec java -Xmx8g $(cat "$launcher/jvm-options.txt") -Dvae.jobJar="$repo/spark-jobs/target/spark-vae-jobs.jar" \
-  -Dvae.launcherDir="$repo/$launcher" -cp "$cp" io.sparkvae.bench.TrainScalingBenchmark "$work" "$repo/data/raw" "$epochs" "$freqs"
+exec "$repo/scripts/bench-java.sh" 8g io.sparkvae.bench.TrainScalingBenchmark "$work" "$repo/data/raw" "$epochs" "$freqs"

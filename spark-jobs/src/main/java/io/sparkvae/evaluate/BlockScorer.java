@@ -27,6 +27,9 @@ public final class BlockScorer {
         List<float[]> pixels = new ArrayList<>(block.size());
         for (int i = 0; i < block.size(); i++) {
             Example e = block.get(i);
+            if (i > 0 && e.index() == block.get(i - 1).index()) {
+                throw new BadInputException("the split holds index " + e.index() + " more than once");
+            }
             if (BlockPartitioner.block(e.index(), settings.blockSize()) != blockNumber
                     || (i > 0 && e.index() <= block.get(i - 1).index())) {
                 throw new IllegalStateException("block starting at index " + block.get(0).index()

@@ -17,22 +17,26 @@ import java.util.Map;
  */
 public record EvalMetrics(int examples, double negElbo, double reconstruction, double kl, double logLikelihoodIs) {
 
-    /** Means over the scores, summed in index order so the same scores always give bit-identical means. */
-    public static EvalMetrics of(List<ExampleScore> scores) {
-        if (scores.isEmpty()) {
-            throw new IllegalArgumentException("no examples were scored");
-        }
-        List<ExampleScore> sorted = new ArrayList<>(scores);
-        sorted.sort(Comparator.comparingInt(ExampleScore::index));
+    /**
+     * Means from the blocks' sums, added in block order: the same scores give bit-identical means whatever the
+     * partitioning that produced them.
+     */
+    public static EvalMetrics of(List<BlockSum> blocks) {
+        List<BlockSum> sorted = new ArrayList<>(blocks);
+        sorted.sort(Comparator.comparingLong(BlockSum::block));
+        int n = 0;
         double rec = 0;
         double kl = 0;
         double ll = 0;
-        for (ExampleScore s : sorted) {
-            rec += s.reconstruction();
-            kl += s.kl();
-            ll += s.logLikelihoodIs();
+        for (BlockSum b : sorted) {
+            n += b.examples();
+            rec += b.reconstruction();
+            kl += b.kl();
+            ll += b.logLikelihoodIs();
         }
-        int n = sorted.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("no examples were scored");
+        }
         return new EvalMetrics(n, (rec + kl) / n, rec / n, kl / n, ll / n);
     }
 

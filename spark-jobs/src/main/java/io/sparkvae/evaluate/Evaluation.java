@@ -5,14 +5,10 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -25,11 +21,9 @@ public final class Evaluation {
     public static final String METRICS = "metrics.json";
     public static final String PER_EXAMPLE = "per_example.parquet";
 
-    private final SparkSession spark;
     private final HadoopFiles files;
 
-    public Evaluation(SparkSession spark, HadoopFiles files) {
-        this.spark = spark;
+    public Evaluation(HadoopFiles files) {
         this.files = files;
     }
 
@@ -65,24 +59,17 @@ public final class Evaluation {
     }
 
     /**
-     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure.
+     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure. The
+     * per-example table is written by the executors.
      *
      * @param curve the test learning curve, or null when none was scored
      */
-    public void commit(Path target, Map<String, Object> metricsJson, List<ExampleScore> scores, List<TestCurve.Point> curve,
+    public void commit(Path target, Map<String, Object> metricsJson, ScoredSplit scored, List<TestCurve.Point> curve,
                        boolean overwrite) {
         Path tmp = files.temporarySibling(target);
         try {
-            boolean withLabels = scores.stream().anyMatch(s -> s.label() != null);
-            List<Row> rows = new ArrayList<>(scores.size());
-            for (ExampleScore s : scores) {
-                rows.add(withLabels
-                        ? RowFactory.create(s.index(), s.label(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs())
-                        : RowFactory.create(s.index(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs()));
-            }
-            // Test splits are small (10,000 rows of six numbers): one file is the easiest for users to open.
-            spark.createDataFrame(rows, perExampleSchema(withLabels)).coalesce(1)
-                    .write().parquet(new Path(tmp, PER_EXAMPLE).toString());
+            // One file, in index order, is the easiest for users to open; one task writes it, streaming.
+            scored.table().coalesce(1).write().parquet(new Path(tmp, PER_EXAMPLE).toString());
             files.writeString(new Path(tmp, METRICS), Provenance.json().writeValueAsString(metricsJson));
             if (curve != null) {
                 files.writeString(new Path(tmp, TestCurve.FILE), TestCurve.toJsonLines(curve));

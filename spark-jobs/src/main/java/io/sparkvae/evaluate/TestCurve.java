@@ -44,7 +44,10 @@ public final class TestCurve {
         try {
             for (int epoch : checkpoints.epochs()) {
                 var vae = VaeStore.load(checkpoints.dir(epoch), files).vae();
-                EvalMetrics m = EvalMetrics.of(TestSetScorer.score(spark, cached, vae, settings.elboOnly(), partitions));
+                EvalMetrics m;
+                try (ScoredSplit scored = TestSetScorer.score(spark, cached, vae, settings.elboOnly(), partitions)) {
+                    m = scored.metrics();
+                }
                 points.add(new Point(epoch, epoch * trainExamples, m.negElbo(), m.reconstruction(), m.kl()));
             }
         } finally {

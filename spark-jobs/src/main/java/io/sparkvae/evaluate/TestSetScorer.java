@@ -2,17 +2,15 @@ package io.sparkvae.evaluate;
 
 import io.sparkvae.spark.TaskThreads;
 import io.sparkvae.dataset.ExampleRows;
-import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.Vae;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -34,36 +32,27 @@ public final class TestSetScorer {
     }
 
     /**
+     * Starts scoring {@code split} (lazily: the first use of the result runs it, once).
+     *
      * @param partitions how many scoring tasks (affects speed only, never the numbers)
-     * @return one score per row, in ascending index order
      */
-    public static List<ExampleScore> score(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings,
-                                           int partitions) {
+    public static ScoredSplit score(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings,
+                                    int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<VaeBytes> model = jsc.broadcast(VaeBytes.of(vae));
-        try {
-            JavaPairRDD<Integer, Example> keyed = split
-                    .select(ExampleRows.INDEX, ExampleRows.LABEL, ExampleRows.PIXELS)
-                    .javaRDD()
-                    .mapToPair(r -> new Tuple2<>(ExampleRows.index(r),
-                            new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r))));
-            List<ExampleScore> scores = keyed
-                    .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
-                    .mapPartitions(rows -> {
-                        TaskThreads.fitToTask(); // one BLAS thread per task core, not every core per task
-                        return new PartitionScorer(rows, () -> model.value().restore(), settings);
-                    })
-                    .collect();
-            List<ExampleScore> sorted = new ArrayList<>(scores);
-            sorted.sort(Comparator.comparingInt(ExampleScore::index));
-            for (int i = 1; i < sorted.size(); i++) {
-                if (sorted.get(i).index() == sorted.get(i - 1).index()) {
-                    throw new BadInputException("the split holds index " + sorted.get(i).index() + " more than once");
-                }
-            }
-            return sorted;
-        } finally {
-            model.destroy();
-        }
+        JavaPairRDD<Integer, Example> keyed = split
+                .select(ExampleRows.INDEX, ExampleRows.LABEL, ExampleRows.PIXELS)
+                .javaRDD()
+                .mapToPair(r -> new Tuple2<>(ExampleRows.index(r),
+                        new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r))));
+        JavaRDD<ExampleScore> scores = keyed
+                .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
+                .mapPartitions(rows -> {
+                    TaskThreads.fitToTask(); // one BLAS thread per task core, not every core per task
+                    return new PartitionScorer(rows, () -> model.value().restore(), settings);
+                })
+                // Kept: the means and the per-example table both read them, and importance sampling is the costly part.
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        return new ScoredSplit(spark, scores, model, settings.blockSize());
     }
 }

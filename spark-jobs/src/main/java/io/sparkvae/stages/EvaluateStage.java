@@ -5,8 +5,8 @@ import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.dataset.DatasetReader;
 import io.sparkvae.evaluate.EvalMetrics;
 import io.sparkvae.evaluate.Evaluation;
-import io.sparkvae.evaluate.ExampleScore;
 import io.sparkvae.evaluate.RunModel;
+import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.TestCurve;
 import io.sparkvae.evaluate.TestSetScorer;
@@ -59,16 +59,18 @@ public final class EvaluateStage implements Callable<Integer> {
                     + "%d eps samples) in %d tasks", count, ctx.datasetDir(), settings.isSamples(), settings.elboSamples(), partitions));
 
             long start = System.nanoTime();
-            List<ExampleScore> scores = TestSetScorer.score(spark, test, model.vae(), settings, partitions);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EvalMetrics metrics = EvalMetrics.of(scores);
-            List<TestCurve.Point> curve = config.evaluate().curve()
-                    ? curve(ctx, spark, test, manifest.splits().get("train").count(), settings, partitions) : null;
-
             Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
-            new Evaluation(spark, ctx.files()).commit(target,
-                    Evaluation.metricsJson(metrics, settings, model, RunModel.dir(ctx.runDir()).toString(), provenance),
-                    scores, curve, ctx.overwrite());
+            EvalMetrics metrics;
+            double seconds;
+            try (ScoredSplit scored = TestSetScorer.score(spark, test, model.vae(), settings, partitions)) {
+                metrics = scored.metrics();
+                seconds = (System.nanoTime() - start) / 1e9;
+                List<TestCurve.Point> curve = config.evaluate().curve()
+                        ? curve(ctx, spark, test, manifest.splits().get("train").count(), settings, partitions) : null;
+                new Evaluation(ctx.files()).commit(target,
+                        Evaluation.metricsJson(metrics, settings, model, RunModel.dir(ctx.runDir()).toString(), provenance),
+                        scored, curve, ctx.overwrite());
+            }
             StageLog.info(String.format(Locale.ROOT, "evaluate: wrote %s: %d examples, -ELBO %.3f (reconstruction %.3f + KL %.3f), "
                             + "IS log p(x) %.3f (%.3f nats above the ELBO) in %.1f s", target, metrics.examples(), metrics.negElbo(),
                     metrics.reconstruction(), metrics.kl(), metrics.logLikelihoodIs(), metrics.isGap(), seconds));

@@ -21,6 +21,8 @@ public final class StageContext implements AutoCloseable {
     private final HadoopFiles files;
     private final Path root;
     private SparkSession spark;
+    /** This context's executor-loss reporter, removed on close (a shared session outlives the stage). */
+    private ExecutorLossLog executorLoss;
     /** True when {@link #spark} belongs to the {@link #shareSpark(String) sharing} context, which stops it. */
     private boolean borrowed;
     /** The stage name a shared session is created under (its Spark application name says so). */
@@ -124,15 +126,24 @@ public final class StageContext implements AutoCloseable {
      */
     public SparkSession spark(String stage) {
         if (spark == null) {
-            StageContext owner = sessionOwner;
-            if (owner != null && owner != this) {
-                spark = owner.spark(owner.sharedStage);
-                borrowed = true;
-            } else {
-                spark = SparkSessionFactory.create(options.master, "vae-" + stage + "-" + config.runName(), options.sparkConf);
-            }
+            spark = session(stage);
+            // Registered by the context that runs the work (not the pipeline lending its session), so one line per loss.
+            executorLoss = new ExecutorLossLog(stage);
+            spark.sparkContext().addSparkListener(executorLoss);
         }
         return spark;
+    }
+
+    private SparkSession session(String stage) {
+        StageContext owner = sessionOwner;
+        if (owner != null && owner != this) {
+            borrowed = true;
+            if (owner.spark == null) {
+                owner.spark = owner.session(owner.sharedStage);
+            }
+            return owner.spark;
+        }
+        return SparkSessionFactory.create(options.master, "vae-" + stage + "-" + config.runName(), options.sparkConf);
     }
 
     /**
@@ -156,6 +167,10 @@ public final class StageContext implements AutoCloseable {
         try {
             if (sessionOwner == this) {
                 sessionOwner = null;
+            }
+            if (executorLoss != null) {
+                spark.sparkContext().removeSparkListener(executorLoss); // before stop: stopping removes every executor
+                executorLoss = null;
             }
             if (spark != null && !borrowed) {
                 spark.stop();

@@ -48,6 +48,7 @@ public final class Checkpoints {
 
     public void save(int epoch, Vae vae, Provenance provenance, List<EpochMetrics> history) {
         Path target = dir(epoch);
+        files.deleteTemporarySiblings(target); // left by a run killed while writing this epoch's checkpoint
         Path tmp = files.temporarySibling(target);
         try {
             VaeStore.save(vae, provenance, tmp, files);
@@ -72,7 +73,7 @@ public final class Checkpoints {
                 }
                 return Optional.of(new Restored(epoch, loaded.vae(), history));
             } catch (RuntimeException e) {
-                LOG.warn("skipping unusable checkpoint {}: {}", dir, e.getMessage());
+                LOG.warn("skipping unusable checkpoint {}: {}", dir, String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             }
         }
         return Optional.empty();

@@ -24,6 +24,8 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link Vae} with dl4j-spark's parameter averaging: workers fit {@code averaging-frequency} minibatches
@@ -35,6 +37,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
  * a checkpoint and {@code metrics.jsonl}.
  */
 public final class SparkTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
+
     /** What a finished training returns. */
     public record Result(Vae vae, List<EpochMetrics> history) {}
 
@@ -75,6 +79,7 @@ public final class SparkTrainer {
             requireConfigured(restored.get(), spec(config, inputSize), checkpoints);
             vae = restored.get().vae();
             history.addAll(restored.get().history());
+            LOG.info("resuming after epoch {} from {}", restored.get().epoch(), checkpoints.dir(restored.get().epoch()));
         } else {
             files.delete(modelDir); // debris of an earlier attempt (no usable checkpoint): start clean
             vae = Vae.create(spec(config, inputSize));
@@ -82,7 +87,9 @@ public final class SparkTrainer {
         int firstEpoch = history.size() + 1;
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path batchesDir = files.temporarySibling(new Path(runDir, "train-batches"));
+        Path batches = new Path(runDir, "train-batches");
+        files.deleteTemporarySiblings(batches); // a killed run's export (the whole training split) would stay forever
+        Path batchesDir = files.temporarySibling(batches);
         try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
             List<String> batchFiles = MinibatchExporter.export(
                     trainRows, t.batchSize(), config.data().partitions(), config.seed(), batchesDir);

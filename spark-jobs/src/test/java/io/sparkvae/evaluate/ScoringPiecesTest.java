@@ -53,19 +53,27 @@ class ScoringPiecesTest {
     }
 
     @Test
-    void metricsAreMeansPerImageWhateverTheOrder() {
-        List<ExampleScore> scores = new ArrayList<>(List.of(
-                new ExampleScore(7, 1, 100.0, 10.0, -105.0),
+    void metricsAreMeansPerImageFromBlockSumsInAnyOrder() {
+        // Blocks of 5: indices 3 and 4 in block 0, 5 and 7 in block 1.
+        List<ExampleScore> scores = List.of(
                 new ExampleScore(3, null, 80.0, 20.0, -90.0),
-                new ExampleScore(5, 2, 90.0, 30.0, -110.0)));
-        EvalMetrics m = EvalMetrics.of(scores);
-        assertEquals(3, m.examples());
+                new ExampleScore(4, 1, 70.0, 10.0, -85.0),
+                new ExampleScore(5, 2, 90.0, 30.0, -110.0),
+                new ExampleScore(7, 1, 120.0, 20.0, -120.0));
+        List<BlockSum> blocks = new ArrayList<>();
+        BlockSum.of(scores.iterator(), 5).forEachRemaining(blocks::add);
+        assertEquals(List.of(0L, 1L), blocks.stream().map(BlockSum::block).toList());
+        assertEquals(List.of(2, 2), blocks.stream().map(BlockSum::examples).toList());
+        assertEquals(List.of(1, 2), blocks.stream().map(BlockSum::labelled).toList());
+
+        EvalMetrics m = EvalMetrics.of(blocks);
+        assertEquals(4, m.examples());
         assertEquals(90.0, m.reconstruction(), 1e-12);
         assertEquals(20.0, m.kl(), 1e-12);
         assertEquals(110.0, m.negElbo(), 1e-12);
-        assertEquals(-305.0 / 3, m.logLikelihoodIs(), 1e-12);
-        assertEquals(110.0 - 305.0 / 3, m.isGap(), 1e-12);
-        assertEquals(m, EvalMetrics.of(List.of(scores.get(2), scores.get(0), scores.get(1))));
+        assertEquals(-405.0 / 4, m.logLikelihoodIs(), 1e-12);
+        assertEquals(110.0 - 405.0 / 4, m.isGap(), 1e-12);
+        assertEquals(m, EvalMetrics.of(List.of(blocks.get(1), blocks.get(0))), "blocks are added in block order");
         assertEquals(110.0, (double) m.toMap().get("test_neg_elbo"), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> EvalMetrics.of(List.of()));
     }

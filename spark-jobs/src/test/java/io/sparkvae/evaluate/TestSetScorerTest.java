@@ -1,15 +1,19 @@
 package io.sparkvae.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.ElboTerms;
 import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.testing.LocalSpark;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,7 +59,12 @@ class TestSetScorerTest {
 
     @Test
     void scoresEqualTheModelsOwnEstimatorsOnTheSameBlocksAndSeeds() {
-        List<ExampleScore> scores = TestSetScorer.score(spark, split(3, true), vae, SETTINGS, 4);
+        List<ExampleScore> scores;
+        EvalMetrics m;
+        try (ScoredSplit scored = TestSetScorer.score(spark, split(3, true), vae, SETTINGS, 4)) {
+            scores = sorted(scored);
+            m = scored.metrics();
+        }
         assertEquals(N, scores.size());
 
         // Reference: the model in this JVM, blocks [8000,8100) [8100,8200) [8200,8280), each seeded by its first index.
@@ -80,31 +89,68 @@ class TestSetScorerTest {
         }
         assertEquals(N, done);
 
-        EvalMetrics m = EvalMetrics.of(scores);
+        assertEquals(N, m.examples());
+        assertEquals(scores.stream().mapToDouble(ExampleScore::negElbo).average().orElseThrow(), m.negElbo(), 1e-9);
         assertTrue(m.negElbo() > 50 && m.negElbo() < 600, "plausible -ELBO for MNIST: " + m.negElbo());
         assertTrue(m.logLikelihoodIs() >= -m.negElbo(), "IS estimate " + m.logLikelihoodIs() + " below the ELBO " + -m.negElbo());
     }
 
     @Test
     void elboOnlyScoresTheSameElboAndNoLogLikelihood() {
-        List<ExampleScore> full = TestSetScorer.score(spark, split(2, false), vae, SETTINGS, 2);
-        List<ExampleScore> elbo = TestSetScorer.score(spark, split(2, false), vae, SETTINGS.elboOnly(), 2);
-        for (int i = 0; i < N; i++) {
-            assertEquals(full.get(i).reconstruction(), elbo.get(i).reconstruction(), 0.0);
-            assertEquals(full.get(i).kl(), elbo.get(i).kl(), 0.0);
-            assertTrue(Double.isNaN(elbo.get(i).logLikelihoodIs()), "no IS estimate without importance samples");
+        try (ScoredSplit fullScores = TestSetScorer.score(spark, split(2, false), vae, SETTINGS, 2);
+             ScoredSplit elboScores = TestSetScorer.score(spark, split(2, false), vae, SETTINGS.elboOnly(), 2)) {
+            List<ExampleScore> full = sorted(fullScores);
+            List<ExampleScore> elbo = sorted(elboScores);
+            assertEquals(N, elbo.size());
+            for (int i = 0; i < N; i++) {
+                assertEquals(full.get(i).reconstruction(), elbo.get(i).reconstruction(), 0.0);
+                assertEquals(full.get(i).kl(), elbo.get(i).kl(), 0.0);
+                assertTrue(Double.isNaN(elbo.get(i).logLikelihoodIs()), "no IS estimate without importance samples");
+            }
         }
     }
 
     @Test
     void theNumbersDoNotDependOnPartitioning() {
-        List<ExampleScore> a = TestSetScorer.score(spark, split(1, false), vae, SETTINGS, 1);
-        List<ExampleScore> b = TestSetScorer.score(spark, split(7, false), vae, SETTINGS, 5);
+        List<ExampleScore> a;
+        List<ExampleScore> b;
+        try (ScoredSplit one = TestSetScorer.score(spark, split(1, false), vae, SETTINGS, 1);
+             ScoredSplit five = TestSetScorer.score(spark, split(7, false), vae, SETTINGS, 5)) {
+            a = sorted(one);
+            b = sorted(five);
+            assertEquals(one.metrics(), five.metrics(), "the means to the last bit");
+        }
         assertEquals(a, b);
         assertNull(a.get(0).label());
         // A different run seed draws different noise: the seed really reaches the estimators.
-        List<ExampleScore> c = TestSetScorer.score(spark, split(2, false), vae, new ScoringSettings(SEED + 1, 2, 25, 100), 2);
+        List<ExampleScore> c;
+        try (ScoredSplit other = TestSetScorer.score(spark, split(2, false), vae, new ScoringSettings(SEED + 1, 2, 25, 100), 2)) {
+            c = sorted(other);
+        }
         assertTrue(a.get(0).logLikelihoodIs() != c.get(0).logLikelihoodIs());
         assertEquals(a.get(0).kl(), c.get(0).kl(), 1e-6); // KL is closed form: seed-independent
+    }
+
+    @Test
+    void aRepeatedIndexIsBadInputNamingIt() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            rows.add(ExampleRows.row(FIRST_INDEX + Math.min(i, 3), "test", null, images.get(i)));
+        }
+        try (ScoredSplit scored = TestSetScorer.score(spark, spark.createDataFrame(rows, ExampleRows.SCHEMA), vae, SETTINGS, 2)) {
+            Throwable e = assertThrows(Exception.class, scored::metrics);
+            while (e != null && !(e instanceof BadInputException)) {
+                e = e.getCause(); // Spark wraps the executor's exception
+            }
+            assertNotNull(e, "no BadInputException among the causes");
+            assertTrue(e.getMessage().contains("index " + (FIRST_INDEX + 3) + " more than once"), e.getMessage());
+        }
+    }
+
+    /** Every score on the driver (fine for a test's few hundred), in ascending index order. */
+    private static List<ExampleScore> sorted(ScoredSplit scored) {
+        List<ExampleScore> all = new ArrayList<>(scored.scores().collect());
+        all.sort(Comparator.comparingInt(ExampleScore::index));
+        return all;
     }
 }

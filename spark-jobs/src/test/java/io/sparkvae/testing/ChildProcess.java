@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Child processes for *IT tests (scripts, spark-submit, Spark daemons, Snakemake): output to a log file, a hard
@@ -74,6 +75,28 @@ public final class ChildProcess {
             throw new IllegalStateException(e);
         } finally {
             kill(p);
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, polling; fails the test (naming {@code what}, with the output's tail) when
+     * {@code p} exits first or {@code timeout} passes. The caller still owns {@code p}.
+     */
+    public static void await(Process p, Path log, String what, BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!p.isAlive()) {
+                fail("exited with " + p.exitValue() + " before " + what + ":\n" + tailOf(log));
+            }
+            if (System.nanoTime() > deadline) {
+                fail("no " + what + " after " + timeout + ":\n" + tailOf(log));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

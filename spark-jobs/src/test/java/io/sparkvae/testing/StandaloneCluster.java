@@ -1,13 +1,12 @@
 package io.sparkvae.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,16 +79,8 @@ public final class StandaloneCluster implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         Process p = ChildProcess.start(cmd, dir, env(), log);
         daemons.add(p);
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (!ChildProcess.read(log).contains(readyLine)) {
-            if (!p.isAlive()) {
-                fail("Spark " + name + " exited with " + p.exitValue() + ":\n" + ChildProcess.tailOf(log));
-            }
-            if (System.currentTimeMillis() > deadline) {
-                fail("Spark " + name + " not ready after 90 s:\n" + ChildProcess.tailOf(log));
-            }
-            sleep(200);
-        }
+        ChildProcess.await(p, log, "Spark " + name + " ready", () -> ChildProcess.read(log).contains(readyLine),
+                Duration.ofSeconds(90));
     }
 
     /** Worker first (it takes its executors down), then the Master; every descendant is killed too. */
@@ -136,14 +127,5 @@ public final class StandaloneCluster implements AutoCloseable {
 
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -292,6 +292,24 @@ public final class HadoopFiles {
     }
 
     /**
+     * Deletes the {@link #temporarySibling temporary siblings} of {@code target} that a killed run left behind; only
+     * safe while no other run writes {@code target}.
+     *
+     * @return how many were deleted
+     */
+    public int deleteTemporarySiblings(Path target) {
+        String prefix = "." + target.getName() + ".tmp-";
+        int deleted = 0;
+        for (FileStatus s : list(target.getParent())) {
+            if (s.getPath().getName().startsWith(prefix)) {
+                delete(s.getPath());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /**
      * Moves a fully written temporary directory to {@code target} and writes {@code _SUCCESS} into it.
      *
      * @param overwrite replace an existing {@code target}; without it an existing target is an error
