@@ -30,7 +30,7 @@ class JobConfigLoaderTest {
         assertEquals(latent, c.model().latent());
         assertEquals(List.of(500), c.model().hidden());
         assertEquals(30, c.train().epochs());
-        assertEquals(100, c.train().batchSize());
+        assertEquals(100, c.train().batchSize() * c.train().workers(), "images per step across the workers");
         assertEquals(1e-3, c.train().learningRate(), 0.0);
         assertEquals("adam", c.train().optimizer());
     }
