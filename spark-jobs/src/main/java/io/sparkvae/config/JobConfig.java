@@ -26,10 +26,25 @@ public record JobConfig(
     /** Architecture of the VAE. */
     public record Model(int latent, List<Integer> hidden, String activation, String init) implements Serializable {}
 
-    /** Optimisation and parameter averaging. */
+    /**
+     * Optimisation and parameter averaging.
+     *
+     * @param learningRate        the configured step size, before scaling for the workers
+     * @param learningRateScaling {@code none}, {@code linear} or {@code sqrt}: see {@link #workerLearningRate()}
+     */
     public record Train(
-            int epochs, int batchSize, String optimizer, double learningRate, int workers, int averagingFrequency,
-            int prefetch, int keepCheckpoints) implements Serializable {}
+            int epochs, int batchSize, String optimizer, double learningRate, String learningRateScaling, int workers,
+            int averagingFrequency, int prefetch, int keepCheckpoints) implements Serializable {
+
+        /** The step size each worker's optimiser runs at: the learning rate times workers, sqrt(workers) or 1. */
+        public double workerLearningRate() {
+            return switch (learningRateScaling) {
+                case "linear" -> learningRate * workers;
+                case "sqrt" -> learningRate * Math.sqrt(workers);
+                default -> learningRate;
+            };
+        }
+    }
 
     /**
      * Test-set scoring.

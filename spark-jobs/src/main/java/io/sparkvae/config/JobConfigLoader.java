@@ -105,6 +105,7 @@ public final class JobConfigLoader {
                 r.intIn("train.batch-size", 1, 1_000_000),
                 r.oneOf("train.optimizer", "adam", "adagrad"),
                 r.doubleIn("train.learning-rate", 1e-12, 10.0),
+                r.oneOf("train.learning-rate-scaling", "none", "linear", "sqrt"),
                 r.intIn("train.workers", 1, 100_000),
                 r.intIn("train.averaging-frequency", 1, 1_000_000),
                 r.intIn("train.prefetch", 0, 1_000),

@@ -52,11 +52,14 @@ public final class SparkTrainer {
         this.config = config;
     }
 
-    /** The VAE this config describes, freshly initialised for inputs of {@code inputSize} values. */
+    /**
+     * The VAE this config describes, freshly initialised for inputs of {@code inputSize} values. Its optimiser runs at
+     * the workers' (scaled) learning rate, so a checkpoint records the step size it was really trained with.
+     */
     public static VaeSpec spec(JobConfig config, int inputSize) {
         JobConfig.Model m = config.model();
         JobConfig.Train t = config.train();
-        return new VaeSpec(inputSize, m.hidden(), m.latent(), m.activation(), m.init(), t.optimizer(), t.learningRate(),
+        return new VaeSpec(inputSize, m.hidden(), m.latent(), m.activation(), m.init(), t.optimizer(), t.workerLearningRate(),
                 config.seed());
     }
 
@@ -163,7 +166,7 @@ public final class SparkTrainer {
             String last = epoch > 1 && checkpoints.any() ? "the last good checkpoint is " + checkpoints.dir(epoch - 1)
                     : "no checkpoint was written";
             throw new TrainingDivergedException("training diverged in epoch " + epoch + ": " + what + " is " + value
-                    + "; " + last + " (try a lower train.learning-rate)");
+                    + "; " + last + " (try a lower train.learning-rate or train.learning-rate-scaling)");
         }
     }
 }

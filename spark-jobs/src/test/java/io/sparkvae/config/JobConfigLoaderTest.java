@@ -30,9 +30,25 @@ class JobConfigLoaderTest {
         assertEquals(latent, c.model().latent());
         assertEquals(List.of(500), c.model().hidden());
         assertEquals(30, c.train().epochs());
-        assertEquals(100, c.train().batchSize() * c.train().workers(), "images per step across the workers");
+        assertEquals(100, c.train().batchSize(), "the seed's minibatch on every worker");
         assertEquals(1e-3, c.train().learningRate(), 0.0);
+        assertEquals("linear", c.train().learningRateScaling(), "averaged workers make up for the steps they share");
+        assertEquals(1e-3 * c.train().workers(), c.train().workerLearningRate(), 1e-15);
         assertEquals("adam", c.train().optimizer());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"none,4,0.001", "linear,4,0.004", "sqrt,4,0.002", "linear,1,0.001"})
+    void workerLearningRateScalesWithTheWorkers(String scaling, int workers, double expected) {
+        JobConfig c = load("train { learning-rate = 1e-3, learning-rate-scaling = " + scaling + ", workers = " + workers + " }");
+        assertEquals(expected, c.train().workerLearningRate(), 1e-15);
+        assertEquals(1e-3, c.train().learningRate(), 0.0, "the configured rate stays as written");
+    }
+
+    @Test
+    void unknownLearningRateScalingIsRefusedNamingTheKey() {
+        var e = assertThrows(BadInputException.class, () -> load("train.learning-rate-scaling = square"));
+        assertTrue(e.getMessage().contains("train.learning-rate-scaling"), e.getMessage());
     }
 
     @Test
