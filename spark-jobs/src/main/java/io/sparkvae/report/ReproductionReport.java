@@ -159,6 +159,7 @@ public final class ReproductionReport {
         String file = e.file().contains("conf/experiments/") ? e.file().substring(e.file().lastIndexOf("conf/experiments/")) : e.file();
         md.append("Sweep file `").append(file).append("`; every run with `")
                 .append(String.join("`, `", e.sets())).append("`.\n\n");
+        md.append("Training: ").append(trainingSetup(e)).append(".\n\n");
         Map<String, List<RunResult>> groups = new LinkedHashMap<>();
         e.runs().forEach(r -> groups.computeIfAbsent(r.group(), k -> new ArrayList<>()).add(r));
         int n = 0;
@@ -211,6 +212,18 @@ public final class ReproductionReport {
 
     private static String untimed(int runs) {
         return runs == 0 ? "" : " (" + runs + (runs == 1 ? " run" : " runs") + " partly or not timed)";
+    }
+
+    /** How the runs were trained in parallel, from their recorded configs (distinct setups joined). */
+    static String trainingSetup(ExperimentResults e) {
+        Set<String> setups = new LinkedHashSet<>();
+        for (RunResult r : e.runs()) {
+            Object scaling = r.setting("train.learning-rate-scaling");
+            setups.add(r.setting("train.workers") + " workers x minibatch " + r.setting("train.batch-size")
+                    + ", parameters and optimiser state averaged every " + r.setting("train.averaging-frequency")
+                    + " minibatches, learning-rate scaling " + (scaling == null ? "none" : scaling));
+        }
+        return String.join("; ", setups);
     }
 
     private static String wall(RunResult r) {

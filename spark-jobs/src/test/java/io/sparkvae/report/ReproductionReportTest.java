@@ -58,6 +58,8 @@ class ReproductionReportTest {
         assertTrue(md.contains("scripts/experiments/report.sh\n```"), "the report's own command");
         assertTrue(md.contains("Test CPU, 2 cores"), "machine");
         assertTrue(md.contains("1.0 x 10^8"), "the paper's budget");
+        assertTrue(md.contains("Training: 2 workers x minibatch 100, parameters and optimiser state averaged every 50"
+                + " minibatches, learning-rate scaling linear.\n"), "how the runs were trained, from their configs");
         // 3 + 3 + 3 + 2 + 2 + 2 + 2 = 17 epochs of 1,000 examples.
         assertTrue(md.contains("| **all** | 7 |  | 17,000 |"), md);
     }

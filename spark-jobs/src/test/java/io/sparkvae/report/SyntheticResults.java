@@ -25,7 +25,8 @@ final class SyntheticResults {
         config.put("model", new LinkedHashMap<>(Map.of("latent", latent, "hidden", hidden, "activation", activation,
                 "init", activation.equals("tanh") ? "normal" : "xavier")));
         config.put("train", new LinkedHashMap<>(Map.of("epochs", curve.length, "optimizer", optimizer,
-                "learning-rate", optimizer.equals("adam") ? 0.001 : 0.02)));
+                "learning-rate", optimizer.equals("adam") ? 0.001 : 0.02, "learning-rate-scaling", "linear", "workers", 2,
+                "batch-size", 100, "averaging-frequency", 50)));
         config.put("run", Map.of("name", name));
         config.put("seed", 42);
         config.put("evaluate", Map.of("is-samples", 100));
