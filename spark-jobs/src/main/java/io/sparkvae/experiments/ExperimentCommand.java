@@ -3,11 +3,13 @@ package io.sparkvae.experiments;
 import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.pipeline.PipelinePlan;
+import io.sparkvae.stages.SparkTargetOptions;
 import io.sparkvae.stages.StageLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,19 +24,12 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Sweep name (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step) or a .conf file.")
     String name;
 
-    @Option(names = "--root", paramLabel = "URI", defaultValue = "work",
-            description = "Output root (local path or hdfs://...). Default: ${DEFAULT-VALUE}")
-    String root;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: the one spark-submit set, else local[*].")
-    String master;
+    @Mixin
+    SparkTargetOptions target = new SparkTargetOptions();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a config key in every run, after the sweep file's (repeatable), e.g. --set train.epochs=1.")
     List<String> sets = new ArrayList<>();
-
-    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting (repeatable).")
-    List<String> sparkConf = new ArrayList<>();
 
     @Option(names = "--plan", description = "Print each run's name, label and done/todo (tab-separated); run nothing.")
     boolean plan;
@@ -43,7 +38,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     public Integer call() {
         HadoopFiles files = HadoopFiles.withDefaults();
         Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
-        ExperimentRunner runner = new ExperimentRunner(files, root, master, sparkConf, VaeMain::run);
+        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkConf, VaeMain::run);
         if (plan) {
             for (ExperimentRun run : experiment.runs()) {
                 PipelinePlan p = runner.plan(run);
@@ -60,14 +55,14 @@ public final class ExperimentCommand implements Callable<Integer> {
     /** This invocation as the wrapper script's command line (what the report lists to regenerate the results). */
     String command() {
         StringBuilder sb = new StringBuilder("scripts/experiments/run.sh ").append(name);
-        if (!root.equals("work")) {
-            sb.append(" --root ").append(root);
+        if (!target.root.equals("work")) {
+            sb.append(" --root ").append(target.root);
         }
-        if (master != null) {
-            sb.append(" --master '").append(master).append('\'');
+        if (target.master != null) {
+            sb.append(" --master '").append(target.master).append('\'');
         }
         sets.forEach(s -> sb.append(" --set '").append(s).append('\''));
-        sparkConf.forEach(s -> sb.append(" --spark-conf '").append(s).append('\''));
+        target.sparkConf.forEach(s -> sb.append(" --spark-conf '").append(s).append('\''));
         return sb.toString();
     }
 }
