@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.Vae;
+import io.sparkvae.model.VaeLayer;
+import io.sparkvae.model.VaeStore;
 import io.sparkvae.testing.StageRuns;
 import io.sparkvae.testing.TestData;
 import java.nio.file.Files;
@@ -14,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** The train stage end to end through the command line on a real local Spark, on 200 real punks per split. */
 class TrainStageTest {
@@ -90,6 +95,28 @@ class TrainStageTest {
         StageRuns.Outcome again = vae("train", root);
         assertEquals(0, again.code());
         assertTrue(again.out().contains("already complete; skipping"), again.out());
+    }
+
+    @Test
+    void scaledLearningRateReachesTheWorkersAndAResumeMustKeepIt() throws Exception {
+        Path root = rootWithDataset();
+        StageRuns.Outcome first = vae("train", root, "--set", "train.epochs=1", "--set", "train.workers=2",
+                "--set", "train.learning-rate=1e-3", "--set", "train.learning-rate-scaling=linear");
+        assertEquals(0, first.code(), first.err());
+        Path model = root.resolve("runs/tiny-punks/model");
+        Vae vae = VaeStore.load(new org.apache.hadoop.fs.Path(model.toUri()), HadoopFiles.withDefaults()).vae();
+        assertEquals(2e-3, vae.spec().learningRate(), 1e-12, "the model records the rate its workers trained at");
+        VaeLayer layer = (VaeLayer) vae.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        assertEquals(2e-3, ((Adam) layer.getIUpdater()).getLearningRate(), 1e-12, "the network's Adam runs at it");
+        assertTrue(Files.readString(model.resolve("provenance.json")).contains("\"learning-rate-scaling\" : \"linear\""),
+                "the configured scaling is in the provenance");
+
+        // The same run resumed without the scaling would continue at another step size: refused, naming both.
+        Files.delete(model.resolve("_SUCCESS"));
+        StageRuns.Outcome resumed = vae("train", root, "--resume", "--set", "train.epochs=2", "--set", "train.workers=2",
+                "--set", "train.learning-rate=1e-3", "--set", "train.learning-rate-scaling=none");
+        assertEquals(2, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("learningRate 0.002 (config: 0.001)"), resumed.err());
     }
 
     @Test
