@@ -23,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * epoch) through {@code scripts/experiments/run.sh}, then {@code scripts/experiments/report.sh} into a temp folder.
  */
 class ExperimentSweepIT {
-    static final String SPARK_STARTED = "Running Spark version"; // SparkContext's first INFO line
-
     @TempDir
     Path tmp;
 
@@ -37,7 +35,7 @@ class ExperimentSweepIT {
                 "--master", "local[2]", "--set", "data.limit=300", "--set", "train.epochs=1", "--set", "evaluate.is-samples=10");
         assertEquals(0, sweep.exitCode(), sweep.tail());
         System.out.printf("experiment: tiny depth-vs-width sweep (6 runs) in %.1f s%n", sweep.seconds());
-        assertEquals(1, sweep.count(SPARK_STARTED), "the sweep's runs must share one Spark application");
+        assertEquals(1, sweep.sparkApplicationsStarted(), "the sweep's runs must share one Spark application");
 
         ExperimentResults results = ExperimentResults.parse(
                 Files.readString(root.resolve("experiments/depth-vs-width/results.json")), "results.json");

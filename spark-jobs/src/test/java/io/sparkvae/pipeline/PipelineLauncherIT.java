@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Spark), reruns a deleted one, refuses a bad config with exit 2.
  */
 class PipelineLauncherIT {
-    static final String SPARK_STARTED = "Running Spark version"; // SparkContext's first INFO line
-
     @TempDir
     Path tmp;
 
@@ -42,7 +40,7 @@ class PipelineLauncherIT {
         ChildProcess.Result first = vae("first", small);
         assertEquals(0, first.exitCode(), first.tail());
         System.out.printf("pipeline: first run (all four stages) in %.1f s%n", first.seconds());
-        assertEquals(1, first.count(SPARK_STARTED), "the four stages must share one Spark application");
+        assertEquals(1, first.sparkApplicationsStarted(), "the four stages must share one Spark application");
         assertTrue(first.output().contains("pipeline: all 4 stages complete"), first.tail());
         assertTrue(first.output().contains("test_neg_elbo = "), "eval metrics printed:\n" + first.tail());
         List<String> pictures = printedPictures(first.output());
@@ -63,7 +61,7 @@ class PipelineLauncherIT {
         assertEquals(0, again.exitCode(), again.tail());
         System.out.printf("pipeline: rerun over complete outputs in %.1f s%n", again.seconds());
         assertEquals(done, markerTimes(out), "complete stages must be skipped");
-        assertEquals(0, again.count(SPARK_STARTED), "skipping complete stages must not even start Spark");
+        assertEquals(0, again.sparkApplicationsStarted(), "skipping complete stages must not even start Spark");
 
         // Delete one stage's output (evaluate: the cheapest to redo): only that stage runs again.
         delete(root.resolve("runs/punks-z2/eval"));

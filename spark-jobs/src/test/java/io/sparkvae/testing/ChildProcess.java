@@ -32,6 +32,11 @@ public final class ChildProcess {
         public long count(String needle) {
             return output.lines().filter(l -> l.contains(needle)).count();
         }
+
+        /** Spark applications the command started, by SparkContext's first INFO line (needs INFO logging). */
+        public long sparkApplicationsStarted() {
+            return count("Running Spark version");
+        }
     }
 
     /** The repository root (tests run in spark-jobs/). */
