@@ -28,7 +28,7 @@ final class StageCommands {
         @Override
         public Integer call() {
             try (StageContext ctx = StageContext.standalone(options.toJob(), name())) {
-                stage().run(ctx);
+                ctx.run(name(), stage());
             }
             return Failures.EXIT_OK;
         }

@@ -6,6 +6,8 @@ import io.sparkvae.image.TileGrid;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
+import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -88,11 +90,13 @@ public final class DatasetPreparer {
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             for (SplitRange range : plan) {
                 Path splitDir = new Path(tmp, range.split());
-                JavaRDD<Row> rows = jsc.parallelize(chunks(range, partitions), partitions)
-                        .mapPartitions(chunks -> cut(dataset, rawBroadcast.value(), range, chunks));
+                JobLabels.describe(jsc.sc(), "write " + range.split() + " split");
+                JavaRDD<Row> rows = TaskProgress.counted(jsc.parallelize(chunks(range, partitions), partitions)
+                        .mapPartitions(chunks -> cut(dataset, rawBroadcast.value(), range, chunks)));
                 spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(splitDir.toString());
 
                 // Read back what was written: the preview shows the stored data, and the count is checked.
+                JobLabels.describe(jsc.sc(), "check " + range.split() + " split, draw its preview");
                 var stored = spark.read().parquet(splitDir.toString());
                 long count = stored.count();
                 if (count != range.count()) {

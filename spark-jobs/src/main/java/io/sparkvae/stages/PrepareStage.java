@@ -2,6 +2,8 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetPreparer;
+import io.sparkvae.dataset.SplitPlan;
+import io.sparkvae.dataset.SplitRange;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
@@ -20,11 +22,14 @@ public final class PrepareStage implements Stage {
             return;
         }
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
-        var result = new DatasetPreparer(ctx.spark(NAME), ctx.files()).prepare(
+        var spark = ctx.spark(NAME);
+        ctx.progress("examples written", SplitPlan.forDataset(data.dataset(), data.limit()).stream().mapToLong(SplitRange::count).sum());
+        var result = new DatasetPreparer(spark, ctx.files()).prepare(
                 data.dataset(), ctx.files().path(data.raw()), data.limit(), data.partitions(), target,
                 ctx.overwrite(), provenance);
         StringBuilder counts = new StringBuilder();
         result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
+        result.manifest().splits().forEach((k, v) -> ctx.record(k + "_examples", v.count()));
         StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + counts + ")");
     }
 }
