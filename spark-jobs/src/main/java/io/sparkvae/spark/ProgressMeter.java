@@ -27,6 +27,9 @@ public final class ProgressMeter implements AutoCloseable {
     private final boolean terminal;
     private final LongSupplier nanos;
     private final long started;
+    /** When the first count arrived, and how large it was: the rate is measured from there (work may start late). */
+    private long firstAt = -1;
+    private long firstCount;
     private long done;
     private long lastPrinted;
     private int lastTenth;
@@ -60,6 +63,10 @@ public final class ProgressMeter implements AutoCloseable {
         }
         done = count;
         long now = nanos.getAsLong();
+        if (firstAt < 0) {
+            firstAt = now;
+            firstCount = count;
+        }
         int tenth = total > 0 ? (int) Math.min(10, done * 10 / total) : 0;
         if (terminal) {
             if (now - lastPrinted >= REDRAW_NANOS || tenth == 10) {
@@ -104,14 +111,14 @@ public final class ProgressMeter implements AutoCloseable {
 
     /** The line as it reads now. */
     String line(long now) {
-        double seconds = (now - started) / 1e9;
+        double seconds = (now - firstAt) / 1e9;
         StringBuilder s = new StringBuilder(label).append(": ").append(unit).append(' ')
                 .append(String.format(Locale.ROOT, "%,d", done));
         if (total > 0) {
             s.append(String.format(Locale.ROOT, " of %,d (%d%%)", total, Math.min(100, done * 100 / total)));
         }
-        if (seconds > 0 && done > 0) {
-            double rate = done / seconds;
+        if (seconds > 0 && done > firstCount) {
+            double rate = (done - firstCount) / seconds;
             s.append(String.format(Locale.ROOT, ", %,.0f/s", rate));
             if (total > done) {
                 s.append(", ETA ").append(duration(Math.round((total - done) / rate)));

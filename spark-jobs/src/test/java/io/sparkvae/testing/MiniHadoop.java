@@ -70,9 +70,8 @@ public final class MiniHadoop implements AutoCloseable {
             yconf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_CONTROL_RESOURCE_MONITORING, true);
             yconf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
             yconf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-            // The cluster's Java for every container, set by the administrator; and loopback only: this machine's name
-            // resolves to 127.0.0.1, which Spark would otherwise trade for its first network interface's address.
-            yconf.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home") + ",SPARK_LOCAL_IP=127.0.0.1");
+            // The cluster's Java for every container, set by the administrator.
+            yconf.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home"));
             yconf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, false);
             // capacity-scheduler.xml of a one-queue cluster; application masters may take half of it (default 10%).
             yconf.set("yarn.scheduler.capacity.root.queues", "default");
@@ -136,7 +135,10 @@ public final class MiniHadoop implements AutoCloseable {
         return confDir;
     }
 
-    /** The environment a client of this cluster runs with (on loopback, as the cluster's containers). */
+    /**
+     * The environment a client of this cluster runs with. This machine's name resolves to 127.0.0.1, which Spark
+     * trades for its first network interface's address unless told otherwise: everything here stays on loopback.
+     */
     public Map<String, String> clientEnv() {
         return Map.of("HADOOP_CONF_DIR", confDir.toString(), "SPARK_LOCAL_IP", "127.0.0.1");
     }
