@@ -175,6 +175,8 @@ public final class StageContext implements AutoCloseable {
             executorLoss = new ExecutorLossLog(stage);
             spark.sparkContext().addSparkListener(executorLoss);
             jobLabels = JobLabels.stage(spark.sparkContext(), layout.label(stage));
+            // Until the stage names its first step: what every stage does first (schema reads, caching inputs).
+            JobLabels.describe(spark.sparkContext(), "read inputs");
         }
         return spark;
     }
