@@ -67,7 +67,15 @@ final class ImageFolderFormat {
         ImageTarget target = new ImageTarget(shaping.width(), shaping.height(), shaping.channels(), Resize.parse(shaping.resize()),
                 Compositing.parseColour(shaping.background()));
         Decoder decoder = new Decoder(prefix, target, classes, data.valFraction(), data.testFraction());
-        JavaRDD<Row> staged = listing.select("path", "content").javaRDD().mapPartitions(decoder);
+        JavaRDD<Row> contents = listing.select("path", "content").javaRDD();
+        // Spark packs small files about 32 to a partition (it counts each as spark.sql.files.openCostInBytes, 4 MB):
+        // for many small images that is thousands of tiny tasks. Merging neighbouring partitions (no shuffle) keeps
+        // every core busy with far less per-task overhead.
+        int tasks = Math.max(data.partitions(), 4 * spark.sparkContext().defaultParallelism());
+        if (contents.getNumPartitions() > tasks) {
+            contents = contents.coalesce(tasks);
+        }
+        JavaRDD<Row> staged = contents.mapPartitions(decoder);
         String name = f.path().isEmpty() ? root.toString() : f.path();
         var settings = new HashedTableWriter.Settings(name, id -> root + "/" + id, f.onBadImage().equals("skip"),
                 "; data.image-folder.on-bad-image = skip leaves them out", data.partitions(), data.limit());
