@@ -69,6 +69,15 @@ public record JobConfig(
             return "none";
         }
 
+        /**
+         * The data set {@code scripts/fetch-data.sh} fetches into the repository's {@code data/raw} for this config
+         * ({@link #fetchDataSet()}), or {@code -} when the raw files come from elsewhere or cannot be fetched.
+         */
+        public String fetchName() {
+            String set = fetchDataSet();
+            return raw.equals("data/raw") && !set.equals("none") ? set : "-";
+        }
+
         /** The format's name and every setting it was read with, in config spelling: what the manifest records. */
         public Map<String, Object> formatSettings() {
             Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.provenance.Provenance;
 import io.sparkvae.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ class ImageFolderOnHdfsIT {
             HadoopFiles files = HadoopFiles.withDefaults();
             org.apache.hadoop.fs.Path dataset = files.path(root + "/datasets/icons");
             assertTrue(files.isComplete(dataset), "_SUCCESS on HDFS");
-            JsonNode m = Provenance.json().readTree(files.readString(new org.apache.hadoop.fs.Path(dataset, DatasetManifest.FILE)));
+            JsonNode m = io.sparkvae.io.Json.mapper().readTree(files.readString(new org.apache.hadoop.fs.Path(dataset, DatasetManifest.FILE)));
             assertEquals(1, m.path("format").path("skipped").asInt(), m.toString());
             assertEquals("square/broken.png", m.path("format").path("skipped_first").path(0).asText());
             assertEquals(0, m.path("format").path("label_table").path("round").asInt());

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * One averaging round through dl4j-spark on a real local Spark: the driver's parameters and Adam state must equal
  * the mean of what each worker produces from the broadcast state, recomputed here independently.
  */
+@Tag("spark")
 class ParameterAveragingTest {
     private static SparkSession spark;
 
@@ -62,7 +64,7 @@ class ParameterAveragingTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         var scoreSum = jsc.sc().doubleAccumulator();
         var seen = jsc.sc().longAccumulator();
-        NoiseSeedingHook hook = new NoiseSeedingHook(42, 1, scoreSum, seen);
+        WorkerStepHook hook = new WorkerStepHook(42, 1, scoreSum, seen);
         var master = new ParameterAveragingTrainingMaster.Builder(2, 20)
                 .batchSizePerWorker(20).averagingFrequency(1).saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Direct).rngSeed(7L).trainingHooks(hook).build();
