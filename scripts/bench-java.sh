@@ -2,12 +2,15 @@
 # Runs a benchmark main class from spark-jobs' test code (io.sparkvae.bench.*) the way failsafe runs the integration
 # tests: after building the job jar, on the test classpath, with local-cluster's environment (see spark-jobs/pom.xml
 # and LocalCluster) and spark-jobs/ as the working directory (the test helpers find the repository from there).
-#   scripts/bench-java.sh HEAP MAIN_CLASS [ARGS...]      used by scripts/bench-train.sh and scripts/bench-memory.sh
+#   scripts/bench-java.sh HEAP MAIN_CLASS [ARGS...]      used by scripts/bench-train.sh, bench-memory.sh, bench-vs-pytorch.sh
+# BENCH_SKIP_BUILD=1 skips the build (a caller that runs many mains builds once).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 heap=$1 main=$2
 shift 2
-(cd "$repo" && mvn -B -q -DskipTests package >/dev/null)  # -DskipTests still compiles the test classes
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)  # -DskipTests still compiles the test classes
+fi
 launcher="$repo/spark-jobs/target/launcher"
 cp="$repo/spark-jobs/target/test-classes:$repo/spark-jobs/target/classes:$(cat "$launcher/test-classpath.txt")"
 export SPARK_HOME="$repo/spark-jobs/target" SPARK_TESTING=1 SPARK_SCALA_VERSION=2.12
