@@ -117,7 +117,7 @@ public final class SparkTrainer {
                         .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen))
                         .build();
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
-                sparkNet.fitPaths(paths);
+                sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();
                 double fitSeconds = (System.nanoTime() - started) / 1e9;
 
