@@ -106,7 +106,7 @@ public final class SparkTrainer {
                 long started = System.nanoTime();
                 DoubleAccumulator scoreSum = jsc.sc().doubleAccumulator("train -ELBO sum, epoch " + epoch);
                 LongAccumulator seen = jsc.sc().longAccumulator("train examples, epoch " + epoch);
-                ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
+                ParameterAveragingTrainingMaster master = new CompactAveragingMaster(new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
                         .batchSizePerWorker(t.batchSize())
                         .averagingFrequency(t.averagingFrequency())
                         .workerPrefetchNumBatches(t.prefetch())
@@ -114,8 +114,7 @@ public final class SparkTrainer {
                         .rddTrainingApproach(RDDTrainingApproach.Export)
                         .repartionData(Repartition.Never)
                         .rngSeed(NoiseSeedingHook.mix(config.seed(), epoch))
-                        .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen))
-                        .build();
+                        .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen)));
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
                 sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();
