@@ -17,7 +17,9 @@
 # The machine's environment (e.g. OPENBLAS_CORETYPE) is left as it is for both sides.
 #
 # Environment: MNIST_EPOCHS (default 3), PUNKS_EPOCHS (6), IS_IMAGES (100), DATASETS ("mnist punks"),
-#   CONTENDERS (all of the above, space-separated), OUT (bench-out/vs-pytorch).
+#   CONTENDERS (all of the above, space-separated), OUT (bench-out/vs-pytorch),
+#   BEFORE_REPO: a checkout of an older commit (with this script's bench files copied in); every contender of ours then
+#   also runs from it as "before:<contender>", interleaved with the rest (before/after under the same load).
 # Installs Debian's python3-torch and libopenblas0-pthread when missing (needs root, as apt-get does).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,8 +44,16 @@ done
 
 echo "# building (mvn package)" >&2
 mvn -B -q -DskipTests package >/dev/null
+before=${BEFORE_REPO:-}
+if [[ -n "$before" ]]; then
+  (cd "$before" && mvn -B -q -DskipTests package >/dev/null)
+  extra=()
+  for c in $contenders; do [[ $c == torch-* || $c == is-torch-* ]] || extra+=("before:$c"); done
+  contenders="$contenders ${extra[*]}"
+fi
 mkdir -p "$out"
-java_main() { BENCH_SKIP_BUILD=1 "$repo/scripts/bench-java.sh" 6g io.sparkvae.bench.VsPyTorchBenchmark "$@"; }
+code=$repo # the checkout whose trainers run (BEFORE_REPO for before:* contenders)
+java_main() { BENCH_SKIP_BUILD=1 "$code/scripts/bench-java.sh" 6g io.sparkvae.bench.VsPyTorchBenchmark "$@"; }
 [[ -f "$out/data/punks-test.f32" ]] || java_main dump "$repo/data/raw" "$out/data" >&2
 root="$out/root"
 for conf in mnist-z20 punks-z2; do
@@ -59,7 +69,9 @@ results="$out/results.tsv"
 rate() { "$python" scripts/bench/summarise.py rate "$1"; }
 
 run() { # round dataset contender
-  local r=$1 ds=$2 c=$3 n e=${epochs[$2]} log="$out/logs/round$1-$2-$3.log" ips
+  local r=$1 ds=$2 c=${3#before:} n e=${epochs[$2]} log="$out/logs/round$1-$2-$3.log" ips
+  code=$repo
+  [[ $3 == before:* ]] && code=$before
   n=$([[ $ds == mnist ]] && echo 50000 || echo 6000)
   mkdir -p "$out/logs"
   case "$c" in
@@ -74,7 +86,7 @@ run() { # round dataset contender
       local w=${c#stage-local[}; w=${w%]}
       local set=(--set "train.epochs=$e" --set "run.name=bench-$ds-local$w")
       [[ $w == 1 ]] && set+=(--set train.workers=1)
-      scripts/vae train --conf "conf/${conf[$ds]}.conf" --root "$root" --master "local[$w]" "${set[@]}" --overwrite \
+      "$code/scripts/vae" train --conf "conf/${conf[$ds]}.conf" --root "$root" --master "local[$w]" "${set[@]}" --overwrite \
         >"$log" 2>&1
       cat "$root/runs/bench-$ds-local$w/metrics.jsonl" >>"$log" ;;
     is-torch-1t)
@@ -89,8 +101,8 @@ run() { # round dataset contender
   else
     ips=$(rate "$n" <"$log")
   fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$ds" "$c" "$ips" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
-  printf '# round %s %-6s %-16s %10s images/s  (load %s)\n' "$r" "$ds" "$c" "$ips" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+  printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$ds" "$3" "$ips" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
+  printf '# round %s %-6s %-23s %10s images/s  (load %s)\n' "$r" "$ds" "$3" "$ips" "$(cut -d' ' -f1 /proc/loadavg)" >&2
 }
 
 echo "# command: scripts/bench-vs-pytorch.sh $rounds  (MNIST_EPOCHS=$mnist_epochs PUNKS_EPOCHS=$punks_epochs IS_IMAGES=$is_images)"

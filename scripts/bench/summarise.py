@@ -7,7 +7,8 @@
                                 its "images_per_second"
   summarise.py table RESULTS    markdown table of a results.tsv (round, dataset, contender, images/s, load): the
                                 median images/s over the rounds and the median of each round's ratio to PyTorch
-                                1-thread on the same data set (importance sampling: to PyTorch's importance sampling)
+                                1-thread on the same data set (importance sampling: to PyTorch's importance sampling;
+                                "before:X" rows are X run from an older checkout in the same rounds)
 """
 import json
 import statistics
@@ -36,9 +37,12 @@ def table(path):
         values[(ds, contender)][rnd] = float(ips)
     print("| data | contender | images/s (median) | vs PyTorch 1-thread (median of per-round ratios) | per round |")
     print("|---|---|---|---|---|")
-    for ds, contender in sorted(order, key=lambda k: (k[0], k[1].startswith("is-"), order.index(k))):
+    def is_sampling(contender):
+        return contender.split(":")[-1].startswith("is-")
+
+    for ds, contender in sorted(order, key=lambda k: (k[0], is_sampling(k[1]), k[1].startswith("before:"), order.index(k))):
         own = values[(ds, contender)]
-        base = values.get((ds, "is-torch-1t" if contender.startswith("is-") else "torch-1t"), {})
+        base = values.get((ds, "is-torch-1t" if is_sampling(contender) else "torch-1t"), {})
         ratios = [own[r] / base[r] for r in own if r in base and base[r] > 0]
         ratio = f"{statistics.median(ratios):.2f}x" if ratios else "-"
         per_round = ", ".join(f"{own[r]:,.0f}" if own[r] >= 100 else f"{own[r]:.1f}" for r in sorted(own, key=int))
