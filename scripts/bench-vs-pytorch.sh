@@ -18,6 +18,7 @@
 #
 # Environment: MNIST_EPOCHS (default 3), PUNKS_EPOCHS (6), IS_IMAGES (100), DATASETS ("mnist punks"),
 #   CONTENDERS (all of the above, space-separated), OUT (bench-out/vs-pytorch),
+#   BENCH_SKIP_BUILD=1: use the jars and classes as they are (both checkouts already built),
 #   BEFORE_REPO: a checkout of an older commit (with this script's bench files copied in); every contender of ours then
 #   also runs from it as "before:<contender>", interleaved with the rest (before/after under the same load).
 # Installs Debian's python3-torch and libopenblas0-pthread when missing (needs root, as apt-get does).
@@ -42,11 +43,14 @@ for f in mnist/train-images-idx3-ubyte mnist/t10k-images-idx3-ubyte punks/punks.
   [[ -f data/raw/$f ]] || { echo "bench-vs-pytorch.sh: data/raw/$f is missing; run scripts/fetch-data.sh all" >&2; exit 1; }
 done
 
-echo "# building (mvn package)" >&2
-mvn -B -q -DskipTests package >/dev/null
+skip_build=${BENCH_SKIP_BUILD:-0}
+if [[ $skip_build != 1 ]]; then
+  echo "# building (mvn package)" >&2
+  mvn -B -q -DskipTests package >/dev/null
+fi
 before=${BEFORE_REPO:-}
 if [[ -n "$before" ]]; then
-  (cd "$before" && mvn -B -q -DskipTests package >/dev/null)
+  [[ $skip_build == 1 ]] || (cd "$before" && mvn -B -q -DskipTests package >/dev/null)
   extra=()
   for c in $contenders; do [[ $c == torch-* || $c == is-torch-* ]] || extra+=("before:$c"); done
   contenders="$contenders ${extra[*]}"
