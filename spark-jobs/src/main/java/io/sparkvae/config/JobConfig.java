@@ -21,6 +21,14 @@ public record JobConfig(
         public String folderName() {
             return limit == 0 ? dataset : dataset + "-limit" + limit;
         }
+
+        /**
+         * The data set {@code scripts/fetch-data.sh} fetches into the repository's {@code data/raw} for this config, or
+         * {@code -} when the raw files come from elsewhere.
+         */
+        public String fetchName() {
+            return raw.equals("data/raw") ? dataset : "-";
+        }
     }
 
     /** Architecture of the VAE. */

@@ -10,11 +10,13 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The project's one config loader: parses a HOCON job config, layers {@code --set} overrides on top and the
@@ -29,6 +31,19 @@ public final class JobConfigLoader {
             ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
 
     private JobConfigLoader() {}
+
+    /**
+     * Loads the config file at {@code conf} (a local path or Hadoop URI); the run name defaults to the file's stem.
+     *
+     * @param overrides {@code key=value} pairs from the command line, applied last
+     */
+    public static JobConfig loadFile(HadoopFiles files, String conf, List<String> overrides) {
+        Path path = files.path(conf);
+        files.requireFile(path, "config file");
+        String name = path.getName();
+        String stem = name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
+        return load(files.readString(path), conf, stem, overrides);
+    }
 
     /**
      * Loads a config from HOCON text.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.sparkvae.data.ImageShape;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.Json;
 import io.sparkvae.provenance.Provenance;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +36,7 @@ public record DatasetManifest(
 
     public String toJson() {
         try {
-            return Provenance.json().writeValueAsString(this);
+            return Json.mapper().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -43,7 +44,7 @@ public record DatasetManifest(
 
     public static DatasetManifest fromJson(String json, String origin) {
         try {
-            return Provenance.json().readValue(json, DatasetManifest.class);
+            return Json.mapper().readValue(json, DatasetManifest.class);
         } catch (JsonProcessingException e) {
             throw new BadInputException(origin + ": not a dataset manifest (" + e.getOriginalMessage() + ")");
         }

@@ -1,8 +1,9 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.model.Seeds;
+import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.ElboTerms;
-import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +42,15 @@ public final class BlockScorer {
             }
             pixels.add(e.pixels());
         }
-        INDArray x = SingleProcessTrainer.stack(pixels);
-        ElboTerms elbo = vae.elbo(x, settings.elboSamples(), BatchSeeds.of(settings.seed(), BatchSeeds.ELBO, firstIndex));
+        INDArray x = PixelMatrix.of(pixels);
+        ElboTerms elbo = vae.elbo(x, settings.elboSamples(), Seeds.of(settings.seed(), Seeds.Purpose.ELBO_NOISE, firstIndex));
         double[] rec = elbo.reconstruction().toDoubleVector();
         double[] kl = elbo.kl().toDoubleVector();
         double[] lls = new double[block.size()];
         if (settings.isSamples() == 0) {
             java.util.Arrays.fill(lls, Double.NaN); // ELBO only
         } else {
-            lls = vae.logLikelihood(x, settings.isSamples(), BatchSeeds.of(settings.seed(), BatchSeeds.IMPORTANCE, firstIndex))
+            lls = vae.logLikelihood(x, settings.isSamples(), Seeds.of(settings.seed(), Seeds.Purpose.IMPORTANCE_SAMPLES, firstIndex))
                     .toDoubleVector();
         }
         List<ExampleScore> out = new ArrayList<>(block.size());

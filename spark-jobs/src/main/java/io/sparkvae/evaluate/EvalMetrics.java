@@ -2,9 +2,7 @@ package io.sparkvae.evaluate;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Test-set means, in nats per image.
@@ -43,17 +41,5 @@ public record EvalMetrics(int examples, double negElbo, double reconstruction, d
     /** How much tighter the importance-sampled estimate is than the ELBO (non-negative when the bound holds). */
     public double isGap() {
         return logLikelihoodIs + negElbo;
-    }
-
-    /** The metric keys of {@code metrics.json}. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("examples", examples);
-        m.put("test_neg_elbo", negElbo);
-        m.put("test_reconstruction_bce", reconstruction);
-        m.put("test_kl", kl);
-        m.put("test_log_likelihood_is", logLikelihoodIs);
-        m.put("is_minus_elbo", isGap());
-        return m;
     }
 }

@@ -1,49 +1,20 @@
 package io.sparkvae.evaluate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.model.LoadedVae;
-import io.sparkvae.provenance.Provenance;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
+import io.sparkvae.layout.RunLayout.EvalFiles;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes a scored test set as {@code eval/}: {@value #METRICS}, {@value #PER_EXAMPLE}, the learning curve
- * ({@value TestCurve#FILE}) when there is one, then {@code _SUCCESS}.
+ * Writes a scored test set as the evaluate stage's folder: the {@link EvalReport}, the per-example table, the learning
+ * curve when there is one, then {@code _SUCCESS}.
  */
 public final class Evaluation {
-    public static final String DIR = "eval";
-    public static final String METRICS = "metrics.json";
-    public static final String PER_EXAMPLE = "per_example.parquet";
-
     private final HadoopFiles files;
 
     public Evaluation(HadoopFiles files) {
         this.files = files;
-    }
-
-    /**
-     * The content of {@value #METRICS}: the means, how they were estimated, the model's configuration and provenance.
-     * Holds nothing that varies between reruns except the provenance's timestamp.
-     */
-    public static Map<String, Object> metricsJson(EvalMetrics metrics, ScoringSettings settings, LoadedVae model,
-                                                  String modelDir, Provenance provenance) {
-        Map<String, Object> m = new LinkedHashMap<>(metrics.toMap());
-        m.put("split", "test");
-        m.put("elbo_samples", settings.elboSamples());
-        m.put("is_samples", settings.isSamples());
-        m.put("batch_size", settings.blockSize());
-        m.put("seed", settings.seed());
-        m.put("model", model.vae().spec().toMap());
-        m.put("model_dir", modelDir);
-        m.put("model_provenance", model.provenance());
-        m.put("provenance", provenance);
-        return m;
     }
 
     /** Per-example rows: index, label (only when the data set has labels), the -ELBO, its parts and log p(x). */
@@ -64,24 +35,21 @@ public final class Evaluation {
      *
      * @param curve the test learning curve, or null when none was scored
      */
-    public void commit(Path target, Map<String, Object> metricsJson, ScoredSplit scored, List<TestCurve.Point> curve,
+    public void commit(EvalFiles target, EvalReport report, ScoredSplit scored, List<CheckpointCurve.Point> curve,
                        boolean overwrite) {
-        Path tmp = files.temporarySibling(target);
+        EvalFiles staged = target.stagedIn(files.temporarySibling(target.dir()));
         try {
             // One file, in index order, is the easiest for users to open; one task writes it, streaming.
-            scored.table().coalesce(1).write().parquet(new Path(tmp, PER_EXAMPLE).toString());
-            files.writeString(new Path(tmp, METRICS), Provenance.json().writeValueAsString(metricsJson));
+            scored.table().coalesce(1).write().parquet(staged.perExample().toString());
+            files.writeString(staged.metrics(), report.toJson());
             if (curve != null) {
-                files.writeString(new Path(tmp, TestCurve.FILE), TestCurve.toJsonLines(curve));
+                files.writeString(staged.curve(), CheckpointCurve.toJsonLines(curve));
             }
             // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
-            boolean replace = overwrite || (files.exists(target) && !files.isComplete(target));
-            files.commitDirectory(tmp, target, replace);
-        } catch (JsonProcessingException e) {
-            files.deleteQuietly(tmp);
-            throw new UncheckedIOException(e);
+            boolean replace = overwrite || (files.exists(target.dir()) && !files.isComplete(target.dir()));
+            files.commitDirectory(staged.dir(), target.dir(), replace);
         } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
+            files.deleteQuietly(staged.dir());
             throw e;
         }
     }

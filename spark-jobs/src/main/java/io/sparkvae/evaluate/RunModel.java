@@ -7,19 +7,12 @@ import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.VaeStore;
 import org.apache.hadoop.fs.Path;
 
-/** The trained model of a run, as the evaluate and render stages read it: {@code <run>/model}, committed by train. */
+/** The trained model of a run, as the later stages read it: the model folder train commits. */
 public final class RunModel {
-    public static final String DIR = "model";
-
     private RunModel() {}
 
-    public static Path dir(Path runDir) {
-        return new Path(runDir, DIR);
-    }
-
-    /** Loads {@code <run>/model}; missing or incomplete (no {@code _SUCCESS}) is bad input naming it. */
-    public static LoadedVae load(Path runDir, HadoopFiles files) {
-        Path dir = dir(runDir);
+    /** Loads the model folder {@code dir}; missing or incomplete (no {@code _SUCCESS}) is bad input naming it. */
+    public static LoadedVae load(Path dir, HadoopFiles files) {
         files.requireComplete(dir, "trained model (run the train stage first)");
         return VaeStore.load(dir, files);
     }
@@ -35,11 +28,11 @@ public final class RunModel {
     }
 
     /** Refuses a model whose input size is not the dataset's image size, naming both. */
-    public static void requireFits(LoadedVae model, DatasetManifest manifest, Path runDir, Path datasetDir) {
+    public static void requireFits(LoadedVae model, DatasetManifest manifest, Path modelDir, Path datasetDir) {
         int modelInput = model.vae().spec().inputSize();
         int imageSize = manifest.shape().size();
         if (modelInput != imageSize) {
-            throw new BadInputException("model " + dir(runDir) + " takes " + modelInput + " inputs but dataset " + datasetDir
+            throw new BadInputException("model " + modelDir + " takes " + modelInput + " inputs but dataset " + datasetDir
                     + " has images of " + manifest.shape().height() + "x" + manifest.shape().width() + "x"
                     + manifest.shape().channels() + " = " + imageSize + " values");
         }

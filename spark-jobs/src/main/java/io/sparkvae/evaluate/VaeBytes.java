@@ -41,8 +41,4 @@ public final class VaeBytes implements Serializable {
             throw new UncheckedIOException("cannot restore the broadcast model", e);
         }
     }
-
-    public int size() {
-        return zip.length;
-    }
 }

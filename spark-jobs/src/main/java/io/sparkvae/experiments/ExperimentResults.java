@@ -3,10 +3,11 @@ package io.sparkvae.experiments;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.sparkvae.evaluate.TestCurve;
+import io.sparkvae.evaluate.CheckpointCurve;
+import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.io.BadInputException;
-import io.sparkvae.provenance.Provenance;
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.io.Json;
+import io.sparkvae.model.EpochMetrics;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,7 @@ import java.util.Map;
 public record ExperimentResults(String experiment, String file, String description, String command, List<String> sets, String root,
                                 String master, Machine machine, String gitCommit, String collectedAt, List<RunResult> runs) {
 
-    public static final String FILE = "results.json";
-
-    private static final ObjectMapper JSON = Provenance.json().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON = Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /**
      * One run's results.
@@ -45,7 +44,7 @@ public record ExperimentResults(String experiment, String file, String descripti
      */
     public record RunResult(String name, String label, String group, String dataset, String base, List<String> overrides,
                             Map<String, Object> config, long trainExamples, int epochs, long examplesSeen,
-                            List<EpochMetrics> training, List<TestCurve.Point> curve, Map<String, Object> eval,
+                            List<EpochMetrics> training, List<CheckpointCurve.Point> curve, EvalReport eval,
                             double trainSeconds, List<RunTiming> timings, Map<String, String> pictures) {
 
         /** Wall time of all the runner's calls for this run. */
@@ -60,16 +59,16 @@ public record ExperimentResults(String experiment, String file, String descripti
 
         /** Final test -ELBO (nats per image). */
         public double testNegElbo() {
-            return number("test_neg_elbo");
+            return eval.testNegElbo();
         }
 
         /** Final importance-sampled test log p(x). */
         public double testLogLikelihood() {
-            return number("test_log_likelihood_is");
+            return eval.testLogLikelihoodIs();
         }
 
         public int isSamples() {
-            return (int) number("is_samples");
+            return eval.isSamples();
         }
 
         /** A config value by dotted key ({@code model.hidden}), or null. */
@@ -82,14 +81,6 @@ public record ExperimentResults(String experiment, String file, String descripti
                 node = m.get(part);
             }
             return node;
-        }
-
-        private double number(String key) {
-            Object v = eval.get(key);
-            if (!(v instanceof Number n)) {
-                throw new BadInputException("run " + name + ": eval metrics lack " + key);
-            }
-            return n.doubleValue();
         }
     }
 
@@ -107,7 +98,7 @@ public record ExperimentResults(String experiment, String file, String descripti
         return read(json, ExperimentResults.class, origin);
     }
 
-    static <T> T read(String json, Class<T> type, String origin) {
+    private static <T> T read(String json, Class<T> type, String origin) {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {

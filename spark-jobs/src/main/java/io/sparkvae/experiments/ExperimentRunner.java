@@ -1,24 +1,25 @@
 package io.sparkvae.experiments;
 
-import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.JsonLines;
+import io.sparkvae.job.Failures;
+import io.sparkvae.job.JobOptions;
+import io.sparkvae.job.SparkSessions;
+import io.sparkvae.job.StageLog;
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.pipeline.Pipeline;
 import io.sparkvae.pipeline.PipelinePlan;
-import io.sparkvae.pipeline.PipelineRunner;
-import io.sparkvae.stages.StageContext;
-import io.sparkvae.stages.StageLog;
-import io.sparkvae.stages.StageOptions;
 import io.sparkvae.train.Checkpoints;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToIntFunction;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Runs a sweep: each run through {@code vae pipeline} (so every stage checks, skips, resumes and fails exactly as
+ * Runs a sweep: each run through the {@link Pipeline} (so every stage checks, skips, resumes and fails exactly as
  * when run by hand), all in one Spark application, then collects the results. Complete runs are skipped without
  * starting Spark, so rerunning an interrupted sweep continues where it stopped. Stops at the first failing run with
  * its exit code (the stage contract's 0 / 2 / 1).
@@ -28,35 +29,27 @@ public final class ExperimentRunner {
     private final String root;
     private final String master;
     private final List<String> sparkConf;
-    private final ToIntFunction<String[]> launcher;
+    private final PrintWriter err;
 
     /**
-     * @param launcher runs a {@code vae} command line and returns its exit code ({@code VaeMain::run})
+     * @param err where a failing stage's {@code error: ...} line goes
      */
-    public ExperimentRunner(HadoopFiles files, String root, String master, List<String> sparkConf, ToIntFunction<String[]> launcher) {
+    public ExperimentRunner(HadoopFiles files, String root, String master, List<String> sparkConf, PrintWriter err) {
         this.files = files;
         this.root = root;
         this.master = master;
         this.sparkConf = List.copyOf(sparkConf);
-        this.launcher = launcher;
+        this.err = err;
     }
 
-    /** The options {@code vae pipeline} gets for one run. */
-    StageOptions options(ExperimentRun run) {
-        StageOptions o = new StageOptions();
-        o.conf = run.base();
-        o.root = root;
-        o.master = master;
-        o.overrides = new ArrayList<>(run.overrides());
-        o.sparkConf = new ArrayList<>(sparkConf);
-        return o;
+    /** The options the pipeline gets for one run. */
+    JobOptions options(ExperimentRun run) {
+        return new JobOptions(run.base(), root, master, run.overrides(), sparkConf, false);
     }
 
     /** Where a run's outputs go and which are complete (no Spark is started). */
     public PipelinePlan plan(ExperimentRun run) {
-        try (StageContext ctx = StageContext.open(options(run))) {
-            return PipelinePlan.of(ctx);
-        }
+        return Pipeline.plan(options(run));
     }
 
     /** Stages of a run whose output is not complete yet. */
@@ -72,8 +65,9 @@ public final class ExperimentRunner {
     public int run(Experiment experiment, String command) {
         List<PipelinePlan> plans = experiment.runs().stream().map(this::plan).toList();
         Path rootPath = plans.get(0).root();
-        StageContext session = null;
-        try {
+        RunLayout.ExperimentLayout layout = RunLayout.experiment(rootPath, experiment.name());
+        // One Spark application for the whole sweep, started by the first run that needs it.
+        try (SparkSessions session = new SparkSessions("experiment", master, sparkConf)) {
             for (int i = 0; i < plans.size(); i++) {
                 ExperimentRun run = experiment.runs().get(i);
                 PipelinePlan plan = plans.get(i);
@@ -84,43 +78,29 @@ public final class ExperimentRunner {
                     continue;
                 }
                 StageLog.info(head + " (" + run.label() + "): " + String.join(", ", todo));
-                if (session == null) {
-                    // One Spark application for the whole sweep: every pipeline below borrows this session.
-                    session = StageContext.open(options(run)).shareSpark("experiment");
-                }
                 boolean resumed = todo.contains("train")
                         && new Checkpoints(files, plan.step("train").output(), 0).any();
                 long t0 = System.nanoTime();
-                int rc = launcher.applyAsInt(pipelineArgs(options(run)));
+                int rc = Pipeline.run(options(run), session, err);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                if (rc != 0) {
+                if (rc != Failures.EXIT_OK) {
                     StageLog.info(String.format(Locale.ROOT, "%s failed with exit code %d after %.1f s; %s", head, rc, seconds,
-                            rc == 2 ? "fix the input or config and rerun" : "rerun to continue (complete runs are skipped)"));
+                            rc == Failures.EXIT_BAD_INPUT ? "fix the input or config and rerun" : "rerun to continue (complete runs are skipped)"));
                     return rc;
                 }
-                Path timingFile = ResultsCollector.timingFile(rootPath, experiment.name(), run.name());
+                Path timingFile = layout.timings(run.name());
                 List<RunTiming> timings = new ArrayList<>(ResultsCollector.timings(files, timingFile));
                 timings.add(new RunTiming(run.name(), seconds, todo, resumed, master, Instant.now().toString()));
                 files.writeBytesAtomically(timingFile, JsonLines.of(timings).getBytes(StandardCharsets.UTF_8));
                 StageLog.info(String.format(Locale.ROOT, "%s: done in %.1f s", head, seconds));
             }
-        } finally {
-            if (session != null) {
-                session.close();
-            }
         }
-        ExperimentResults results = new ResultsCollector(files, rootPath).collect(experiment, plans, command, master);
-        StageLog.info("experiment " + experiment.name() + ": wrote " + new Path(ResultsCollector.dir(rootPath, experiment.name()),
-                ExperimentResults.FILE) + " (" + results.runs().size() + " runs)");
+        ExperimentResults results = new ResultsCollector(files, layout).collect(experiment, plans, command, master);
+        StageLog.info("experiment " + experiment.name() + ": wrote " + layout.results() + " (" + results.runs().size() + " runs)");
         for (ExperimentResults.RunResult r : results.runs()) {
             StageLog.info(String.format(Locale.ROOT, "  %-40s test -ELBO %8.2f  IS log p(x) %8.2f (K=%d)  %,d examples seen",
                     r.name(), r.testNegElbo(), r.testLogLikelihood(), r.isSamples(), r.examplesSeen()));
         }
         return 0;
-    }
-
-    /** {@code pipeline --conf <base> --root ... --set ...}: the run's own command line. */
-    static String[] pipelineArgs(StageOptions o) {
-        return PipelineRunner.stageArgs("pipeline", o, List.of()).toArray(String[]::new);
     }
 }

@@ -1,14 +1,15 @@
 package io.sparkvae.experiments;
 
 import io.sparkvae.dataset.DatasetManifest;
-import io.sparkvae.evaluate.Evaluation;
-import io.sparkvae.evaluate.TestCurve;
+import io.sparkvae.evaluate.CheckpointCurve;
+import io.sparkvae.evaluate.EvalReport;
+import io.sparkvae.image.PictureWriter;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.JsonLines;
 import io.sparkvae.pipeline.PipelinePlan;
 import io.sparkvae.provenance.Provenance;
-import io.sparkvae.render.Renderer;
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.model.EpochMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,31 +20,20 @@ import org.apache.hadoop.fs.Path;
 /**
  * Gathers a finished sweep's outputs into {@code <root>/experiments/<name>/}: {@code pictures/} (each run's
  * reconstructions and, for 2-D latent spaces, manifold, with their provenance sidecars; committed whole), then
- * {@value ExperimentResults#FILE}, written last and atomically.
+ * {@code results.json}, written last and atomically.
  */
 public final class ResultsCollector {
-    /** The pictures the report shows, by kind. */
-    static final Map<String, String> PICTURES = Map.of("reconstructions", Renderer.RECONSTRUCTIONS, "manifold", Renderer.MANIFOLD);
-
     private final HadoopFiles files;
-    private final Path root;
+    private final RunLayout.ExperimentLayout layout;
 
-    public ResultsCollector(HadoopFiles files, Path root) {
+    public ResultsCollector(HadoopFiles files, RunLayout.ExperimentLayout layout) {
         this.files = files;
-        this.root = root;
-    }
-
-    public static Path dir(Path root, String experiment) {
-        return new Path(new Path(root, "experiments"), experiment);
-    }
-
-    public static Path timingFile(Path root, String experiment, String run) {
-        return new Path(new Path(dir(root, experiment), "timings"), run + ".jsonl");
+        this.layout = layout;
     }
 
     /** The runner's calls for a run so far (none when the file does not exist). */
     static List<RunTiming> timings(HadoopFiles files, Path file) {
-        return files.exists(file) ? JsonLines.parse(files.readString(file), RunTiming.class) : List.of();
+        return files.exists(file) ? JsonLines.parse(files.readString(file), RunTiming.class, file.toString()) : List.of();
     }
 
     /**
@@ -53,19 +43,18 @@ public final class ResultsCollector {
      * @param command the command that ran the sweep
      */
     public ExperimentResults collect(Experiment experiment, List<PipelinePlan> plans, String command, String master) {
-        Path dir = dir(root, experiment.name());
-        Path picturesTmp = files.temporarySibling(new Path(dir, "pictures"));
+        Path picturesTmp = files.temporarySibling(layout.pictures());
         try {
             files.mkdirs(picturesTmp);
             List<ExperimentResults.RunResult> runs = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
-                runs.add(collect(experiment.name(), experiment.runs().get(i), plans.get(i), picturesTmp));
+                runs.add(collect(experiment.runs().get(i), plans.get(i), picturesTmp));
             }
-            files.commitDirectory(picturesTmp, new Path(dir, "pictures"), true);
+            files.commitDirectory(picturesTmp, layout.pictures(), true);
             ExperimentResults results = new ExperimentResults(experiment.name(), experiment.file(), experiment.description(),
-                    command, experiment.sets(), root.toString(), master, Machine.current(), Provenance.currentGitCommit(),
-                    Instant.now().toString(), runs);
-            files.writeBytesAtomically(new Path(dir, ExperimentResults.FILE),
+                    command, experiment.sets(), plans.get(0).root().toString(), master, Machine.current(),
+                    Provenance.currentGitCommit(), Instant.now().toString(), runs);
+            files.writeBytesAtomically(layout.results(),
                     ExperimentResults.toJson(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return results;
         } catch (RuntimeException e) {
@@ -74,37 +63,37 @@ public final class ResultsCollector {
         }
     }
 
-    private ExperimentResults.RunResult collect(String experiment, ExperimentRun run, PipelinePlan plan, Path pictures) {
-        Path evalDir = plan.step("evaluate").output();
-        Path runDir = evalDir.getParent();
-        files.requireComplete(evalDir, "evaluation of run " + run.name());
-        DatasetManifest manifest = DatasetManifest.read(files, plan.step("prepare").output());
+    private ExperimentResults.RunResult collect(ExperimentRun run, PipelinePlan plan, Path pictures) {
+        RunLayout runLayout = plan.layout();
+        RunLayout.EvalFiles eval = runLayout.eval();
+        files.requireComplete(eval.dir(), "evaluation of run " + run.name());
+        DatasetManifest manifest = DatasetManifest.read(files, runLayout.dataset().dir());
         long trainExamples = manifest.splits().get("train").count();
-        List<EpochMetrics> training = EpochMetrics.parse(files.readString(new Path(runDir, EpochMetrics.FILE)), new Path(runDir, EpochMetrics.FILE).toString());
-        Path curveFile = new Path(evalDir, TestCurve.FILE);
-        List<TestCurve.Point> curve = files.exists(curveFile) ? TestCurve.parse(files.readString(curveFile)) : List.of();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> eval = ExperimentResults.read(files.readString(new Path(evalDir, Evaluation.METRICS)), Map.class,
-                evalDir.toString());
-        List<RunTiming> timings = timings(files, timingFile(root, experiment, run.name()));
+        Path log = runLayout.trainingLog();
+        List<EpochMetrics> training = EpochMetrics.parse(files.readString(log), log.toString());
+        List<CheckpointCurve.Point> curve = files.exists(eval.curve())
+                ? CheckpointCurve.parse(files.readString(eval.curve()), eval.curve().toString()) : List.of();
+        EvalReport evalReport = EvalReport.read(files, eval.metrics());
+        List<RunTiming> timings = timings(files, layout.timings(run.name()));
 
+        // The pictures the report shows, by kind, each with its provenance sidecar.
+        RunLayout.RenderFiles render = runLayout.render();
+        files.requireComplete(render.dir(), "pictures of run " + run.name());
         Map<String, String> copied = new LinkedHashMap<>();
-        Path renderDir = plan.step("render").output();
-        files.requireComplete(renderDir, "pictures of run " + run.name());
-        for (Map.Entry<String, String> kind : new java.util.TreeMap<>(PICTURES).entrySet()) {
-            Path png = new Path(renderDir, kind.getValue());
+        for (Map.Entry<String, Path> kind : Map.of("manifold", render.manifold(), "reconstructions", render.reconstructions()).entrySet()
+                .stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            Path png = kind.getValue();
             if (files.exists(png)) {
-                String name = run.name() + "-" + kind.getValue();
-                files.writeBytes(new Path(pictures, name), files.readBytes(png));
-                Path sidecar = new Path(renderDir, kind.getValue().replaceFirst("\\.png$", ".json"));
-                files.writeBytes(new Path(pictures, name.replaceFirst("\\.png$", ".json")), files.readBytes(sidecar));
-                copied.put(kind.getKey(), "pictures/" + name);
+                Path copy = new Path(pictures, run.name() + "-" + png.getName());
+                files.writeBytes(copy, files.readBytes(png));
+                files.writeBytes(PictureWriter.sidecarOf(copy), files.readBytes(PictureWriter.sidecarOf(png)));
+                copied.put(kind.getKey(), "pictures/" + copy.getName());
             }
         }
         int epochs = training.size();
         double trainSeconds = training.stream().mapToDouble(EpochMetrics::seconds).sum();
         return new ExperimentResults.RunResult(run.name(), run.label(), run.group(), run.config().data().dataset(), run.base(),
-                run.overrides(), run.config().resolved(), trainExamples, epochs, epochs * trainExamples, training, curve, eval,
+                run.overrides(), run.config().resolved(), trainExamples, epochs, epochs * trainExamples, training, curve, evalReport,
                 trainSeconds, timings, copied);
     }
 }

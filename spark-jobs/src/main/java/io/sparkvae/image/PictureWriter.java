@@ -1,21 +1,27 @@
 package io.sparkvae.image;
 
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.Json;
 import io.sparkvae.provenance.Provenance;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes a picture and its sidecar JSON ({@code x.png} + {@code x.json}: what it shows and its provenance)
- * through the FileSystem helper, so pictures land on HDFS as readily as on local disk.
+ * The one image writer: a picture and its sidecar JSON ({@code x.png} + {@code x.json}: what it shows and its
+ * provenance) through the FileSystem helper, so pictures land on HDFS as readily as on local disk.
  */
 public final class PictureWriter {
     private final HadoopFiles files;
 
     public PictureWriter(HadoopFiles files) {
         this.files = files;
+    }
+
+    /** The sidecar of picture {@code png}: the same name with {@code .json} for {@code .png}. */
+    public static Path sidecarOf(Path png) {
+        String name = png.getName().replaceFirst("\\.png$", "") + ".json";
+        return png.getParent() == null ? new Path(name) : new Path(png.getParent(), name);
     }
 
     /**
@@ -28,11 +34,6 @@ public final class PictureWriter {
         Map<String, Object> sidecar = new LinkedHashMap<>(description);
         sidecar.put("file", png.getName());
         sidecar.put("provenance", provenance);
-        try {
-            String name = png.getName().replaceFirst("\\.png$", "") + ".json";
-            files.writeString(new Path(png.getParent(), name), Provenance.json().writeValueAsString(sidecar));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.writeString(sidecarOf(png), Json.write(sidecar));
     }
 }

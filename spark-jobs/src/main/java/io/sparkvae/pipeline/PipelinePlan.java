@@ -1,16 +1,18 @@
 package io.sparkvae.pipeline;
 
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.stages.StageContext;
+import io.sparkvae.job.StageContext;
+import io.sparkvae.layout.RunLayout;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The four stages in order, each with the output directory whose {@code _SUCCESS} marks it complete (the stage
- * contract's layout: {@code <root>/datasets/<dataset>[-limitN]}, {@code <root>/runs/<run>/{model,eval,render}}).
+ * The stages of one run in order, each with the output folder whose {@code _SUCCESS} marks it complete (from the
+ * run's {@link RunLayout}).
+ *
+ * @param fetch the {@code scripts/fetch-data.sh} data set the config's raw files come from, or {@code -} when none
  */
-public record PipelinePlan(String run, String dataset, Path raw, Path root, List<Step> steps) {
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fetch, List<Step> steps) {
 
     /** One stage and its output directory. */
     public record Step(String stage, Path output) {
@@ -20,10 +22,18 @@ public record PipelinePlan(String run, String dataset, Path raw, Path root, List
     }
 
     public static PipelinePlan of(StageContext ctx) {
-        Path run = ctx.runDir();
-        return new PipelinePlan(ctx.config().runName(), ctx.config().data().dataset(), ctx.files().path(ctx.config().data().raw()), ctx.root(),
-                List.of(new Step("prepare", ctx.datasetDir()), new Step("train", new Path(run, "model")),
-                        new Step("evaluate", new Path(run, "eval")), new Step("render", new Path(run, "render"))));
+        RunLayout layout = ctx.layout();
+        var data = ctx.config().data();
+        return new PipelinePlan(layout, data.dataset(), ctx.files().path(data.raw()), data.fetchName(),
+                RunLayout.STAGES.stream().map(s -> new Step(s, layout.output(s))).toList());
+    }
+
+    public String run() {
+        return layout.run();
+    }
+
+    public Path root() {
+        return layout.root();
     }
 
     public Step step(String stage) {
@@ -32,15 +42,19 @@ public record PipelinePlan(String run, String dataset, Path raw, Path root, List
     }
 
     /**
-     * Tab-separated lines a script can read ({@code vae pipeline --plan}): {@code run}, {@code dataset},
-     * {@code raw} and {@code root} with their values, then one {@code <stage> <output URI> done|todo} line per stage.
+     * Tab-separated lines a script can read ({@code vae pipeline --plan}): {@code run}, {@code dataset}, {@code raw},
+     * {@code root}, {@code fetch}, {@code logs} (where workflow engines put stage logs) and {@code metrics} (the
+     * evaluation's numbers) with their values, then one {@code <stage> <output URI> done|todo} line per stage.
      */
     public String describe(HadoopFiles files) {
         StringBuilder sb = new StringBuilder();
-        sb.append("run\t").append(run).append('\n');
+        sb.append("run\t").append(run()).append('\n');
         sb.append("dataset\t").append(dataset).append('\n');
         sb.append("raw\t").append(raw).append('\n');
-        sb.append("root\t").append(root).append('\n');
+        sb.append("root\t").append(root()).append('\n');
+        sb.append("fetch\t").append(fetch).append('\n');
+        sb.append("logs\t").append(layout.logs()).append('\n');
+        sb.append("metrics\t").append(layout.eval().metrics()).append('\n');
         for (Step s : steps) {
             sb.append(s.stage()).append('\t').append(s.output()).append('\t')
                     .append(files.isComplete(s.output()) ? "done" : "todo").append('\n');

@@ -1,81 +1,70 @@
 package io.sparkvae.pipeline;
 
+import io.sparkvae.job.Failures;
+import io.sparkvae.job.JobOptions;
+import io.sparkvae.job.SparkSessions;
+import io.sparkvae.job.Stage;
+import io.sparkvae.job.StageContext;
+import io.sparkvae.job.StageLog;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.stages.StageLog;
-import io.sparkvae.stages.StageOptions;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.function.ToIntFunction;
+import java.util.Map;
 
 /**
- * Runs the stages one after another through a stage launcher (the {@code vae} command line), stopping at the
- * first failure and returning its exit code, so the pipeline keeps the stage contract: 0 all done (or skipped),
- * 2 bad input or config, 1 other failure.
+ * Runs the stages one after another in this JVM and one Spark application, each exactly as when run alone (its own
+ * context, checks, skip rule and lock), stopping at the first failure and returning its exit code, so the pipeline
+ * keeps the stage contract: 0 all done (or skipped), 2 bad input or config, 1 other failure.
  */
 public final class PipelineRunner {
-    private final ToIntFunction<String[]> launcher;
+    private final SparkSessions sessions;
+    private final PrintWriter err;
 
-    /** @param launcher runs {@code <stage> [options]} and returns its exit code, e.g. {@code VaeMain::run} */
-    public PipelineRunner(ToIntFunction<String[]> launcher) {
-        this.launcher = launcher;
-    }
-
-    /** The command line each stage gets: the pipeline's own options, passed on unchanged. */
-    public static List<String> stageArgs(String stage, StageOptions o, List<String> extra) {
-        List<String> args = new ArrayList<>(List.of(stage, "--conf", o.conf, "--root", o.root));
-        if (o.master != null) {
-            args.addAll(List.of("--master", o.master));
-        }
-        for (String kv : o.overrides) {
-            args.addAll(List.of("--set", kv));
-        }
-        for (String kv : o.sparkConf) {
-            args.addAll(List.of("--spark-conf", kv));
-        }
-        if (o.overwrite) {
-            args.add("--overwrite");
-        }
-        args.addAll(extra);
-        return args;
+    /**
+     * @param sessions the application every stage runs in
+     * @param err      where a failing stage's {@code error: ...} line goes
+     */
+    public PipelineRunner(SparkSessions sessions, PrintWriter err) {
+        this.sessions = sessions;
+        this.err = err;
     }
 
     /** Runs every stage of the plan; returns 0, or the exit code of the first stage that failed. */
-    public int run(PipelinePlan plan, StageOptions options, HadoopFiles files, StageExtras extras) {
+    public int run(PipelinePlan plan, Map<String, Stage> stages, JobOptions options, HadoopFiles files) {
         long start = System.nanoTime();
         int i = 0;
         for (PipelinePlan.Step step : plan.steps()) {
             i++;
             boolean complete = files.isComplete(step.output());
             StageLog.info(String.format(Locale.ROOT, "pipeline: [%d/%d] %s%s", i, plan.steps().size(), step.stage(),
-                    complete && !options.overwrite ? " (output complete)" : ""));
+                    complete && !options.overwrite() ? " (output complete)" : ""));
             long t0 = System.nanoTime();
-            int rc = launcher.applyAsInt(stageArgs(step.stage(), options, extras.of(step.stage(), options)).toArray(String[]::new));
+            int rc = runOne(stages.get(step.stage()), options);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (rc != 0) {
+            if (rc != Failures.EXIT_OK) {
                 StageLog.info(String.format(Locale.ROOT, "pipeline: %s failed with exit code %d after %.1f s; %s", step.stage(), rc,
-                        seconds, rc == 2 ? "fix the input or config and rerun" : "rerun to resume (complete stages are skipped)"));
+                        seconds, rc == Failures.EXIT_BAD_INPUT ? "fix the input or config and rerun"
+                                : "rerun to resume (complete stages are skipped)"));
                 return rc;
             }
             if (!files.isComplete(step.output())) {
                 // A stage that says "done" must have committed its output; anything else is a bug worth a retry.
                 StageLog.info("pipeline: " + step.stage() + " exited 0 but " + step.marker() + " is missing");
-                return 1;
+                return Failures.EXIT_FAILURE;
             }
             StageLog.info(String.format(Locale.ROOT, "pipeline: %s ok (%.1f s)", step.stage(), seconds));
         }
         StageLog.info(String.format(Locale.ROOT, "pipeline: all %d stages complete in %.1f s", plan.steps().size(),
                 (System.nanoTime() - start) / 1e9));
-        return 0;
+        return Failures.EXIT_OK;
     }
 
-    /** Stage-specific extra options (e.g. train's {@code --resume}). */
-    @FunctionalInterface
-    public interface StageExtras {
-        List<String> of(String stage, StageOptions options);
-
-        static StageExtras none() {
-            return (stage, options) -> List.of();
+    private int runOne(Stage stage, JobOptions options) {
+        try (StageContext ctx = StageContext.open(options, sessions)) {
+            stage.run(ctx);
+            return Failures.EXIT_OK;
+        } catch (RuntimeException | Error e) {
+            return Failures.report(e, err);
         }
     }
 }

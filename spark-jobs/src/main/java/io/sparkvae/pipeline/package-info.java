@@ -1,5 +1,5 @@
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> render in one JVM and one Spark application, each stage
- * run through its own command line (same options, exit codes and skip rules as when run alone).
+ * {@code vae pipeline}: prepare -> train -> evaluate -> render in one JVM and one Spark application, each stage run
+ * in-process exactly as when run alone (same checks, skip rule, lock and exit code).
  */
 package io.sparkvae.pipeline;

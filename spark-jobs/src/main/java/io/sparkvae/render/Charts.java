@@ -1,6 +1,6 @@
 package io.sparkvae.render;
 
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.model.EpochMetrics;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;

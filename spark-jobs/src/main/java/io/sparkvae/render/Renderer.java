@@ -1,12 +1,12 @@
 package io.sparkvae.render;
 
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.model.PixelMatrix;
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.data.ImageShape;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
 import java.awt.image.BufferedImage;
@@ -26,11 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * are decoder means (or test images) at {@code scale} times their native size, nearest neighbour, no gaps.
  */
 public final class Renderer {
-    public static final String RECONSTRUCTIONS = "reconstructions.png";
-    public static final String MANIFOLD = "manifold.png";
-    public static final String SAMPLES = "samples.png";
-    public static final String LATENT_SCATTER = "latent-scatter.png";
-    public static final String TRAINING_CURVE = "training-curve.png";
 
     private final PictureWriter writer;
     private final Vae vae;
@@ -57,49 +52,49 @@ public final class Renderer {
     }
 
     /** Originals (rows 1, 3, ...) above their reconstructions decoded at the posterior mean (rows 2, 4, ...). */
-    public void reconstructions(Path dir, List<Example> examples) {
+    public void reconstructions(Path png, List<Example> examples) {
         List<float[]> originals = new ArrayList<>();
         for (Example e : examples) {
             originals.add(e.pixels());
         }
-        INDArray means = vae.encode(SingleProcessTrainer.stack(originals)).mean();
+        INDArray means = vae.encode(PixelMatrix.of(originals)).mean();
         List<float[]> recon = rows(vae.decode(means));
         PairLayout layout = PairLayout.of(originals, recon, PairLayout.columnsFor(examples.size()));
         Map<String, Object> d = description("test examples (odd rows) above their reconstructions (even rows): decoder "
                 + "means at the posterior mean E[z|x]", layout.columns(), layout.rows());
         d.put("indices", examples.stream().map(Example::index).toList());
-        write(dir, RECONSTRUCTIONS, tiles(layout.tiles(), layout.columns(), layout.rows()), d);
+        write(png, tiles(layout.tiles(), layout.columns(), layout.rows()), d);
     }
 
     /** The decoder means over an n x n grid of the 2-D latent space (see {@link LatentGrid#cells}). */
-    public void manifold(Path dir, int n) {
+    public void manifold(Path png, int n) {
         if (vae.spec().latentSize() != 2) {
             throw new IllegalArgumentException("the manifold is drawn for 2-D latent spaces only");
         }
         float[][] z = LatentGrid.cells(n);
-        List<float[]> tiles = rows(vae.decode(matrix(z)));
+        List<float[]> tiles = rows(vae.decode(PixelMatrix.of(z)));
         Map<String, Object> d = description("decoder means p(x|z) over the 2-D latent space: column c at z1 = axis[c], row r "
                 + "at z2 = axis[n-1-r] (z2 grows upwards), axis = standard normal quantiles of probabilities evenly spaced "
                 + "from 0.05 to 0.95", n, n);
         d.put("probabilities", LatentGrid.probabilities(n));
         d.put("axis", LatentGrid.axis(n));
-        write(dir, MANIFOLD, tiles(tiles, n, n), d);
+        write(png, tiles(tiles, n, n), d);
     }
 
     /** Decoder means for {@code count} draws z ~ N(0, I), seeded. */
-    public void samples(Path dir, int count, long seed) {
+    public void samples(Path png, int count, long seed) {
         float[][] z = Sampling.prior(count, vae.spec().latentSize(), seed);
-        List<float[]> tiles = rows(vae.decode(matrix(z)));
+        List<float[]> tiles = rows(vae.decode(PixelMatrix.of(z)));
         int columns = Sampling.squareColumns(count);
         int rows = (count + columns - 1) / columns;
         Map<String, Object> d = description("decoder means p(x|z) for z drawn from the prior N(0, I)", columns, rows);
         d.put("samples", count);
         d.put("seed", seed);
-        write(dir, SAMPLES, tiles(tiles, columns, rows), d);
+        write(png, tiles(tiles, columns, rows), d);
     }
 
     /** The test posterior means of a 2-D latent space, coloured by label where there are labels. */
-    public void latentScatter(Path dir, List<LatentPoint> points) {
+    public void latentScatter(Path png, List<LatentPoint> points) {
         double[] z1 = points.stream().mapToDouble(LatentPoint::z1).toArray();
         double[] z2 = points.stream().mapToDouble(LatentPoint::z2).toArray();
         Integer[] labels = points.stream().map(LatentPoint::label).toArray(Integer[]::new);
@@ -107,23 +102,23 @@ public final class Renderer {
         Map<String, Object> d = chartDescription("posterior means E[z|x] of the test examples in the 2-D latent space"
                 + (Arrays.stream(labels).anyMatch(l -> l != null) ? ", coloured by label" : ""), Charts.SCATTER_SIZE, Charts.SCATTER_SIZE);
         d.put("examples", points.size());
-        writer.write(new Path(dir, LATENT_SCATTER), Charts.png(chart), d, provenance);
+        writer.write(png, Charts.png(chart), d, provenance);
     }
 
     /** Train and validation -ELBO per epoch. */
-    public void trainingCurve(Path dir, List<EpochMetrics> log) {
+    public void trainingCurve(Path png, List<EpochMetrics> log) {
         XYChart chart = Charts.trainingCurve(run, log);
         Map<String, Object> d = chartDescription("train and validation -ELBO (nats per image) per epoch, from metrics.jsonl",
                 Charts.CURVE_WIDTH, Charts.CURVE_HEIGHT);
-        writer.write(new Path(dir, TRAINING_CURVE), Charts.png(chart), d, provenance);
+        writer.write(png, Charts.png(chart), d, provenance);
     }
 
     private BufferedImage tiles(List<float[]> tiles, int columns, int rows) {
         return TileGrid.compose(tiles, shape, columns, rows, scale, 0);
     }
 
-    private void write(Path dir, String name, BufferedImage img, Map<String, Object> description) {
-        writer.write(new Path(dir, name), TileGrid.png(img), description, provenance);
+    private void write(Path png, BufferedImage img, Map<String, Object> description) {
+        writer.write(png, TileGrid.png(img), description, provenance);
     }
 
     private Map<String, Object> description(String shows, int columns, int rows) {
@@ -147,16 +142,6 @@ public final class Renderer {
         d.put("shows", shows);
         d.put("model", vae.spec().toMap());
         return d;
-    }
-
-    private static INDArray matrix(float[][] rows) {
-        int n = rows.length;
-        int d = rows[0].length;
-        float[] flat = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rows[i], 0, flat, i * d, d);
-        }
-        return Nd4j.create(flat, new long[] {n, d}, 'c').castTo(DataType.FLOAT);
     }
 
     private static List<float[]> rows(INDArray m) {

@@ -1,11 +1,11 @@
 package io.sparkvae.render;
 
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.layout.RunLayout.RenderFiles;
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a run's whole {@code render/} directory: every picture that applies goes into a temporary sibling, which is
@@ -22,38 +22,36 @@ import org.apache.hadoop.fs.Path;
 public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans, List<EpochMetrics> trainingLog,
                           int manifoldGrid, int samples, long seed) {
 
-    public static final String DIR = "render";
-
     /** Writes and commits; returns the notes about skipped pictures (written files are listed by the caller). */
-    public List<String> commit(Renderer renderer, HadoopFiles files, Path target, boolean overwrite, int latentSize) {
+    public List<String> commit(Renderer renderer, HadoopFiles files, RenderFiles target, boolean overwrite, int latentSize) {
         List<String> notes = new ArrayList<>();
-        Path tmp = files.temporarySibling(target);
+        RenderFiles staged = target.stagedIn(files.temporarySibling(target.dir()));
         try {
-            files.mkdirs(tmp);
-            renderer.reconstructions(tmp, examples);
+            files.mkdirs(staged.dir());
+            renderer.reconstructions(staged.reconstructions(), examples);
             if (latentSize == 2) {
-                renderer.manifold(tmp, manifoldGrid);
+                renderer.manifold(staged.manifold(), manifoldGrid);
             } else {
-                notes.add("skipped " + Renderer.MANIFOLD + ": the latent space is " + latentSize + "-D (the manifold needs 2-D)");
+                notes.add("skipped " + staged.manifold().getName() + ": the latent space is " + latentSize + "-D (the manifold needs 2-D)");
             }
-            renderer.samples(tmp, samples, seed);
+            renderer.samples(staged.samples(), samples, seed);
             if (latentSize == 2 && latentMeans != null && !latentMeans.isEmpty()) {
-                renderer.latentScatter(tmp, latentMeans);
+                renderer.latentScatter(staged.latentScatter(), latentMeans);
             } else {
-                notes.add("skipped " + Renderer.LATENT_SCATTER + ": the latent space is " + latentSize + "-D (the scatter needs 2-D)");
+                notes.add("skipped " + staged.latentScatter().getName() + ": the latent space is " + latentSize + "-D (the scatter needs 2-D)");
             }
             if (trainingLog == null) {
-                notes.add("skipped " + Renderer.TRAINING_CURVE + ": the run has no metrics.jsonl");
+                notes.add("skipped " + staged.trainingCurve().getName() + ": the run has no training log");
             } else if (trainingLog.stream().noneMatch(e -> Double.isFinite(e.trainNegElbo()) || Double.isFinite(e.valNegElbo()))) {
-                notes.add("skipped " + Renderer.TRAINING_CURVE + ": metrics.jsonl holds no -ELBO values");
+                notes.add("skipped " + staged.trainingCurve().getName() + ": the training log holds no -ELBO values");
             } else {
-                renderer.trainingCurve(tmp, trainingLog);
+                renderer.trainingCurve(staged.trainingCurve(), trainingLog);
             }
             // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
-            files.commitDirectory(tmp, target, overwrite || (files.exists(target) && !files.isComplete(target)));
+            files.commitDirectory(staged.dir(), target.dir(), overwrite || (files.exists(target.dir()) && !files.isComplete(target.dir())));
             return notes;
         } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
+            files.deleteQuietly(staged.dir());
             throw e;
         }
     }

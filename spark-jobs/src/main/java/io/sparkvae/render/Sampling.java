@@ -1,5 +1,6 @@
 package io.sparkvae.render;
 
+import io.sparkvae.model.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,10 +8,6 @@ import java.util.Random;
 
 /** The seeded choices render makes: which test examples to reconstruct and which prior draws to decode. */
 public final class Sampling {
-    /** Distinct streams for the two draws, so changing one count never changes the other picture. */
-    public static final long PICK = 0x5049434BL;
-    public static final long PRIOR = 0x5052494FL;
-
     private Sampling() {}
 
     /**
@@ -20,7 +17,7 @@ public final class Sampling {
     public static List<Integer> pick(List<Integer> indices, int count, long seed) {
         List<Integer> sorted = new ArrayList<>(indices);
         Collections.sort(sorted);
-        Collections.shuffle(sorted, new Random(seed ^ PICK));
+        Collections.shuffle(sorted, new Random(Seeds.of(seed, Seeds.Purpose.EXAMPLE_PICK)));
         List<Integer> chosen = new ArrayList<>(sorted.subList(0, Math.min(count, sorted.size())));
         Collections.sort(chosen);
         return chosen;
@@ -28,7 +25,7 @@ public final class Sampling {
 
     /** {@code count} draws of z ~ N(0, I) in {@code latent} dimensions, reproducible from the seed. */
     public static float[][] prior(int count, int latent, long seed) {
-        Random rng = new Random(seed ^ PRIOR);
+        Random rng = new Random(Seeds.of(seed, Seeds.Purpose.PRIOR_SAMPLES));
         float[][] z = new float[count][latent];
         for (float[] row : z) {
             for (int j = 0; j < latent; j++) {

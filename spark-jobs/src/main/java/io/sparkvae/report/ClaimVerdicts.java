@@ -1,6 +1,6 @@
 package io.sparkvae.report;
 
-import io.sparkvae.evaluate.TestCurve;
+import io.sparkvae.evaluate.CheckpointCurve;
 import io.sparkvae.experiments.ExperimentResults;
 import io.sparkvae.experiments.ExperimentResults.RunResult;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The seed's two claims, judged from the sweeps' numbers. Runs are compared only within one experiment and only when
+ * The reference implementation's two claims, judged from the sweeps' numbers. Runs are compared only within one experiment and only when
  * their configs differ in nothing but the factors the claim is about, so every comparison is like for like.
  */
 public final class ClaimVerdicts {
@@ -130,8 +130,8 @@ public final class ClaimVerdicts {
     }
 
     /** The first examples-seen count at which the curve is at or below {@code target}; MAX_VALUE if never. */
-    static long examplesToReach(List<TestCurve.Point> curve, double target) {
-        for (TestCurve.Point p : curve) {
+    static long examplesToReach(List<CheckpointCurve.Point> curve, double target) {
+        for (CheckpointCurve.Point p : curve) {
             if (p.testNegElbo() <= target) {
                 return p.examplesSeen();
             }
@@ -223,7 +223,7 @@ public final class ClaimVerdicts {
         return xs.stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
-    private static TestCurve.Point last(List<TestCurve.Point> curve) {
+    private static CheckpointCurve.Point last(List<CheckpointCurve.Point> curve) {
         return Objects.requireNonNull(curve.get(curve.size() - 1));
     }
 }

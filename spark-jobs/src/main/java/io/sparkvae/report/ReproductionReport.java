@@ -1,6 +1,6 @@
 package io.sparkvae.report;
 
-import io.sparkvae.evaluate.TestCurve;
+import io.sparkvae.evaluate.CheckpointCurve;
 import io.sparkvae.experiments.ExperimentResults;
 import io.sparkvae.experiments.ExperimentResults.RunResult;
 import io.sparkvae.experiments.Machine;
@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Builds {@code REPRODUCTION.md} from the sweeps' results and nothing else: verdicts on the seed's claims, the compute
+ * Builds {@code REPRODUCTION.md} from the sweeps' results and nothing else: verdicts on the reference implementation's claims, the compute
  * used against the paper's, per sweep the test-bound learning curves (log x, one line per run) and a table of every
  * run, and the learned manifolds and reconstructions. Pure: results in, markdown, chart PNGs and a list of pictures to
  * copy out.
@@ -75,7 +75,7 @@ public final class ReproductionReport {
     }
 
     private static void claims(StringBuilder md, List<ExperimentResults> experiments) {
-        md.append("## The seed's claims\n\n");
+        md.append("## The reference implementation's claims\n\n");
         claim(md, 1, ClaimVerdicts.reluAdamFaster(experiments), "ReLU+Adam run", "tanh+Adagrad run",
                 "A ReLU+Adam run and a tanh+Adagrad run of the same sweep whose configs differ only in activation, optimiser, "
                         + "step size and initialisation are compared by the training examples each needs to reach the test "
@@ -167,7 +167,7 @@ public final class ReproductionReport {
             n++;
             List<Charts.Line> lines = new ArrayList<>();
             for (RunResult r : g.getValue()) {
-                double[] x = r.curve().stream().mapToDouble(TestCurve.Point::examplesSeen).toArray();
+                double[] x = r.curve().stream().mapToDouble(CheckpointCurve.Point::examplesSeen).toArray();
                 double[] y = r.curve().stream().mapToDouble(p -> -p.testNegElbo()).toArray();
                 lines.add(new Charts.Line(r.label(), x, y));
             }

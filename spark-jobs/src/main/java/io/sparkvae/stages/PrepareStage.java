@@ -2,34 +2,29 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetPreparer;
+import io.sparkvae.job.Stage;
+import io.sparkvae.job.StageContext;
+import io.sparkvae.job.StageLog;
 import io.sparkvae.provenance.Provenance;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import org.apache.hadoop.fs.Path;
 
-/** {@code vae prepare}: raw MNIST IDX files or the punk sheet into partitioned train/val/test Parquet. */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Slice the raw data set into partitioned train/val/test Parquet under <root>/datasets/<dataset>/,",
-                "with manifest.json, preview-<split>.png contact sheets and _SUCCESS (written last)."})
-public final class PrepareStage implements Callable<Integer> {
-    @Mixin
-    StageOptions options;
+/** {@code prepare}: the raw data set into partitioned train/val/test Parquet, a manifest and previews. */
+public final class PrepareStage implements Stage {
+    public static final String NAME = "prepare";
 
     @Override
-    public Integer call() {
-        try (StageContext ctx = StageContext.open(options)) {
-            JobConfig.Data data = ctx.config().data();
-            if (ctx.skipOrLock("prepare", ctx.datasetDir())) {
-                return 0;
-            }
-            Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
-            var result = new DatasetPreparer(ctx.spark("prepare"), ctx.files()).prepare(
-                    data.dataset(), ctx.files().path(data.raw()), data.limit(), data.partitions(), ctx.datasetDir(),
-                    ctx.overwrite(), provenance);
-            StringBuilder counts = new StringBuilder();
-            result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
-            StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + counts + ")");
-            return 0;
+    public void run(StageContext ctx) {
+        JobConfig.Data data = ctx.config().data();
+        Path target = ctx.layout().dataset().dir();
+        if (ctx.skipOrLock(NAME, target)) {
+            return;
         }
+        Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
+        var result = new DatasetPreparer(ctx.spark(NAME), ctx.files()).prepare(
+                data.dataset(), ctx.files().path(data.raw()), data.limit(), data.partitions(), target,
+                ctx.overwrite(), provenance);
+        StringBuilder counts = new StringBuilder();
+        result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
+        StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + counts + ")");
     }
 }

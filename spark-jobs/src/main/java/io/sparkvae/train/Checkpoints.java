@@ -1,6 +1,7 @@
 package io.sparkvae.train;
 
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeStore;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-epoch checkpoints under {@code model/checkpoints/epoch-NNN}: the model with its updater state plus the
- * epoch history, each committed by rename with {@code _SUCCESS}. Loading verifies; a corrupt checkpoint is
- * skipped with a warning and the one before it is used.
+ * Per-epoch checkpoints, {@code epoch-NNN/} folders under the run's checkpoint folder: the model with its updater
+ * state plus the epoch history, each committed by rename with {@code _SUCCESS}. Loading verifies; a corrupt
+ * checkpoint is skipped with a warning and the one before it is used.
  */
 public final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -34,11 +35,12 @@ public final class Checkpoints {
     private final int keep;
 
     /**
+     * @param dir  the checkpoint folder ({@code RunLayout.checkpoints()})
      * @param keep how many of the newest checkpoints to keep (0 keeps all)
      */
-    public Checkpoints(HadoopFiles files, Path modelDir, int keep) {
+    public Checkpoints(HadoopFiles files, Path dir, int keep) {
         this.files = files;
-        this.root = new Path(modelDir, "checkpoints");
+        this.root = dir;
         this.keep = keep;
     }
 

@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.Seeds;
 import io.sparkvae.dataset.ExampleRows;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +29,7 @@ public final class MinibatchExporter {
         String target = dir.toString();
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
         return rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
-                .mapToPair(r -> new Tuple2<>(NoiseSeedingHook.mix(seed, r.getInt(0)), ExampleRows.pixels(r)))
+                .mapToPair(r -> new Tuple2<>(Seeds.of(seed, Seeds.Purpose.MINIBATCH_ORDER, r.getInt(0)), ExampleRows.pixels(r)))
                 // Partitioned by the (well-mixed) key itself. sortByKey's range partitioner samples with a seed made
                 // from the RDD's id, so the minibatches would depend on how many RDDs the application made before
                 // (train alone and train inside vae pipeline trained different models from the same seed).

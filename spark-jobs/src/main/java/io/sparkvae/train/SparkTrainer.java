@@ -3,6 +3,8 @@ package io.sparkvae.train;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.EpochMetrics;
+import io.sparkvae.model.Seeds;
 import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeSpec;
 import io.sparkvae.model.VaeStore;
@@ -64,16 +66,17 @@ public final class SparkTrainer {
     }
 
     /**
-     * Trains into {@code <runDir>/model} (final model, then {@code _SUCCESS} last) and {@code <runDir>/metrics.jsonl}.
+     * Trains into {@code out.model()} (final model, then {@code _SUCCESS} last), with a checkpoint after every epoch
+     * and the training log.
      *
      * @param resume continue from the newest usable checkpoint, if there is one
      */
-    public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, Path runDir, Provenance provenance,
+    public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, TrainingOutputs out, Provenance provenance,
             boolean resume, Consumer<EpochMetrics> progress) {
         JobConfig.Train t = config.train();
-        Path modelDir = new Path(runDir, "model");
-        Path metricsFile = new Path(runDir, EpochMetrics.FILE);
-        Checkpoints checkpoints = new Checkpoints(files, modelDir, t.keepCheckpoints());
+        Path modelDir = out.model();
+        Path metricsFile = out.log();
+        Checkpoints checkpoints = new Checkpoints(files, out.checkpoints(), t.keepCheckpoints());
 
         Vae vae;
         List<EpochMetrics> history = new ArrayList<>();
@@ -90,7 +93,7 @@ public final class SparkTrainer {
         int firstEpoch = history.size() + 1;
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path batches = new Path(runDir, "train-batches");
+        Path batches = out.batches();
         files.deleteTemporarySiblings(batches); // a killed run's export (the whole training split) would stay forever
         Path batchesDir = files.temporarySibling(batches);
         try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
@@ -113,8 +116,8 @@ public final class SparkTrainer {
                         .saveUpdater(true) // Adam's moments are averaged and carried like the parameters
                         .rddTrainingApproach(RDDTrainingApproach.Export)
                         .repartionData(Repartition.Never)
-                        .rngSeed(NoiseSeedingHook.mix(config.seed(), epoch))
-                        .trainingHooks(new NoiseSeedingHook(config.seed(), epoch, scoreSum, seen)));
+                        .rngSeed(Seeds.of(config.seed(), Seeds.Purpose.AVERAGING_ROUNDS, epoch))
+                        .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen)));
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
                 sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();

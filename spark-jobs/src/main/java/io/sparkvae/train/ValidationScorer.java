@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.Seeds;
 import io.sparkvae.spark.TaskThreads;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.model.Vae;
@@ -44,7 +45,7 @@ public final class ValidationScorer implements AutoCloseable {
                 long n = 0;
                 while (it.hasNext()) {
                     Tuple2<Integer, float[][]> b = it.next();
-                    var terms = local.elbo(Nd4j.create(b._2()), 1, NoiseSeedingHook.mix(runSeed, epoch, b._1()));
+                    var terms = local.elbo(Nd4j.create(b._2()), 1, Seeds.of(runSeed, Seeds.Purpose.VALIDATION_NOISE, epoch, b._1()));
                     sum += terms.negElbo().sumNumber().doubleValue();
                     n += b._2().length;
                 }

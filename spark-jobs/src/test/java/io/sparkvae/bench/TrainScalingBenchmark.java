@@ -1,5 +1,8 @@
 package io.sparkvae.bench;
 
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.train.TrainingOutputs;
+import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.data.IdxImages;
@@ -13,7 +16,7 @@ import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.testing.LocalCluster;
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.train.SparkTrainer;
 import io.sparkvae.spark.TaskThreads;
 import java.nio.file.Files;
@@ -71,12 +74,13 @@ public final class TrainScalingBenchmark {
                     }
                     DatasetReader reader = new DatasetReader(spark, files);
                     DatasetManifest manifest = reader.open(datasetDir, config.data());
-                    var runDir = new org.apache.hadoop.fs.Path(work.resolve("runs/" + master.replaceAll("[^a-z0-9]", "_") + "-" + setting).toString());
-                    files.delete(runDir);
+                    var layout = RunLayout.of(new org.apache.hadoop.fs.Path(work.toString()),
+                            master.replaceAll("[^a-z0-9]", "_") + "-" + setting, "mnist");
+                    files.delete(layout.dir());
                     var result = new SparkTrainer(spark, files, config).train(reader.split(datasetDir, manifest, "train"),
-                            reader.split(datasetDir, manifest, "val"), manifest.shape().size(), runDir,
+                            reader.split(datasetDir, manifest, "val"), manifest.shape().size(), TrainingOutputs.of(layout),
                             Provenance.of("bench", config.resolved(), config.seed(), manifest.hash()), false,
-                            m -> System.out.println("  " + master + " " + setting + ": " + m.toJsonLine()));
+                            m -> System.out.println("  " + master + " " + setting + ": " + EpochMetrics.toJsonLines(List.of(m)).strip()));
                     EpochMetrics last = result.history().get(result.history().size() - 1);
                     double ips = result.history().stream().mapToDouble(EpochMetrics::imagesPerSecond).average().orElse(0);
                     rows.add(new String[] {master + ", " + workers + " worker(s)", setting.batch() + " / " + freq,
@@ -108,7 +112,7 @@ public final class TrainScalingBenchmark {
         for (int i = 0; i < 50_000; i++) {
             first.add(images.image(i));
         }
-        INDArray x = SingleProcessTrainer.stack(first);
+        INDArray x = PixelMatrix.of(first);
         JobConfig config = JobConfigLoader.load("model.latent = 20", "bench", "bench", List.of());
         Vae vae = Vae.create(SparkTrainer.spec(config, 784));
         var results = new SingleProcessTrainer(vae, 100, config.seed()).train(x, null, epochs, null);

@@ -30,7 +30,7 @@ class JobConfigLoaderTest {
         assertEquals(latent, c.model().latent());
         assertEquals(List.of(500), c.model().hidden());
         assertEquals(30, c.train().epochs());
-        assertEquals(100, c.train().batchSize(), "the seed's minibatch on every worker");
+        assertEquals(100, c.train().batchSize(), "the reference implementation's minibatch on every worker");
         assertEquals(1e-3, c.train().learningRate(), 0.0);
         assertEquals("linear", c.train().learningRateScaling(), "averaged workers make up for the steps they share");
         assertEquals(1e-3 * c.train().workers(), c.train().workerLearningRate(), 1e-15);

@@ -23,12 +23,14 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** prepare through a real local Spark session on the real data sets. */
+@Tag("spark")
 class DatasetPreparerTest {
     private static SparkSession spark;
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code vae evaluate} end to end through the command line on a real local Spark session. */
+@Tag("spark")
 class EvaluateStageTest {
     private static Path root;
     private static Path conf;
@@ -93,10 +95,10 @@ class EvaluateStageTest {
         Outcome o = StageRuns.vae("evaluate", conf, root, "--set", "run.name=curve", "--set", "evaluate.curve=true");
         assertEquals(0, o.code(), o.err());
         Path eval = root.resolve("runs/curve/eval");
-        List<TestCurve.Point> curve = TestCurve.parse(Files.readString(eval.resolve(TestCurve.FILE)));
-        assertEquals(List.of(1, 2), curve.stream().map(TestCurve.Point::epoch).toList());
-        assertEquals(List.of(200L, 400L), curve.stream().map(TestCurve.Point::examplesSeen).toList());
-        for (TestCurve.Point p : curve) {
+        List<CheckpointCurve.Point> curve = CheckpointCurve.parse(Files.readString(eval.resolve("curve.jsonl")), "curve.jsonl");
+        assertEquals(List.of(1, 2), curve.stream().map(CheckpointCurve.Point::epoch).toList());
+        assertEquals(List.of(200L, 400L), curve.stream().map(CheckpointCurve.Point::examplesSeen).toList());
+        for (CheckpointCurve.Point p : curve) {
             assertEquals(p.testReconstructionBce() + p.testKl(), p.testNegElbo(), 1e-9);
         }
         // The last checkpoint is the final model, scored with the same seeds: the same -ELBO to the last bit.

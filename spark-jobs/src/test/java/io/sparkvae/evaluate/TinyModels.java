@@ -1,5 +1,6 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.data.IdxImages;
 import io.sparkvae.data.IdxReader;
 import io.sparkvae.io.HadoopFiles;
@@ -47,7 +48,7 @@ public final class TinyModels {
     public static Vae trained(int inputSize, int latent, int epochs) {
         Vae vae = Vae.create(VaeSpec.defaults(inputSize, List.of(32), latent, 7));
         if (inputSize == 784 && epochs > 0) {
-            new SingleProcessTrainer(vae, 50, 7).train(SingleProcessTrainer.stack(mnist("train-images-idx3-ubyte", 300)),
+            new SingleProcessTrainer(vae, 50, 7).train(PixelMatrix.of(mnist("train-images-idx3-ubyte", 300)),
                     null, epochs, null);
         }
         return vae;

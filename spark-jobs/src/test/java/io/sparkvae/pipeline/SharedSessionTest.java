@@ -1,73 +1,72 @@
 package io.sparkvae.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.stages.StageContext;
-import io.sparkvae.stages.StageOptions;
+import io.sparkvae.job.JobOptions;
+import io.sparkvae.job.SparkSessions;
+import io.sparkvae.job.StageContext;
+import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.TestData;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pipeline's stages borrow one Spark session; only the pipeline's context stops it. */
+/** Stages share the Spark application they are handed; only its owner stops it. */
+@Tag("spark")
 class SharedSessionTest {
     @TempDir
     Path tmp;
 
-    private StageOptions options() {
-        StageOptions o = new StageOptions();
-        o.conf = TestData.confDir().resolve("punks-z2.conf").toString();
-        o.root = tmp.toString();
-        o.master = "local[1]";
-        o.sparkConf = List.of();
-        return o;
+    private JobOptions options() {
+        return new JobOptions(TestData.confDir().resolve("punks-z2.conf").toString(), tmp.toString(), "local[1]",
+                List.of(), List.of(), false);
     }
 
     @Test
-    void stagesBorrowThePipelineSessionAndLeaveItRunning() {
+    void stagesShareThePipelinesApplicationAndOnlyItsOwnerStopsIt() {
         SparkSession shared;
-        try (StageContext pipeline = StageContext.open(options()).shareSpark("pipeline")) {
-            SparkSession first;
-            try (StageContext prepare = StageContext.open(options())) {
-                first = prepare.spark("prepare");
-                assertTrue(first.sparkContext().appName().startsWith("vae-pipeline-"), first.sparkContext().appName());
+        try (SparkSessions pipeline = SparkSessions.forCommand("pipeline", options())) {
+            try (StageContext prepare = StageContext.open(options(), pipeline)) {
+                shared = prepare.spark("prepare");
+                assertEquals("vae-pipeline-punks-z2", shared.sparkContext().appName());
             }
-            assertFalse(first.sparkContext().isStopped(), "a stage closed the pipeline's session");
-            try (StageContext train = StageContext.open(options())) {
-                assertSame(first, train.spark("train"));
-            }
-            shared = pipeline.spark("pipeline");
-            assertSame(first, shared);
-        }
-        assertTrue(shared.sparkContext().isStopped(), "the pipeline's context stops the session it shared");
-
-        // Sharing nests: a pipeline inside an experiment borrows the experiment's session and leaves it running.
-        SparkSession outer;
-        try (StageContext experiment = StageContext.open(options()).shareSpark("experiment")) {
-            try (StageContext pipeline = StageContext.open(options()).shareSpark("pipeline");
-                 StageContext train = StageContext.open(options())) {
-                outer = train.spark("train");
-                assertTrue(outer.sparkContext().appName().startsWith("vae-experiment-"), outer.sparkContext().appName());
-            }
-            assertFalse(outer.sparkContext().isStopped(), "the inner pipeline stopped the experiment's session");
-            try (StageContext nextPipeline = StageContext.open(options()).shareSpark("pipeline");
-                 StageContext evaluate = StageContext.open(options())) {
-                assertSame(outer, evaluate.spark("evaluate"));
+            assertFalse(shared.sparkContext().isStopped(), "a stage stopped the pipeline's session");
+            try (StageContext train = StageContext.open(options(), pipeline)) {
+                assertSame(shared, train.spark("train"));
             }
         }
-        assertTrue(outer.sparkContext().isStopped(), "the experiment's context stops the session it shared");
+        assertTrue(shared.sparkContext().isStopped(), "closing the pipeline's application stops it");
 
-        // Without a sharing context, a stage owns its session again and stops it on close.
         SparkSession own;
-        try (StageContext alone = StageContext.open(options())) {
+        try (StageContext alone = StageContext.standalone(options(), "prepare")) {
             own = alone.spark("prepare");
             assertNotSame(shared, own);
+            assertEquals("vae-prepare-punks-z2", own.sparkContext().appName());
         }
-        assertTrue(own.sparkContext().isStopped());
+        assertTrue(own.sparkContext().isStopped(), "a stage run alone stops its own session");
+    }
+
+    @Test
+    void aSessionAlreadyRunningInTheJvmIsUsedAndLeftRunning() {
+        SparkSession shell = LocalSpark.start("shell");
+        try {
+            try (StageContext alone = StageContext.standalone(options(), "prepare")) {
+                assertSame(shell, alone.spark("prepare"));
+            }
+            try (SparkSessions pipeline = SparkSessions.forCommand("pipeline", options());
+                 StageContext train = StageContext.open(options(), pipeline)) {
+                assertSame(shell, train.spark("train"));
+            }
+            assertFalse(shell.sparkContext().isStopped(), "a stage stopped the session it did not start");
+        } finally {
+            shell.stop();
+        }
     }
 }

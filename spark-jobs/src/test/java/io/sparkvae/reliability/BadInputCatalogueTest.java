@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.evaluate.TinyModels;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.io.OutputLock;
-import io.sparkvae.provenance.Provenance;
-import io.sparkvae.stages.StageContext;
+import io.sparkvae.io.Json;
+import io.sparkvae.job.OutputLock;
 import io.sparkvae.testing.ChildProcess;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.ReadOnlyFolder;
@@ -33,6 +32,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,6 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The table in {@code docs/RELIABILITY.md} is this suite's case list with the messages it observed; the last test
  * fails when they drift apart ({@code -Dreliability.writeDocs=true} rewrites the table).
  */
+@Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCatalogueTest {
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();
@@ -71,7 +73,7 @@ class BadInputCatalogueTest {
     private static Path good;
     private static Path conf;
     /** Holds the one Spark session every stage run of this suite borrows. */
-    private static StageContext sparkOwner;
+    private static SparkSession spark;
     /** Damaged splits, by pixel expression and split (see {@link #rewritePixels}). */
     private static final Map<String, Path> REWRITTEN = new ConcurrentHashMap<>();
     /** Case id to stage to the normalised message it printed. */
@@ -275,14 +277,14 @@ class BadInputCatalogueTest {
     @BeforeAll
     static void startSpark() {
         conf = StageRuns.shared().conf();
-        sparkOwner = LocalSpark.sharedByStages(conf, "catalogue");
+        spark = LocalSpark.start("catalogue");
         good = StageRuns.trained().root();
     }
 
     @AfterAll
     static void stopSpark() {
-        if (sparkOwner != null) {
-            sparkOwner.close();
+        if (spark != null) {
+            spark.stop();
         }
     }
 
@@ -301,9 +303,7 @@ class BadInputCatalogueTest {
         try (AutoCloseable cleanup = run.cleanup) {
             Map<String, String> before = TreeSnapshot.exact(dir);
             StageRuns.Outcome o = StageRuns.vae(stage, run.conf, run.root, run.args.toArray(String[]::new));
-            // A pipeline run shares its own session while it runs and gives the role up when it ends.
-            sparkOwner.shareSpark("catalogue");
-            assertFalse(sparkOwner.spark("catalogue").sparkContext().isStopped(), "a stage stopped the suite's Spark session");
+            assertFalse(spark.sparkContext().isStopped(), "a stage stopped the suite's Spark session");
 
             assertEquals(2, o.code(), "exit code; stdout:\n" + o.out() + "\nstderr:\n" + o.err());
             String err = o.err().strip();
@@ -445,9 +445,9 @@ class BadInputCatalogueTest {
     /** Rewrites the manifest through Hadoop (so its checksum stays valid: only the content is wrong). */
     private static void editManifest(Dirs d, java.util.function.Consumer<ObjectNode> edit) throws IOException {
         org.apache.hadoop.fs.Path p = hadoop(d.root().resolve(DATASET).resolve("manifest.json"));
-        ObjectNode m = (ObjectNode) Provenance.json().readTree(FILES.readString(p));
+        ObjectNode m = (ObjectNode) Json.mapper().readTree(FILES.readString(p));
         edit.accept(m);
-        FILES.writeString(p, Provenance.json().writeValueAsString(m));
+        FILES.writeString(p, Json.mapper().writeValueAsString(m));
     }
 
     /**
@@ -457,7 +457,7 @@ class BadInputCatalogueTest {
     private static void rewritePixels(Dirs d, String stage, String pixels) {
         Path rewritten = REWRITTEN.computeIfAbsent(pixels + " " + split(stage), k -> {
             Path out = base.resolve("rewritten").resolve(TreeSnapshot.sha256(k.getBytes()).substring(0, 12)).resolve(split(stage));
-            sparkOwner.spark("catalogue").read().parquet(good.resolve(DATASET).resolve(split(stage)).toString())
+            spark.read().parquet(good.resolve(DATASET).resolve(split(stage)).toString())
                     .withColumn(ExampleRows.PIXELS, functions.expr(pixels)).write().parquet(out.toString());
             return out;
         });

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkvae.provenance.Provenance;
-import io.sparkvae.stages.StageContext;
+import io.sparkvae.io.Json;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.StageRuns;
 import io.sparkvae.testing.TreeSnapshot;
@@ -26,6 +25,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * made (provenance {@code createdAt}, the per-epoch {@code seconds} and {@code images_per_second}, zip entry times
  * and the dataset manifest hash, which covers the manifest's own timestamp).
  */
+@Tag("spark")
 class RerunDeterminismTest {
     private static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
     /** What legitimately differs between two runs: when they ran and how fast. */
@@ -45,16 +47,16 @@ class RerunDeterminismTest {
     @TempDir
     Path tmp;
 
-    private static StageContext sparkOwner;
+    private static SparkSession spark;
 
     @BeforeAll
     static void startSpark() {
-        sparkOwner = LocalSpark.sharedByStages(StageRuns.shared().conf(), "rerun");
+        spark = LocalSpark.start("rerun");
     }
 
     @AfterAll
     static void stopSpark() {
-        sparkOwner.close();
+        spark.stop();
     }
 
     @Test
@@ -127,9 +129,9 @@ class RerunDeterminismTest {
 
     private static String json(String text, String manifestHash) {
         try {
-            JsonNode node = Provenance.json().readTree(text);
+            JsonNode node = Json.mapper().readTree(text);
             strip(node, manifestHash);
-            return Provenance.json().writeValueAsString(node);
+            return Json.mapper().writeValueAsString(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code vae render} end to end through the command line on a real local Spark session. */
+@Tag("spark")
 class RenderStageTest {
     private static Path root;
     private static Path conf;
@@ -79,7 +81,7 @@ class RenderStageTest {
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("skipped manifold.png: the latent space is 5-D"), o.out());
         assertTrue(o.out().contains("skipped latent-scatter.png"), o.out());
-        assertTrue(o.out().contains("skipped training-curve.png: the run has no metrics.jsonl"), o.out());
+        assertTrue(o.out().contains("skipped training-curve.png: the run has no training log"), o.out());
         Path dir = root.resolve("runs/render5d/render");
         assertTrue(Files.exists(dir.resolve("reconstructions.png")) && Files.exists(dir.resolve("samples.png")));
         assertFalse(Files.exists(dir.resolve("manifold.png")));

@@ -1,5 +1,7 @@
 package io.sparkvae.render;
 
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.model.PixelMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +10,9 @@ import io.sparkvae.data.ImageShape;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.evaluate.TinyModels;
 import io.sparkvae.io.HadoopFiles;
-import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.model.EpochMetrics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ class RendererTest {
 
     private Renderer renderer(Vae model) {
         return new Renderer(HadoopFiles.withDefaults(), model, MNIST, SCALE, "tiny", 3, Provenance.of("tiny", Map.of(), 42, null));
+    }
+
+    /** The render folder's layout, in this test's temporary folder. */
+    private RunLayout.RenderFiles files() {
+        return new RunLayout.RenderFiles(dir());
     }
 
     private org.apache.hadoop.fs.Path dir() {
@@ -81,7 +87,7 @@ class RendererTest {
 
     @Test
     void manifoldPlacesEachQuantileInItsCell() throws Exception {
-        renderer(vae).manifold(dir(), 5);
+        renderer(vae).manifold(files().manifold(), 5);
         BufferedImage img = png("manifold.png");
         assertEquals(5 * 28 * SCALE, img.getWidth());
         assertEquals(5 * 28 * SCALE, img.getHeight());
@@ -114,7 +120,7 @@ class RendererTest {
         for (int i = 0; i < 4; i++) {
             examples.add(new Example(i, null, pixels.get(i)));
         }
-        renderer(vae).reconstructions(dir(), examples);
+        renderer(vae).reconstructions(files().reconstructions(), examples);
         BufferedImage img = png("reconstructions.png");
         assertEquals(4 * 28 * SCALE, img.getWidth());
         assertEquals(2 * 28 * SCALE, img.getHeight());
@@ -123,7 +129,7 @@ class RendererTest {
             original[i] = Math.round(pixels.get(2)[i] * 255f);
         }
         assertEquals(0, maxDiff(img, 0, 2, original));
-        INDArray mean = vae.encode(SingleProcessTrainer.stack(List.of(pixels.get(2)))).mean();
+        INDArray mean = vae.encode(PixelMatrix.of(List.of(pixels.get(2)))).mean();
         float[] m = mean.toFloatVector();
         assertTrue(maxDiff(img, 1, 2, expectedTile(m[0], m[1])) <= 1);
         assertTrue(maxDiff(img, 1, 2, original) > 10, "a reconstruction is not a copy");
@@ -131,7 +137,7 @@ class RendererTest {
 
     @Test
     void samplesFillANearSquareGridWithVariedContent() throws Exception {
-        renderer(vae).samples(dir(), 13, 42);
+        renderer(vae).samples(files().samples(), 13, 42);
         BufferedImage img = png("samples.png");
         assertEquals(4 * 28 * SCALE, img.getWidth());
         assertEquals(4 * 28 * SCALE, img.getHeight());
@@ -151,7 +157,7 @@ class RendererTest {
         assertEquals("epoch", curve.getXAxisTitle());
         assertTrue(curve.getYAxisTitle().contains("-ELBO"));
 
-        renderer(vae).trainingCurve(dir(), log);
+        renderer(vae).trainingCurve(files().trainingCurve(), log);
         BufferedImage c = png("training-curve.png");
         assertEquals(Charts.CURVE_WIDTH, c.getWidth());
         assertEquals(Charts.CURVE_HEIGHT, c.getHeight());
@@ -168,7 +174,7 @@ class RendererTest {
         XYChart plain = Charts.latentScatter("t", new double[] {1, 2}, new double[] {3, 4}, new Integer[2]);
         assertEquals(List.of(Charts.UNLABELLED), new ArrayList<>(plain.getSeriesMap().keySet()));
 
-        renderer(vae).latentScatter(dir(), points);
+        renderer(vae).latentScatter(files().latentScatter(), points);
         BufferedImage s = png("latent-scatter.png");
         assertEquals(Charts.SCATTER_SIZE, s.getWidth());
         for (int k = 0; k < 10; k++) {

@@ -1,11 +1,12 @@
 package io.sparkvae.report;
 
-import io.sparkvae.evaluate.TestCurve;
+import io.sparkvae.evaluate.CheckpointCurve;
+import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.experiments.ExperimentResults;
 import io.sparkvae.experiments.ExperimentResults.RunResult;
 import io.sparkvae.experiments.Machine;
 import io.sparkvae.experiments.RunTiming;
-import io.sparkvae.train.EpochMetrics;
+import io.sparkvae.model.EpochMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +31,15 @@ final class SyntheticResults {
         config.put("run", Map.of("name", name));
         config.put("seed", 42);
         config.put("evaluate", Map.of("is-samples", 100));
-        List<TestCurve.Point> points = new ArrayList<>();
+        List<CheckpointCurve.Point> points = new ArrayList<>();
         List<EpochMetrics> training = new ArrayList<>();
         for (int e = 1; e <= curve.length; e++) {
-            points.add(new TestCurve.Point(e, e * TRAIN, curve[e - 1], curve[e - 1] - 5, 5));
+            points.add(new CheckpointCurve.Point(e, e * TRAIN, curve[e - 1], curve[e - 1] - 5, 5));
             training.add(new EpochMetrics(e, curve[e - 1] + 1, curve[e - 1], 2.0, 500));
         }
         double last = curve[curve.length - 1];
-        Map<String, Object> eval = new LinkedHashMap<>(Map.of("test_neg_elbo", last, "test_log_likelihood_is", -(last - 2),
-                "is_samples", 100, "examples", 100));
+        EvalReport eval = new EvalReport(100, last, last - 5, 5, -(last - 2), 2, "test", 1, 100, 100, 42, Map.of(),
+                "file:/tmp/work/runs/" + name + "/model", null, null);
         Map<String, String> pictures = new LinkedHashMap<>();
         pictures.put("reconstructions", "pictures/" + name + "-reconstructions.png");
         if (latent == 2) {

@@ -1,9 +1,6 @@
 package io.sparkvae.testing;
 
 import io.sparkvae.spark.SparkSessionFactory;
-import io.sparkvae.stages.StageContext;
-import io.sparkvae.stages.StageOptions;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
@@ -11,21 +8,11 @@ import org.apache.spark.sql.SparkSession;
 public final class LocalSpark {
     private LocalSpark() {}
 
+    /**
+     * A {@code local[2]} session. While it runs, every stage run in this JVM uses it (as a stage called from
+     * spark-shell would) instead of starting its own, so a suite of many stage runs starts Spark once; stop it after.
+     */
     public static SparkSession start(String name) {
         return SparkSessionFactory.create("local[2]", "test-" + name, List.of());
-    }
-
-    /**
-     * A Spark session every stage run in this JVM borrows until the returned context is closed, as under
-     * {@code vae pipeline}: a suite of many stage runs starts Spark once instead of once per run.
-     */
-    public static StageContext sharedByStages(Path conf, String name) {
-        StageOptions o = new StageOptions();
-        o.conf = conf.toString();
-        o.root = conf.getParent().toString();
-        o.master = "local[2]";
-        StageContext owner = StageContext.open(o).shareSpark(name);
-        owner.spark(name);
-        return owner;
     }
 }

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the mean of what each worker produces from the broadcast state, recomputed here independently; for dl4j-spark's own
  * master and for the train stage's {@link CompactAveragingMaster}, which must average exactly the same way.
  */
+@Tag("spark")
 class ParameterAveragingTest {
     private static SparkSession spark;
 
@@ -65,7 +67,7 @@ class ParameterAveragingTest {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         var scoreSum = jsc.sc().doubleAccumulator();
         var seen = jsc.sc().longAccumulator();
-        NoiseSeedingHook hook = new NoiseSeedingHook(42, 1, scoreSum, seen);
+        WorkerStepHook hook = new WorkerStepHook(42, 1, scoreSum, seen);
         var builder = new ParameterAveragingTrainingMaster.Builder(2, 20)
                 .batchSizePerWorker(20).averagingFrequency(1).saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Direct).rngSeed(7L).trainingHooks(hook);

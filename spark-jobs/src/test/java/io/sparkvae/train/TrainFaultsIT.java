@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.VaeStore;
 import io.sparkvae.testing.ChildProcess;
@@ -190,7 +191,7 @@ class TrainFaultsIT {
     }
 
     private static double finalValNegElbo(String run) throws Exception {
-        List<EpochMetrics> m = EpochMetrics.parse(Files.readString(root.resolve("runs").resolve(run).resolve(EpochMetrics.FILE)), run + "/" + EpochMetrics.FILE);
+        List<EpochMetrics> m = EpochMetrics.parse(Files.readString(root.resolve("runs").resolve(run).resolve("metrics.jsonl")), run + "/metrics.jsonl");
         assertEquals(EPOCHS, m.size(), run + " metrics: " + m);
         return m.get(m.size() - 1).valNegElbo();
     }

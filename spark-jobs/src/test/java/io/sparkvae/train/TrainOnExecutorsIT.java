@@ -3,6 +3,8 @@ package io.sparkvae.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.train.TrainingOutputs;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.dataset.DatasetPreparer;
@@ -40,10 +42,10 @@ class TrainOnExecutorsIT {
                     200, 2, datasetDir, false, Provenance.of("it", Map.of(), 1, null));
             DatasetReader reader = new DatasetReader(spark, files);
             var manifest = reader.open(datasetDir, config.data());
-            var runDir = new org.apache.hadoop.fs.Path(tmp.resolve("runs/it-punks").toString());
+            var layout = RunLayout.of(new org.apache.hadoop.fs.Path(tmp.toString()), "it-punks", "punks");
 
             var result = new SparkTrainer(spark, files, config).train(reader.split(datasetDir, manifest, "train"),
-                    reader.split(datasetDir, manifest, "val"), manifest.shape().size(), runDir,
+                    reader.split(datasetDir, manifest, "val"), manifest.shape().size(), TrainingOutputs.of(layout),
                     Provenance.of("it", config.resolved(), config.seed(), manifest.hash()), false, m -> {});
 
             assertEquals(2, spark.sparkContext().getExecutorMemoryStatus().size() - 1, "two executor JVMs besides the driver");

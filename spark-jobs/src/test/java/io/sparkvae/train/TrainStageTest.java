@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeLayer;
@@ -15,12 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** The train stage end to end through the command line on a real local Spark, on 200 real punks per split. */
+@Tag("spark")
 class TrainStageTest {
     @TempDir
     static Path shared;

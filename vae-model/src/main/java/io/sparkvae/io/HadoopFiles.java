@@ -56,10 +56,6 @@ public final class HadoopFiles {
         return new HadoopFiles(conf);
     }
 
-    public Configuration configuration() {
-        return conf;
-    }
-
     /** Resolves a user-given URI or local path; a relative local path resolves against the working directory. */
     public Path path(String uriOrPath) {
         Path p = new Path(uriOrPath);
@@ -87,14 +83,6 @@ public final class HadoopFiles {
             return fs(p).getFileStatus(p).isDirectory();
         } catch (FileNotFoundException e) {
             return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stat " + p, e);
-        }
-    }
-
-    public long length(Path p) {
-        try {
-            return fs(p).getFileStatus(p).getLen();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stat " + p, e);
         }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,8 +14,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * the same {@code MultiLayerNetwork.fit(DataSet)} call dl4j-spark's workers make.
  */
 public final class SingleProcessTrainer {
-
-    public static final int DEFAULT_BATCH_SIZE = 100;
 
     private final Vae vae;
     private final int batchSize;
@@ -32,10 +29,6 @@ public final class SingleProcessTrainer {
         this.seed = seed;
     }
 
-    public SingleProcessTrainer(Vae vae, long seed) {
-        this(vae, DEFAULT_BATCH_SIZE, seed);
-    }
-
     /**
      * Runs {@code epochs} more epochs (numbering continues across calls).
      *
@@ -43,19 +36,19 @@ public final class SingleProcessTrainer {
      * @param validation FLOAT [m, inputSize] in [0, 1], or null
      * @param listener   called after each epoch (may be null)
      */
-    public List<EpochResult> train(INDArray train, INDArray validation, int epochs, Consumer<EpochResult> listener) {
+    public List<EpochMetrics> train(INDArray train, INDArray validation, int epochs, Consumer<EpochMetrics> listener) {
         Vae.requireImages(train, "training data", vae.spec().inputSize());
         if (validation != null) {
             Vae.requireImages(validation, "validation data", vae.spec().inputSize());
         }
         MultiLayerNetwork net = vae.network();
         int n = (int) train.size(0);
-        List<EpochResult> results = new ArrayList<>();
+        List<EpochMetrics> results = new ArrayList<>();
         for (int e = 0; e < epochs; e++) {
             int epoch = ++epochsDone;
-            Random shuffle = new Random(seed * 1_000_003L + epoch);
+            Random shuffle = new Random(Seeds.of(seed, Seeds.Purpose.EPOCH_SHUFFLE, epoch));
             // eps comes from ND4J's thread-local RNG; seeding it per epoch makes a run reproducible.
-            Nd4j.getRandom().setSeed(seed * 31L + epoch);
+            Nd4j.getRandom().setSeed(Seeds.of(seed, Seeds.Purpose.TRAINING_NOISE, epoch));
             int[] order = permutation(n, shuffle);
             double scoreSum = 0;
             int batches = 0;
@@ -71,10 +64,10 @@ public final class SingleProcessTrainer {
                 scoreSum += net.score();
                 batches++;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double fitSeconds = (System.nanoTime() - start) / 1e9;
             double val = validation == null ? Double.NaN
-                    : vae.elbo(validation, 1, seed + epoch).negElbo().meanNumber().doubleValue();
-            EpochResult r = new EpochResult(epoch, scoreSum / batches, val, seconds, n / seconds);
+                    : vae.elbo(validation, 1, Seeds.of(seed, Seeds.Purpose.VALIDATION_NOISE, epoch, 0)).negElbo().meanNumber().doubleValue();
+            EpochMetrics r = new EpochMetrics(epoch, scoreSum / batches, val, (System.nanoTime() - start) / 1e9, n / fitSeconds);
             results.add(r);
             if (listener != null) {
                 listener.accept(r);
@@ -95,15 +88,5 @@ public final class SingleProcessTrainer {
             p[j] = t;
         }
         return p;
-    }
-
-    /** Stacks images into a FLOAT [n, d] matrix. */
-    public static INDArray stack(List<float[]> images) {
-        int d = images.get(0).length;
-        float[] flat = new float[images.size() * d];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i), 0, flat, i * d, d);
-        }
-        return Nd4j.create(flat, new long[] {images.size(), d}, 'c').castTo(DataType.FLOAT);
     }
 }

@@ -73,10 +73,6 @@ final class VaeMath {
         this.tanh = tanh;
     }
 
-    VaeParameterLayout layout() {
-        return layout;
-    }
-
     /** Activation arrays for one batch size and precision. */
     private static final class Buffers {
         final int rows;

@@ -76,7 +76,7 @@ public final class VaeParamInitializer implements ParamInitializer {
                 INDArray view = s.view(paramsView);
                 if (xavier) {
                     // Glorot normal for weights (variance 2 / (fanIn + fanOut)), zero biases: learns faster here than
-                    // the paper's N(0, 0.01^2) (NOTES: ~129 vs ~160 nats after one MNIST epoch).
+                    // the paper's N(0, 0.01^2) (docs/DESIGN.md: ~129 vs ~160 nats after one MNIST epoch).
                     if (s.bias()) {
                         view.assign(0.0);
                     } else {

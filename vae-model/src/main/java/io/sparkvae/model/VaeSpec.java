@@ -55,10 +55,6 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
         return new VaeSpec(inputSize, hiddenSizes, latentSize, "relu", "xavier", "adam", 1e-3, seed);
     }
 
-    public VaeSpec withSeed(long newSeed) {
-        return new VaeSpec(inputSize, hiddenSizes, latentSize, activation, weightInit, optimizer, learningRate, newSeed);
-    }
-
     /** A JSON-friendly map (the keys are the component names); {@link #fromMap(Map)} reads it back. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.sparkvae.model;
 
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.Json;
 import io.sparkvae.provenance.Provenance;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +34,7 @@ public final class VaeStore {
         try {
             ModelSerializer.writeModel(vae.network(), zip, true);
             files.writeBytes(new Path(dir, MODEL), zip.toByteArray());
-            files.writeString(new Path(dir, SPEC), Provenance.json().writeValueAsString(vae.spec().toMap()));
+            files.writeString(new Path(dir, SPEC), Json.mapper().writeValueAsString(vae.spec().toMap()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
         }
@@ -76,7 +77,7 @@ public final class VaeStore {
         VaeSpec spec;
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = Provenance.json().readValue(files.readString(specPath), Map.class);
+            Map<String, Object> m = Json.mapper().readValue(files.readString(specPath), Map.class);
             spec = VaeSpec.fromMap(m);
         } catch (IOException e) {
             throw new BadInputException("corrupt model spec " + specPath + ": " + e.getMessage(), e);

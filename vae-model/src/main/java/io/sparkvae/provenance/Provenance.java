@@ -2,8 +2,7 @@ package io.sparkvae.provenance;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,9 +26,6 @@ import java.util.TreeMap;
 public record Provenance(
         String run, Map<String, Object> config, long seed, String datasetSha256, String gitCommit, String createdAt) {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
     /** A provenance stamped now with this build's git commit. */
     public static Provenance of(String run, Map<String, Object> config, long seed, String datasetSha256) {
         return new Provenance(run, new TreeMap<>(config), seed, datasetSha256, currentGitCommit(), Instant.now().toString());
@@ -52,23 +48,14 @@ public record Provenance(
     }
 
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.write(this);
     }
 
     public static Provenance fromJson(String json) {
         try {
-            return JSON.readValue(json, Provenance.class);
+            return Json.mapper().readValue(json, Provenance.class);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a provenance record: " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** The shared JSON mapper (sorted keys, indented), for artifacts that embed a provenance. */
-    public static ObjectMapper json() {
-        return JSON;
     }
 }

@@ -14,10 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Atomic commits on the real local file system. */
+@Tag("slow")
 class HadoopFilesTest {
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();
 

@@ -70,7 +70,7 @@ public final class ModelBenchmark {
         for (int i = 0; i < count; i++) {
             rows.add(images.image(i));
         }
-        return SingleProcessTrainer.stack(rows);
+        return PixelMatrix.of(rows);
     }
 
     static INDArray punks(Path root, int from, int to) throws Exception {
@@ -79,7 +79,7 @@ public final class ModelBenchmark {
         for (int i = from; i < to; i++) {
             rows.add(sheet.tile(i));
         }
-        return SingleProcessTrainer.stack(rows);
+        return PixelMatrix.of(rows);
     }
 
     private static INDArray rows(INDArray a, int from, int to) {

@@ -160,10 +160,10 @@ class VaeTest {
         INDArray train = TestData.images(800, 31);
         INDArray val = TestData.images(200, 32);
         Vae vae = Vae.create(TestData.spec("relu"));
-        List<EpochResult> seen = new java.util.ArrayList<>();
-        List<EpochResult> results = new SingleProcessTrainer(vae, 100, 3).train(train, val, 3, seen::add);
+        List<EpochMetrics> seen = new java.util.ArrayList<>();
+        List<EpochMetrics> results = new SingleProcessTrainer(vae, 100, 3).train(train, val, 3, seen::add);
         assertEquals(results, seen);
-        assertEquals(List.of(1, 2, 3), results.stream().map(EpochResult::epoch).toList());
+        assertEquals(List.of(1, 2, 3), results.stream().map(EpochMetrics::epoch).toList());
         assertTrue(results.get(2).trainNegElbo() < results.get(0).trainNegElbo());
         assertTrue(results.get(2).valNegElbo() < results.get(0).valNegElbo());
         assertTrue(results.stream().allMatch(r -> r.seconds() > 0 && r.imagesPerSecond() > 0));

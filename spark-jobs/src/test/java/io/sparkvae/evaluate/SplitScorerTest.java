@@ -1,5 +1,7 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.model.Seeds;
+import io.sparkvae.model.PixelMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.ElboTerms;
-import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.testing.LocalSpark;
 import java.util.ArrayList;
@@ -18,13 +19,15 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Scoring on executors through a real local Spark session agrees with the model's single-process estimators. */
-class TestSetScorerTest {
+@Tag("spark")
+class SplitScorerTest {
     /** Not a multiple of the block size, so the first and last blocks are partial: the awkward case. */
     private static final int FIRST_INDEX = 8050;
     private static final int N = 230;
@@ -61,7 +64,7 @@ class TestSetScorerTest {
     void scoresEqualTheModelsOwnEstimatorsOnTheSameBlocksAndSeeds() {
         List<ExampleScore> scores;
         EvalMetrics m;
-        try (ScoredSplit scored = TestSetScorer.score(spark, split(3, true), vae, SETTINGS, 4)) {
+        try (ScoredSplit scored = SplitScorer.score(spark, split(3, true), vae, SETTINGS, 4)) {
             scores = sorted(scored);
             m = scored.metrics();
         }
@@ -72,9 +75,9 @@ class TestSetScorerTest {
         for (int blockStart = 8000; blockStart < FIRST_INDEX + N; blockStart += 100) {
             int from = Math.max(blockStart, FIRST_INDEX) - FIRST_INDEX;
             int to = Math.min(blockStart + 100, FIRST_INDEX + N) - FIRST_INDEX;
-            INDArray x = SingleProcessTrainer.stack(images.subList(from, to));
-            ElboTerms elbo = vae.elbo(x, 2, BatchSeeds.of(SEED, BatchSeeds.ELBO, blockStart));
-            double[] ll = vae.logLikelihood(x, 25, BatchSeeds.of(SEED, BatchSeeds.IMPORTANCE, blockStart)).toDoubleVector();
+            INDArray x = PixelMatrix.of(images.subList(from, to));
+            ElboTerms elbo = vae.elbo(x, 2, Seeds.of(SEED, Seeds.Purpose.ELBO_NOISE, blockStart));
+            double[] ll = vae.logLikelihood(x, 25, Seeds.of(SEED, Seeds.Purpose.IMPORTANCE_SAMPLES, blockStart)).toDoubleVector();
             double[] rec = elbo.reconstruction().toDoubleVector();
             double[] kl = elbo.kl().toDoubleVector();
             for (int i = from; i < to; i++) {
@@ -97,8 +100,8 @@ class TestSetScorerTest {
 
     @Test
     void elboOnlyScoresTheSameElboAndNoLogLikelihood() {
-        try (ScoredSplit fullScores = TestSetScorer.score(spark, split(2, false), vae, SETTINGS, 2);
-             ScoredSplit elboScores = TestSetScorer.score(spark, split(2, false), vae, SETTINGS.elboOnly(), 2)) {
+        try (ScoredSplit fullScores = SplitScorer.score(spark, split(2, false), vae, SETTINGS, 2);
+             ScoredSplit elboScores = SplitScorer.score(spark, split(2, false), vae, SETTINGS.elboOnly(), 2)) {
             List<ExampleScore> full = sorted(fullScores);
             List<ExampleScore> elbo = sorted(elboScores);
             assertEquals(N, elbo.size());
@@ -114,8 +117,8 @@ class TestSetScorerTest {
     void theNumbersDoNotDependOnPartitioning() {
         List<ExampleScore> a;
         List<ExampleScore> b;
-        try (ScoredSplit one = TestSetScorer.score(spark, split(1, false), vae, SETTINGS, 1);
-             ScoredSplit five = TestSetScorer.score(spark, split(7, false), vae, SETTINGS, 5)) {
+        try (ScoredSplit one = SplitScorer.score(spark, split(1, false), vae, SETTINGS, 1);
+             ScoredSplit five = SplitScorer.score(spark, split(7, false), vae, SETTINGS, 5)) {
             a = sorted(one);
             b = sorted(five);
             assertEquals(one.metrics(), five.metrics(), "the means to the last bit");
@@ -124,7 +127,7 @@ class TestSetScorerTest {
         assertNull(a.get(0).label());
         // A different run seed draws different noise: the seed really reaches the estimators.
         List<ExampleScore> c;
-        try (ScoredSplit other = TestSetScorer.score(spark, split(2, false), vae, new ScoringSettings(SEED + 1, 2, 25, 100), 2)) {
+        try (ScoredSplit other = SplitScorer.score(spark, split(2, false), vae, new ScoringSettings(SEED + 1, 2, 25, 100), 2)) {
             c = sorted(other);
         }
         assertTrue(a.get(0).logLikelihoodIs() != c.get(0).logLikelihoodIs());
@@ -137,7 +140,7 @@ class TestSetScorerTest {
         for (int i = 0; i < 5; i++) {
             rows.add(ExampleRows.row(FIRST_INDEX + Math.min(i, 3), "test", null, images.get(i)));
         }
-        try (ScoredSplit scored = TestSetScorer.score(spark, spark.createDataFrame(rows, ExampleRows.SCHEMA), vae, SETTINGS, 2)) {
+        try (ScoredSplit scored = SplitScorer.score(spark, spark.createDataFrame(rows, ExampleRows.SCHEMA), vae, SETTINGS, 2)) {
             Throwable e = assertThrows(Exception.class, scored::metrics);
             while (e != null && !(e instanceof BadInputException)) {
                 e = e.getCause(); // Spark wraps the executor's exception

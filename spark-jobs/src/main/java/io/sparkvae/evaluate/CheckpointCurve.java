@@ -15,13 +15,11 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The paper's learning curve: the test -ELBO of every kept epoch checkpoint against the training examples seen by
- * then, each scored by {@link TestSetScorer} exactly like the final model (same seeds, so the last checkpoint's point
- * equals the final -ELBO). Written as {@value #FILE}.
+ * then, each scored by {@link SplitScorer} exactly like the final model (same seeds, so the last checkpoint's point
+ * equals the final -ELBO). Written as {@code curve.jsonl} in the evaluate stage's folder.
  */
-public final class TestCurve {
-    public static final String FILE = "curve.jsonl";
-
-    private TestCurve() {}
+public final class CheckpointCurve {
+    private CheckpointCurve() {}
 
     /**
      * One checkpoint's test scores (nats per image).
@@ -45,7 +43,7 @@ public final class TestCurve {
             for (int epoch : checkpoints.epochs()) {
                 var vae = VaeStore.load(checkpoints.dir(epoch), files).vae();
                 EvalMetrics m;
-                try (ScoredSplit scored = TestSetScorer.score(spark, cached, vae, settings.elboOnly(), partitions)) {
+                try (ScoredSplit scored = SplitScorer.score(spark, cached, vae, settings.elboOnly(), partitions)) {
                     m = scored.metrics();
                 }
                 points.add(new Point(epoch, epoch * trainExamples, m.negElbo(), m.reconstruction(), m.kl()));
@@ -60,7 +58,8 @@ public final class TestCurve {
         return JsonLines.of(points);
     }
 
-    public static List<Point> parse(String text) {
-        return JsonLines.parse(text, Point.class);
+    /** Reads a curve file's text; a line that is not a point is bad input naming {@code origin}. */
+    public static List<Point> parse(String text, String origin) {
+        return JsonLines.parse(text, Point.class, origin);
     }
 }

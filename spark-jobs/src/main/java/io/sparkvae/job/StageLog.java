@@ -1,4 +1,4 @@
-package io.sparkvae.stages;
+package io.sparkvae.job;
 
 /** The stages' console voice: progress lines on stdout, apart from the (quiet) framework logs. */
 public final class StageLog {

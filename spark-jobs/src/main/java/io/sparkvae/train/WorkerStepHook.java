@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.Seeds;
 import io.sparkvae.spark.TaskThreads;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -10,14 +11,15 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs on the dl4j-spark workers around every minibatch: seeds ND4J's RNG (the VAE's eps noise) before the update,
- * and adds the minibatch's -ELBO to accumulators after it, so the driver gets the epoch's mean training -ELBO.
+ * Runs on the dl4j-spark workers around every minibatch step: before the update it sizes ND4J's threads to the task
+ * and seeds ND4J's RNG (the VAE's eps noise); after it, it adds the minibatch's -ELBO to accumulators, so the driver
+ * gets the epoch's mean training -ELBO.
  *
  * <p>Why seed per minibatch: workers are rebuilt every averaging round and all start from the same broadcast
  * state, so without this they would draw identical noise; seeding from the run seed, the epoch and the
  * minibatch's own content makes the noise distinct across workers yet reproducible for a resumed run.
  */
-public final class NoiseSeedingHook implements TrainingHook {
+public final class WorkerStepHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
 
     private final long seed;
@@ -25,7 +27,7 @@ public final class NoiseSeedingHook implements TrainingHook {
     private final DoubleAccumulator scoreSum;
     private final LongAccumulator exampleCount;
 
-    public NoiseSeedingHook(long seed, int epoch, DoubleAccumulator scoreSum, LongAccumulator exampleCount) {
+    public WorkerStepHook(long seed, int epoch, DoubleAccumulator scoreSum, LongAccumulator exampleCount) {
         this.seed = seed;
         this.epoch = epoch;
         this.scoreSum = scoreSum;
@@ -36,7 +38,7 @@ public final class NoiseSeedingHook implements TrainingHook {
     public void preUpdate(DataSet minibatch, Model model) {
         TaskThreads.fitToTask();
         long content = Double.doubleToLongBits(minibatch.getFeatures().sumNumber().doubleValue());
-        Nd4j.getRandom().setSeed(mix(seed, epoch, content));
+        Nd4j.getRandom().setSeed(Seeds.of(seed, Seeds.Purpose.TRAINING_NOISE, epoch, content));
     }
 
     @Override
@@ -54,18 +56,5 @@ public final class NoiseSeedingHook implements TrainingHook {
     @Override
     public void postUpdate(MultiDataSet minibatch, Model model) {
         throw new UnsupportedOperationException("the VAE trains on DataSets");
-    }
-
-    /** A well-mixed 64-bit seed from several values (SplitMix64 finaliser over a running combination). */
-    static long mix(long... values) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (long v : values) {
-            h ^= v;
-            h *= 0xBF58476D1CE4E5B9L;
-            h ^= h >>> 31;
-            h *= 0x94D049BB133111EBL;
-            h ^= h >>> 29;
-        }
-        return h;
     }
 }

@@ -1,8 +1,10 @@
-package io.sparkvae.io;
+package io.sparkvae.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.Json;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +29,6 @@ import org.apache.hadoop.util.ShutdownHookManager;
  * The lock is released on close, on failure, and by a shutdown hook when the JVM is stopped (SIGTERM).
  */
 public final class OutputLock implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Runs before Hadoop closes its file systems at shutdown (priority 10), so the lock can still be deleted. */
     private static final int SHUTDOWN_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 1;
 
@@ -79,7 +79,7 @@ public final class OutputLock implements AutoCloseable {
 
         byte[] toJson() {
             try {
-                return JSON.writeValueAsBytes(this);
+                return Json.mapper().writeValueAsBytes(this);
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
@@ -88,7 +88,7 @@ public final class OutputLock implements AutoCloseable {
         /** The holder recorded in {@code lock}, or null when it is gone or unreadable (e.g. still being written). */
         static Holder read(HadoopFiles files, Path lock) {
             try {
-                return JSON.readValue(files.readBytes(lock), Holder.class);
+                return Json.mapper().readValue(files.readBytes(lock), Holder.class);
             } catch (java.io.IOException | RuntimeException e) {
                 return null;
             }

@@ -1,5 +1,6 @@
-package io.sparkvae.stages;
+package io.sparkvae.cli;
 
+import io.sparkvae.job.JobOptions;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -16,4 +17,9 @@ public final class StageOptions extends SparkTargetOptions {
 
     @Option(names = "--overwrite", description = "Replace this stage's complete output instead of skipping.")
     public boolean overwrite;
+
+    /** These options as the job layer takes them. */
+    public JobOptions toJob() {
+        return new JobOptions(conf, root, master, overrides, sparkConf, overwrite);
+    }
 }

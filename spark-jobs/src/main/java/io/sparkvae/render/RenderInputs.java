@@ -1,10 +1,10 @@
 package io.sparkvae.render;
 
+import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.evaluate.Example;
 import io.sparkvae.evaluate.VaeBytes;
 import io.sparkvae.model.Posterior;
-import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,11 +18,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /** What render needs from the test split: a seeded handful of examples, and every example's posterior mean. */
-public final class TestSplitData {
+public final class RenderInputs {
     /** Rows encoded per model call on an executor. */
     static final int ENCODE_BATCH = 500;
 
-    private TestSplitData() {}
+    private RenderInputs() {}
 
     /** A seeded choice of {@code count} examples (see {@link Sampling#pick}), in ascending index order. */
     public static List<Example> pick(Dataset<Row> split, int count, long seed) {
@@ -69,7 +69,7 @@ public final class TestSplitData {
                 for (Row r : batch) {
                     pixels.add(ExampleRows.pixels(r));
                 }
-                Posterior q = vae.encode(SingleProcessTrainer.stack(pixels));
+                Posterior q = vae.encode(PixelMatrix.of(pixels));
                 double[] mean = q.mean().ravel().toDoubleVector(); // [n, 2] row-major
                 for (int i = 0; i < batch.size(); i++) {
                     Row r = batch.get(i);

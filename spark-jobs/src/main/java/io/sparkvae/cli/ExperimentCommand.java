@@ -1,10 +1,12 @@
-package io.sparkvae.experiments;
+package io.sparkvae.cli;
 
-import io.sparkvae.cli.VaeMain;
+import io.sparkvae.experiments.Experiment;
+import io.sparkvae.experiments.ExperimentFile;
+import io.sparkvae.experiments.ExperimentRun;
+import io.sparkvae.experiments.ExperimentRunner;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.job.StageLog;
 import io.sparkvae.pipeline.PipelinePlan;
-import io.sparkvae.stages.SparkTargetOptions;
-import io.sparkvae.stages.StageLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,6 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vae experiment <name>}: runs a sweep of configs through the pipeline and collects their results. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
@@ -20,7 +24,7 @@ import picocli.CommandLine.Parameters;
                 "runs (a rerun continues where it stopped); then collect each run's",
                 "metrics.jsonl, eval/metrics.json, eval/curve.jsonl and pictures into",
                 "<root>/experiments/<name>/results.json. Every run's config is checked first."})
-public final class ExperimentCommand implements Callable<Integer> {
+final class ExperimentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Sweep name (latent-sizes, activation-optimizer, depth-vs-width, adagrad-step) or a .conf file.")
     String name;
 
@@ -34,11 +38,14 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Print each run's name, label and done/todo (tab-separated); run nothing.")
     boolean plan;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         HadoopFiles files = HadoopFiles.withDefaults();
         Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
-        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkConf, VaeMain::run);
+        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkConf, spec.commandLine().getErr());
         if (plan) {
             for (ExperimentRun run : experiment.runs()) {
                 PipelinePlan p = runner.plan(run);

@@ -1,21 +1,25 @@
-package io.sparkvae.train;
+package io.sparkvae.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.Json;
 import io.sparkvae.io.JsonLines;
-import io.sparkvae.provenance.Provenance;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One line of {@code metrics.jsonl}: an epoch's training and validation -ELBO (nats per image) and its speed. The one
- * reader and writer of that file (the train stage writes it; render, the experiment runner and tests read it).
+ * One training epoch's outcome, and one line of a run's training log ({@code metrics.jsonl}): the training and
+ * validation -ELBO (nats per image) and the speed. The one reader and writer of that log (the train stage and the
+ * single-process trainer produce it; render, the experiment runner and tests read it).
  *
- * @param seconds          wall time of the whole epoch (training, validation, checkpoint)
- * @param imagesPerSecond  training examples per second of the fitting part alone
+ * @param epoch           1-based epoch number
+ * @param trainNegElbo    mean of the epoch's minibatch scores (-ELBO, one eps sample per image)
+ * @param valNegElbo      mean -ELBO over all validation images (one eps sample each); NaN without validation data
+ * @param seconds         wall time of the whole epoch (training, validation and, in the train stage, its checkpoint)
+ * @param imagesPerSecond training examples per second of the fitting part alone
  */
 @JsonPropertyOrder({"epoch", "train_neg_elbo", "val_neg_elbo", "seconds", "images_per_second"})
 public record EpochMetrics(
@@ -24,13 +28,6 @@ public record EpochMetrics(
         @JsonProperty("val_neg_elbo") double valNegElbo,
         double seconds,
         @JsonProperty("images_per_second") double imagesPerSecond) {
-
-    /** The file's name in a run folder. */
-    public static final String FILE = "metrics.jsonl";
-
-    public String toJsonLine() {
-        return JsonLines.line(this);
-    }
 
     /** The whole {@code metrics.jsonl} text for these epochs. */
     public static String toJsonLines(List<EpochMetrics> epochs) {
@@ -51,7 +48,7 @@ public record EpochMetrics(
             }
             JsonNode node;
             try {
-                node = Provenance.json().readTree(line);
+                node = Json.mapper().readTree(line);
             } catch (JsonProcessingException e) {
                 throw new BadInputException(origin + ":" + (i + 1) + ": not a JSON object");
             }

@@ -19,8 +19,8 @@ import scala.Tuple2;
  * block goes through the model's own estimators with seeds derived from the run seed and the block's first index.
  * The result therefore depends only on the model, the data and the settings, not on how the input was partitioned.
  */
-public final class TestSetScorer {
-    private TestSetScorer() {}
+public final class SplitScorer {
+    private SplitScorer() {}
 
     /**
      * Scoring tasks for {@code examples} rows: at least the configured partitions and two per core (so a slow task

@@ -1,4 +1,4 @@
-package io.sparkvae.stages;
+package io.sparkvae.job;
 
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
@@ -9,10 +9,10 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
  * (failed tasks are retried up to {@code spark.task.maxFailures} times, on the other executors or a replacement),
  * but its own report is a dozen WARN/ERROR lines; this is the line a user reads.
  */
-final class ExecutorLossLog extends SparkListener {
+public final class ExecutorLossLog extends SparkListener {
     private final String stage;
 
-    ExecutorLossLog(String stage) {
+    public ExecutorLossLog(String stage) {
         this.stage = stage;
     }
 

@@ -1,4 +1,4 @@
-package io.sparkvae.stages;
+package io.sparkvae.cli;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,50 @@
+package io.sparkvae.job;
+
+import io.sparkvae.io.BadInputException;
+import java.io.PrintWriter;
+
+/**
+ * The stage contract's exit codes, and the one line a user reads for a failure: 0 done (or already done), 2 bad
+ * input or config (retrying will not help), 1 any other failure (worth a retry).
+ */
+public final class Failures {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    private Failures() {}
+
+    /** The exit code {@code failure} ends a stage with. */
+    public static int exitCode(Throwable failure) {
+        return badInput(failure) != null ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    }
+
+    /**
+     * Prints {@code error: <what>} for {@code failure} (bad input: its one-line message; anything else: the exception
+     * and its stack trace, which a developer needs) and returns the exit code.
+     */
+    public static int report(Throwable failure, PrintWriter err) {
+        BadInputException bad = badInput(failure);
+        if (bad != null) {
+            err.println("error: " + bad.getMessage());
+        } else {
+            err.println("error: " + failure);
+            failure.printStackTrace(err);
+        }
+        err.flush();
+        return exitCode(failure);
+    }
+
+    /** Spark wraps executor-side exceptions; the user's problem is the innermost bad-input cause. */
+    static BadInputException badInput(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BadInputException b) {
+                return b;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+}

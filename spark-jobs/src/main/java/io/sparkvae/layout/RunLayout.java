@@ -1,0 +1,205 @@
+package io.sparkvae.layout;
+
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Every path of one run under an output root, and the stages in pipeline order with the folder whose {@code _SUCCESS}
+ * marks each complete:
+ *
+ * <pre>
+ * &lt;root&gt;/datasets/&lt;dataset&gt;/         prepare  ({@link DatasetLayout})
+ * &lt;root&gt;/runs/&lt;run&gt;/model/              train    (model/checkpoints/epoch-NNN/ inside)
+ * &lt;root&gt;/runs/&lt;run&gt;/metrics.jsonl       train    (one line per epoch)
+ * &lt;root&gt;/runs/&lt;run&gt;/train-batches/      train    (exported minibatches, deleted after training)
+ * &lt;root&gt;/runs/&lt;run&gt;/eval/               evaluate ({@link EvalFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
+ * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
+ * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
+ * </pre>
+ *
+ * <p>Adding an output means adding it here and in the stage that writes it.
+ */
+public final class RunLayout {
+    /** The pipeline's stages, in the order they run. */
+    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+
+    private final Path root;
+    private final String run;
+    private final DatasetLayout dataset;
+
+    private RunLayout(Path root, String run, DatasetLayout dataset) {
+        this.root = root;
+        this.run = run;
+        this.dataset = dataset;
+    }
+
+    /**
+     * The layout of run {@code run} on dataset folder {@code dataset} under {@code root}. Both names must be plain
+     * folder names: outputs never leave the root, whatever a config value holds ({@code ..}, a path, a URI).
+     *
+     * @throws IllegalArgumentException naming the offending value
+     */
+    public static RunLayout of(Path root, String run, String dataset) {
+        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")));
+    }
+
+    private static Path child(Path parent, String name, String what) {
+        Path p;
+        try {
+            p = new Path(parent, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " name '" + name + "' is not a valid folder name: " + e.getMessage());
+        }
+        if (!parent.equals(p.getParent()) || !p.getName().equals(name)) {
+            throw new IllegalArgumentException(what + " name '" + name + "' would place outputs outside " + parent);
+        }
+        return p;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public String run() {
+        return run;
+    }
+
+    public DatasetLayout dataset() {
+        return dataset;
+    }
+
+    /** {@code <root>/runs/<run>}. */
+    public Path dir() {
+        return child(new Path(root, "runs"), run, "run");
+    }
+
+    /** The trained model, committed by train ({@code _SUCCESS} last). */
+    public Path model() {
+        return new Path(dir(), "model");
+    }
+
+    /** The per-epoch checkpoints, inside the model folder so a committed model carries its history. */
+    public Path checkpoints() {
+        return new Path(model(), "checkpoints");
+    }
+
+    /** The training log: one JSON line per epoch. */
+    public Path trainingLog() {
+        return new Path(dir(), "metrics.jsonl");
+    }
+
+    /** The exported training minibatches (a temporary sibling of this while training runs). */
+    public Path trainBatches() {
+        return new Path(dir(), "train-batches");
+    }
+
+    public EvalFiles eval() {
+        return new EvalFiles(new Path(dir(), "eval"));
+    }
+
+    public RenderFiles render() {
+        return new RenderFiles(new Path(dir(), "render"));
+    }
+
+    /** Where workflow engines write each stage's console output ({@code <stage>.log}). */
+    public Path logs() {
+        return new Path(new Path(root, "logs"), run);
+    }
+
+    /** The folder whose {@code _SUCCESS} marks {@code stage} complete. */
+    public Path output(String stage) {
+        return switch (stage) {
+            case "prepare" -> dataset.dir();
+            case "train" -> model();
+            case "evaluate" -> eval().dir();
+            case "render" -> render().dir();
+            default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
+        };
+    }
+
+    /** A sweep's folder under this root. */
+    public static ExperimentLayout experiment(Path root, String name) {
+        return new ExperimentLayout(child(new Path(root, "experiments"), name, "experiment"));
+    }
+
+    /** Every experiment folder's parent, {@code <root>/experiments}. */
+    public static Path experiments(Path root) {
+        return new Path(root, "experiments");
+    }
+
+    /**
+     * The evaluate stage's folder.
+     *
+     * @param dir {@code <run>/eval}, or a temporary sibling it is staged in
+     */
+    public record EvalFiles(Path dir) {
+        /** Test-set means, how they were estimated, the model and provenance. */
+        public Path metrics() {
+            return new Path(dir, "metrics.json");
+        }
+
+        /** One row per test example (Parquet). */
+        public Path perExample() {
+            return new Path(dir, "per_example.parquet");
+        }
+
+        /** The test -ELBO of every epoch checkpoint (evaluate.curve). */
+        public Path curve() {
+            return new Path(dir, "curve.jsonl");
+        }
+
+        public EvalFiles stagedIn(Path staging) {
+            return new EvalFiles(staging);
+        }
+    }
+
+    /**
+     * The render stage's folder: one PNG per picture, each with a JSON sidecar of the same stem.
+     *
+     * @param dir {@code <run>/render}, or a temporary sibling it is staged in
+     */
+    public record RenderFiles(Path dir) {
+        public Path reconstructions() {
+            return new Path(dir, "reconstructions.png");
+        }
+
+        public Path manifold() {
+            return new Path(dir, "manifold.png");
+        }
+
+        public Path samples() {
+            return new Path(dir, "samples.png");
+        }
+
+        public Path latentScatter() {
+            return new Path(dir, "latent-scatter.png");
+        }
+
+        public Path trainingCurve() {
+            return new Path(dir, "training-curve.png");
+        }
+
+        public RenderFiles stagedIn(Path staging) {
+            return new RenderFiles(staging);
+        }
+    }
+
+    /**
+     * A sweep's folder, {@code <root>/experiments/<name>/}: {@code results.json} (written last), the collected
+     * {@code pictures/} and the runner's {@code timings/<run>.jsonl}.
+     */
+    public record ExperimentLayout(Path dir) {
+        public Path results() {
+            return new Path(dir, "results.json");
+        }
+
+        public Path pictures() {
+            return new Path(dir, "pictures");
+        }
+
+        public Path timings(String run) {
+            return new Path(new Path(dir, "timings"), run + ".jsonl");
+        }
+    }
+}

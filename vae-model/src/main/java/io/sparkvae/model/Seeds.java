@@ -1,0 +1,58 @@
+package io.sparkvae.model;
+
+/**
+ * The project's one seeding rule: every random draw of a run takes its seed from the run seed, what the draw is for
+ * ({@link Purpose}) and where it happens (epoch, first source index of a block, ...). The same coordinates give the
+ * same stream on any executor, in any partition and on every rerun; different purposes or coordinates give unrelated
+ * streams (SplitMix64's finaliser, chained, so neighbouring indices do not give correlated seeds).
+ */
+public final class Seeds {
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    /** What a stream of random numbers is used for; each tag is distinct, so no two purposes share a stream. */
+    public enum Purpose {
+        /** eps of one training minibatch step on a worker: (epoch, minibatch content). */
+        TRAINING_NOISE(0x54524E4FL),
+        /** Order of the training examples in the exported minibatches: (source index). */
+        MINIBATCH_ORDER(0x4D424F52L),
+        /** dl4j-spark's split of the minibatch files into averaging rounds: (epoch). */
+        AVERAGING_ROUNDS(0x41565244L),
+        /** eps of the per-epoch validation score: (epoch, first index of the block). */
+        VALIDATION_NOISE(0x56414C4EL),
+        /** eps of the test-set -ELBO: (first index of the block). */
+        ELBO_NOISE(0x454C424FL),
+        /** Importance samples of the test-set log-likelihood: (first index of the block). */
+        IMPORTANCE_SAMPLES(0x49535341L),
+        /** Which test examples render shows. */
+        EXAMPLE_PICK(0x5049434BL),
+        /** The prior draws render and generate decode. */
+        PRIOR_SAMPLES(0x5052494FL),
+        /** The single-process trainer's shuffle of the training set: (epoch). */
+        EPOCH_SHUFFLE(0x53485546L);
+
+        private final long tag;
+
+        Purpose(long tag) {
+            this.tag = tag;
+        }
+    }
+
+    private Seeds() {}
+
+    /** The seed of the stream for {@code purpose} at {@code coordinates} in a run seeded with {@code runSeed}. */
+    public static long of(long runSeed, Purpose purpose, long... coordinates) {
+        long h = mix(mix(runSeed) ^ purpose.tag);
+        for (long c : coordinates) {
+            h = mix(h ^ c);
+        }
+        return h;
+    }
+
+    /** SplitMix64: one step of the generator's state plus its output finaliser. */
+    static long mix(long z) {
+        z += GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
