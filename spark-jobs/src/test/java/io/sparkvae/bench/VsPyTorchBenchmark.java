@@ -5,6 +5,7 @@ import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.data.IdxImages;
 import io.sparkvae.data.IdxReader;
 import io.sparkvae.data.PunkSheet;
+import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
 import io.sparkvae.spark.TaskThreads;
@@ -68,7 +69,7 @@ public final class VsPyTorchBenchmark {
             }
             default -> throw new IllegalArgumentException("dataset must be mnist or punks, got " + dataset);
         }
-        return SingleProcessTrainer.stack(rows);
+        return PixelMatrix.of(rows);
     }
 
     private static void dump(Path raw, Path out) throws Exception {
