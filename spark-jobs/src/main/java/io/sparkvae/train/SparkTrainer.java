@@ -109,7 +109,7 @@ public final class SparkTrainer {
                 long started = System.nanoTime();
                 DoubleAccumulator scoreSum = jsc.sc().doubleAccumulator("train -ELBO sum, epoch " + epoch);
                 LongAccumulator seen = jsc.sc().longAccumulator("train examples, epoch " + epoch);
-                ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
+                ParameterAveragingTrainingMaster master = new CompactAveragingMaster(new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
                         .batchSizePerWorker(t.batchSize())
                         .averagingFrequency(t.averagingFrequency())
                         .workerPrefetchNumBatches(t.prefetch())
@@ -117,10 +117,9 @@ public final class SparkTrainer {
                         .rddTrainingApproach(RDDTrainingApproach.Export)
                         .repartionData(Repartition.Never)
                         .rngSeed(Seeds.of(config.seed(), Seeds.Purpose.AVERAGING_ROUNDS, epoch))
-                        .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen))
-                        .build();
+                        .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen)));
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
-                sparkNet.fitPaths(paths);
+                sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();
                 double fitSeconds = (System.nanoTime() - started) / 1e9;
 
