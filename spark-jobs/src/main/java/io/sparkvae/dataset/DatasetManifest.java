@@ -18,20 +18,22 @@ import org.apache.hadoop.fs.Path;
  * {@code manifest.json} of a prepared dataset: what it holds and where it came from. Its SHA-256 is the
  * "dataset manifest hash" every downstream model, metric and picture records.
  *
- * @param dataset      mnist or punks
- * @param sources      raw file (relative name) to its SHA-256
+ * @param dataset      the dataset's name (data.dataset)
+ * @param format       how it was read: the format's name and every setting (data.format and its keys, the preset,
+ *                     the split fractions), and what reading found (label table, skipped files, digest method)
+ * @param sources      raw source (as configured) to the SHA-256 of its content
  * @param shape        one example's shape (HWC)
  * @param limit        per-split cap used (0 = none)
  * @param splits       split name to its count and first source index
  * @param provenance   what made it
  */
 public record DatasetManifest(
-        String dataset, Map<String, String> sources, ImageShape shape, int limit, Map<String, Split> splits,
+        String dataset, Map<String, Object> format, Map<String, String> sources, ImageShape shape, int limit, Map<String, Split> splits,
         Provenance provenance) {
 
     public static final String FILE = "manifest.json";
 
-    /** A split's size and where it starts in its source. */
+    /** A split's size, its source and its smallest index. */
     public record Split(String source, int count, @JsonProperty("first_index") int firstIndex) {}
 
     public String toJson() {

@@ -1,32 +1,29 @@
 package io.sparkvae.dataset;
 
-import io.sparkvae.data.ImageShape;
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
-import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.spark.JobLabels;
-import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Turns a data set's raw files into {@code train/ val/ test/} Parquet splits, previews and a manifest, as one
- * atomic commit: everything is written under a temporary sibling and renamed into place, then {@code _SUCCESS}.
+ * Turns a data set's raw data, in any of the formats ({@code data.format}), into {@code train/ val/ test/} Parquet
+ * splits, previews and a manifest, as one atomic commit: everything is written under a temporary sibling and renamed
+ * into place, then {@code _SUCCESS}.
  *
- * <p>The raw bytes are broadcast once and each partition decodes them and cuts its own range of examples, so
- * slicing runs on the executors.
+ * <p>Single-file formats (IDX sets, sprite sheets) are decoded once on the driver and broadcast; image folders and
+ * Parquet tables are read and decoded on the executors ({@link ImageFolderFormat}, {@link ParquetTableFormat}).
  */
 public final class DatasetPreparer {
     /** What {@link #prepare} did. */
@@ -41,80 +38,65 @@ public final class DatasetPreparer {
         this.files = files;
     }
 
-    /** Test hook: runs after each split is written, before the commit (used to inject failures). */
+    /** Test hook: runs after each split's preview is written, before the commit (used to inject failures). */
     DatasetPreparer afterSplitWritten(Consumer<String> hook) {
         this.afterSplitWritten = hook;
         return this;
     }
 
     /**
-     * @param rawDir     folder holding the raw files as {@code scripts/fetch-data.sh} lays them out
+     * Prepares a preset ({@code mnist}, {@code punks}) under its own name, as a config naming only the preset would.
+     *
+     * @param preset the preset's name
+     */
+    public Result prepare(String preset, Path rawDir, int limit, int partitions, Path target, boolean overwrite, Provenance provenance) {
+        JobConfig.Data data = JobConfigLoader.load("data { dataset = " + preset + ", limit = " + limit + ", partitions = " + partitions + " }",
+                "preset " + preset, "preset", List.of()).data();
+        return prepare(data, rawDir, target, overwrite, provenance);
+    }
+
+    /**
+     * @param data       the config's data section (format, its settings, limit, partitions)
+     * @param rawDir     {@code data.raw}: the folder relative sources are resolved against
      * @param target     the dataset folder to create
      * @param overwrite  replace a complete {@code target} (the caller decides whether to skip one)
      * @param provenance recorded in the manifest and previews
      */
-    public Result prepare(String dataset, Path rawDir, int limit, int partitions, Path target, boolean overwrite,
-            Provenance provenance) {
+    public Result prepare(JobConfig.Data data, Path rawDir, Path target, boolean overwrite, Provenance provenance) {
         files.mkdirs(target.getParent()); // an unwritable root fails here, naming it, before any work
-        Map<String, byte[]> raw = new LinkedHashMap<>();
-        Map<String, String> hashes = new LinkedHashMap<>();
-        for (String name : SplitPlan.sourceFiles(dataset)) {
-            Path p = files.requireFile(new Path(rawDir, name), "raw data file");
-            byte[] bytes = files.readBytes(p);
-            raw.put(name, bytes);
-            hashes.put(name, DatasetManifest.sha256(bytes));
-        }
-        // Decode once on the driver too: a corrupt or wrong-sized file fails here, with its name, before any job.
-        ExampleSource probe;
-        try {
-            probe = ExampleSource.decode(dataset, raw);
-        } catch (BadInputException e) {
-            // The readers name the file as the data set lays it out (mnist/...); users need to know where.
-            throw new BadInputException(rawDir + "/" + e.getMessage(), e);
-        }
-        List<SplitRange> plan = SplitPlan.forDataset(dataset, limit);
-        for (SplitRange r : plan) {
-            int available = probe.size(r.sourceFile());
-            if (r.firstIndex() + r.count() > available) {
-                throw new BadInputException(new Path(rawDir, r.sourceFile()) + ": holds " + available + " examples, split " + r.split()
-                        + " needs indices " + r.firstIndex() + ".." + (r.firstIndex() + r.count() - 1));
-            }
-        }
-        ImageShape shape = probe.shape();
-
         Path tmp = files.temporarySibling(target);
         try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Broadcast<Map<String, byte[]>> rawBroadcast = jsc.broadcast(raw);
+            JobLabels.describe(spark.sparkContext(), "write the " + data.format() + " splits");
+            FormatOutput out = switch (data.format()) {
+                case "idx", "sprite-sheet" -> new SingleFileFormat(spark, files).write(data, rawDir, tmp);
+                case "image-folder" -> new ImageFolderFormat(spark, files).write(data, rawDir, tmp);
+                case "parquet" -> new ParquetTableFormat(spark, files).write(data, rawDir, tmp);
+                default -> throw new IllegalArgumentException("unknown format " + data.format());
+            };
             PictureWriter pictures = new PictureWriter(files);
-            Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
-            for (SplitRange range : plan) {
-                Path splitDir = new Path(tmp, range.split());
-                JobLabels.describe(jsc.sc(), "write " + range.split() + " split");
-                JavaRDD<Row> rows = TaskProgress.counted(jsc.parallelize(chunks(range, partitions), partitions)
-                        .mapPartitions(chunks -> cut(dataset, rawBroadcast.value(), range, chunks)));
-                spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(splitDir.toString());
-
+            for (Map.Entry<String, DatasetManifest.Split> e : out.splits().entrySet()) {
+                String split = e.getKey();
                 // Read back what was written: the preview shows the stored data, and the count is checked.
-                JobLabels.describe(jsc.sc(), "check " + range.split() + " split, draw its preview");
-                var stored = spark.read().parquet(splitDir.toString());
+                JobLabels.describe(spark.sparkContext(), "check " + split + " split, draw its preview");
+                Dataset<Row> stored = spark.read().schema(ExampleRows.SCHEMA).parquet(new Path(tmp, split).toString());
                 long count = stored.count();
-                if (count != range.count()) {
-                    throw new IllegalStateException(range.split() + ": wrote " + count + " rows, expected " + range.count());
+                if (count != e.getValue().count()) {
+                    throw new IllegalStateException(split + ": wrote " + count + " rows, expected " + e.getValue().count());
                 }
                 List<float[]> first = new ArrayList<>();
                 for (Row row : stored.orderBy(ExampleRows.INDEX).limit(100).collectAsList()) {
                     first.add(ExampleRows.pixels(row));
                 }
-                byte[] png = TileGrid.png(TileGrid.compose(first, shape, 10, 10, 1, 0));
-                pictures.write(new Path(tmp, "preview-" + range.split() + ".png"), png, Map.of(
-                        "shows", "first " + first.size() + " " + range.split() + " examples in index order, row-major",
-                        "grid", "10x10", "scale", 1, "first_index", range.firstIndex()), provenance);
-                splits.put(range.split(), new DatasetManifest.Split(range.sourceFile(), range.count(), range.firstIndex()));
-                afterSplitWritten.accept(range.split());
+                byte[] png = TileGrid.png(TileGrid.compose(first, out.shape(), 10, 10, 1, 0));
+                pictures.write(new Path(tmp, "preview-" + split + ".png"), png, Map.of(
+                        "shows", "first " + first.size() + " " + split + " examples in index order, row-major",
+                        "grid", "10x10", "scale", 1, "first_index", e.getValue().firstIndex()), provenance);
+                afterSplitWritten.accept(split);
             }
-            rawBroadcast.destroy();
-            DatasetManifest manifest = new DatasetManifest(dataset, hashes, shape, limit, splits, provenance);
+            Map<String, Object> format = new LinkedHashMap<>(data.formatSettings());
+            format.putAll(out.details());
+            DatasetManifest manifest = new DatasetManifest(data.dataset(), format, out.sources(), out.shape(), data.limit(),
+                    out.splits(), provenance);
             files.writeString(new Path(tmp, DatasetManifest.FILE), manifest.toJson());
             // A leftover target without _SUCCESS is debris from a crash: replace it without asking.
             files.commitDirectory(tmp, target, overwrite || !files.isComplete(target));
@@ -123,27 +105,5 @@ public final class DatasetPreparer {
             files.deleteQuietly(tmp);
             throw e;
         }
-    }
-
-    /** Splits a range into about {@code partitions} chunks of [from, to) source indices. */
-    static List<int[]> chunks(SplitRange range, int partitions) {
-        List<int[]> out = new ArrayList<>();
-        int per = Math.max(1, (range.count() + partitions - 1) / partitions);
-        for (int from = 0; from < range.count(); from += per) {
-            out.add(new int[] {range.firstIndex() + from, range.firstIndex() + Math.min(range.count(), from + per)});
-        }
-        return out;
-    }
-
-    private static Iterator<Row> cut(String dataset, Map<String, byte[]> raw, SplitRange range, Iterator<int[]> chunks) {
-        ExampleSource source = ExampleSource.decode(dataset, raw);
-        List<Row> rows = new ArrayList<>();
-        while (chunks.hasNext()) {
-            int[] c = chunks.next();
-            for (int i = c[0]; i < c[1]; i++) {
-                rows.add(ExampleRows.row(i, range.split(), source.label(range.sourceFile(), i), source.pixels(range.sourceFile(), i)));
-            }
-        }
-        return rows.iterator();
     }
 }

@@ -1,2 +1,5 @@
-/** Partitioned, split datasets on any Hadoop FileSystem: the split plan, the manifest, writing and reading. */
+/**
+ * Partitioned, split datasets on any Hadoop FileSystem from any data format (IDX sets, sprite sheets, image folders
+ * read on the executors, Parquet tables): the split plans, the manifest, writing and reading.
+ */
 package io.sparkvae.dataset;

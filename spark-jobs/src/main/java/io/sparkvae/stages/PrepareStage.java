@@ -2,15 +2,13 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetPreparer;
-import io.sparkvae.dataset.SplitPlan;
-import io.sparkvae.dataset.SplitRange;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
 import io.sparkvae.provenance.Provenance;
 import org.apache.hadoop.fs.Path;
 
-/** {@code prepare}: the raw data set into partitioned train/val/test Parquet, a manifest and previews. */
+/** {@code prepare}: a data set in any format ({@code data.format}) into partitioned train/val/test Parquet, a manifest and previews. */
 public final class PrepareStage implements Stage {
     public static final String NAME = "prepare";
 
@@ -22,14 +20,13 @@ public final class PrepareStage implements Stage {
             return;
         }
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
-        var spark = ctx.spark(NAME);
-        ctx.progress("examples written", SplitPlan.forDataset(data.dataset(), data.limit()).stream().mapToLong(SplitRange::count).sum());
-        var result = new DatasetPreparer(spark, ctx.files()).prepare(
-                data.dataset(), ctx.files().path(data.raw()), data.limit(), data.partitions(), target,
-                ctx.overwrite(), provenance);
+        var result = new DatasetPreparer(ctx.spark(NAME), ctx.files()).prepare(
+                data, ctx.files().path(data.raw()), target, ctx.overwrite(), provenance);
         StringBuilder counts = new StringBuilder();
         result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
         result.manifest().splits().forEach((k, v) -> ctx.record(k + "_examples", v.count()));
-        StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + counts + ")");
+        Object skipped = result.manifest().format().get("skipped");
+        StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + ", " + data.format() + counts
+                + (skipped == null ? "" : ", skipped " + skipped + " unreadable files: see manifest.json") + ")");
     }
 }

@@ -8,14 +8,14 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 
 /**
- * dl4j-spark's parameter averaging with its Spark jobs named for the Spark UI. {@code fitPaths} runs one epoch as a
+ * The project's parameter averaging ({@link CompactAveragingMaster}) with its Spark jobs named for the Spark UI. {@code fitPaths} runs one epoch as a
  * count of the minibatch files, then one job per averaging round; dl4j-spark offers no listener between rounds, but
  * it asks the master for a fresh worker (with the averaged parameters) on the driver right before each round's job,
  * and splits the epoch into rounds just before the first. Both are hooked here to describe the round's job as
  * {@code train mnist-z20: epoch 7/30, averaging round 12/25}. The caller's description scope
  * ({@link JobLabels#describe}) restores what was set before, once the epoch is fitted.
  */
-final class LabelledAveragingMaster extends ParameterAveragingTrainingMaster {
+final class LabelledAveragingMaster extends CompactAveragingMaster {
     /** The driver's context: the master itself never travels to the executors, only the workers it makes. */
     private final transient SparkContext sc;
     private final String epochLabel;

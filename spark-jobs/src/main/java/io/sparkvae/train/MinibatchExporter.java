@@ -2,7 +2,6 @@ package io.sparkvae.train;
 
 import io.sparkvae.model.Seeds;
 import io.sparkvae.dataset.ExampleRows;
-import io.sparkvae.model.Vae;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,14 +14,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * Writes a split as shuffled minibatches of serialized DL4J DataSets, one file each, from the executors (the
- * layout dl4j-spark's {@code fitPaths} trains from). The shuffle is seeded, so a resumed run exports the same
- * minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
+ * Writes a split as shuffled minibatches, one {@link MinibatchFile} each, from the executors (the layout dl4j-spark's
+ * {@code fitPaths} trains from, read back by {@link MinibatchFile.Loader}). The shuffle is seeded, so a resumed run
+ * exports the same minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
  */
 public final class MinibatchExporter {
     private MinibatchExporter() {}
@@ -52,9 +49,8 @@ public final class MinibatchExporter {
                 batch.add(rows.next());
                 if (batch.size() == batchSize || !rows.hasNext()) {
                     Path file = new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size()));
-                    INDArray x = Nd4j.create(batch.toArray(new float[0][]));
                     try (OutputStream out = fs.create(file, false)) {
-                        Vae.minibatch(x).save(out);
+                        MinibatchFile.write(batch.toArray(new float[0][]), out);
                     }
                     written.add(file.toString());
                     batch.clear();

@@ -123,7 +123,7 @@ public final class SparkTrainer {
                         .rngSeed(Seeds.of(config.seed(), Seeds.Purpose.AVERAGING_ROUNDS, epoch))
                         .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen)), jsc.sc(), epochLabel);
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
-                sparkNet.fitPaths(paths);
+                sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();
                 double fitSeconds = (System.nanoTime() - started) / 1e9;
 

@@ -49,7 +49,7 @@ class EventLogTest {
                 .map(e -> e.path("Properties").path("spark.jobGroup.id").asText() + " | "
                         + e.path("Properties").path("spark.job.description").asText())
                 .toList();
-        assertTrue(jobs.contains("prepare mnist-limit200 | prepare mnist-limit200: write train split"), jobs.toString());
+        assertTrue(jobs.contains("prepare mnist-limit200 | prepare mnist-limit200: write the idx splits"), jobs.toString());
         assertTrue(events.stream().anyMatch(e -> e.path("Event").asText().equals("SparkListenerApplicationEnd")),
                 "the log ends with the application");
     }

@@ -21,7 +21,7 @@ class JobConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"mnist-z2,mnist,2", "mnist-z20,mnist,20", "punks-z2,punks,2", "punks-z20,punks,20"})
+    @CsvSource({"mnist-z2,mnist,2", "mnist-z20,mnist,20", "punks-z2,punks,2", "punks-z20,punks,20", "fashion-mnist-z20,fashion-mnist,20"})
     void shippedConfigsLoadWithTheSeedsSetup(String stem, String dataset, int latent) throws Exception {
         Path file = TestData.confDir().resolve(stem + ".conf");
         JobConfig c = JobConfigLoader.load(Files.readString(file), file.toString(), stem, List.of());
@@ -87,6 +87,65 @@ class JobConfigLoaderTest {
         assertTrue(h.getMessage().contains("model.hidden"), h.getMessage());
         var s = assertThrows(BadInputException.class, () -> load("train { epochs = ", ""));
         assertTrue(s.getMessage().startsWith("config test.conf:"), s.getMessage());
+    }
+
+    @Test
+    void presetsAreSelectedByNameOrByPresetAndFixTheirFormat() {
+        JobConfig.Data mnist = load("").data();
+        assertEquals("mnist", mnist.preset(), "the default dataset name is the mnist preset");
+        assertEquals("idx", mnist.format());
+        assertEquals("mnist/t10k-images-idx3-ubyte", mnist.idx().testImages());
+        assertEquals(10, mnist.idx().classes());
+        JobConfig.Data punks = load("data.dataset = my-punks\ndata.preset = punks").data();
+        assertEquals("my-punks", punks.folderName());
+        assertEquals("sprite-sheet", punks.format());
+        assertEquals(24, punks.spriteSheet().tileWidth());
+        assertEquals("punks", ((java.util.Map<?, ?>) punks.formatSettings()).get("preset"));
+        var e = assertThrows(BadInputException.class, () -> load("data.dataset = punks\ndata.sprite-sheet.count = 5"));
+        assertTrue(e.getMessage().contains("data.sprite-sheet.count cannot be set with the punks preset"), e.getMessage());
+        var f = assertThrows(BadInputException.class, () -> load("data.preset = punks\ndata.format = idx"));
+        assertTrue(f.getMessage().contains("data.format cannot be set with the punks preset"), f.getMessage());
+        var p = assertThrows(BadInputException.class, () -> load("data.preset = cifar"));
+        assertTrue(p.getMessage().contains("data.preset = 'cifar' is not one of mnist, punks"), p.getMessage());
+        // A format given explicitly reads the user's files, whatever the dataset is called.
+        JobConfig.Data own = load("data { dataset = mnist, format = idx, idx.train-images = \"x/images.gz\" }").data();
+        assertEquals("", own.preset());
+        assertEquals("", own.idx().trainLabels());
+    }
+
+    @Test
+    void formatKeysAreCheckedOnlyForTheChosenFormat() {
+        JobConfig.Data folder = load("data { dataset = icons, format = image-folder, image-folder { width = 32, height = 24, channels = 3,"
+                + " resize = fit, background = white, labels = subfolder, on-bad-image = skip } }").data();
+        assertEquals(32, folder.imageFolder().image().width());
+        assertEquals("skip", folder.imageFolder().onBadImage());
+        assertEquals(null, folder.idx());
+        var settings = folder.formatSettings();
+        assertEquals(List.of("name", "path", "glob", "width", "height", "channels", "resize", "background", "labels", "on-bad-image",
+                "val-fraction", "test-fraction"), List.copyOf(settings.keySet()));
+        for (String bad : List.of("data.image-folder.resize = zoom", "data.image-folder.channels = 2", "data.image-folder.background = teal",
+                "data.image-folder.labels = folder", "data.image-folder.on-bad-image = ignore", "data.val-fraction = 0",
+                "data.test-fraction = 1")) {
+            var e = assertThrows(BadInputException.class, () -> load("data { dataset = icons, format = image-folder }\n" + bad));
+            assertTrue(e.getMessage().contains(bad.substring(0, bad.indexOf(' '))), bad + ": " + e.getMessage());
+        }
+        var sum = assertThrows(BadInputException.class, () -> load("data { dataset = t, format = parquet, parquet.path = t,"
+                + " val-fraction = 0.6, test-fraction = 0.4 }"));
+        assertTrue(sum.getMessage().contains("leaves nothing for train"), sum.getMessage());
+        var noFile = assertThrows(BadInputException.class, () -> load("data { dataset = t, format = idx }"));
+        assertTrue(noFile.getMessage().contains("data.idx.train-images must not be empty"), noFile.getMessage());
+        var name = assertThrows(BadInputException.class, () -> load("data { dataset = \"../up\", format = idx }"));
+        assertTrue(name.getMessage().contains("data.dataset '../up'"), name.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'', mnist", "'data.dataset = punks', punks",
+            "'data { dataset = f, format = idx, idx.train-images = \"fashion-mnist/a.gz\", idx.test-images = \"fashion-mnist/b.gz\" }', fashion-mnist",
+            "'data { dataset = f, format = idx, idx.train-images = \"fashion-mnist/a.gz\", idx.test-images = \"hdfs://nn/b.gz\" }', none",
+            "'data { dataset = f, format = image-folder }', none",
+            "'data { dataset = f, format = sprite-sheet, sprite-sheet { file = punks/other.png, tile-width = 2, tile-height = 2, columns = 1, count = 1 } }', punks"})
+    void theFetchableDataSetAConfigReadsIsNamed(String config, String expected) {
+        assertEquals(expected, load(config).data().fetchDataSet());
     }
 
     @ParameterizedTest

@@ -117,13 +117,13 @@ class BadInputCatalogueTest {
     private static final List<Case> CASES = List.of(
             // Raw data, read by prepare.
             new Case("png-not-a-png", "`punks.png` holds text", List.of("prepare"),
-                    (d, s) -> raw(d, "punks/punks.png", b -> "not a picture".getBytes()).names("punks.png", "not a PNG")),
+                    (d, s) -> raw(d, "punks/punks.png", b -> "not a picture".getBytes()).names("punks.png", "not an image")),
             new Case("png-truncated", "`punks.png` cut to half its length", List.of("prepare"),
                     (d, s) -> raw(d, "punks/punks.png", b -> Arrays.copyOf(b, b.length / 2)).names("punks.png")),
             new Case("png-corrupt", "`punks.png` with 4 KiB of its compressed pixels zeroed", List.of("prepare"),
                     (d, s) -> raw(d, "punks/punks.png", b -> zeroed(b, b.length / 2, 4096)).names("punks.png")),
             new Case("png-wrong-size", "`punks.png` is a valid 24x24 PNG, not the 2400x2400 sheet", List.of("prepare"),
-                    (d, s) -> raw(d, "punks/punks.png", b -> png(24, 24)).names("punks.png", "2400x2400")),
+                    (d, s) -> raw(d, "punks/punks.png", b -> png(24, 24)).names("punks.png", "too small", "2400x2400")),
             new Case("png-missing", "`punks.png` is absent", List.of("prepare"),
                     (d, s) -> raw(d, "punks/punks.png", b -> null).names("punks/punks.png", "not found")),
             new Case("idx-wrong-magic", "`train-images-idx3-ubyte` with the label files' magic number", List.of("prepare"),
@@ -140,6 +140,41 @@ class BadInputCatalogueTest {
                     (d, s) -> raw(d, "mnist/train-labels-idx1-ubyte", b -> patched(b, 8, 11)).names("train-labels-idx1-ubyte", "11")),
             new Case("idx-missing", "`train-labels-idx1-ubyte` is absent", List.of("prepare"),
                     (d, s) -> raw(d, "mnist/train-labels-idx1-ubyte", b -> null).names("train-labels-idx1-ubyte", "not found")),
+
+            new Case("idx-gz-truncated", "an IDX file `train-images-idx3-ubyte.gz` cut mid-stream (format idx)", List.of("prepare"),
+                    (d, s) -> idxGz(d, "train-images-idx3-ubyte.gz", 28).names("train-images-idx3-ubyte.gz", "truncated gzip stream")),
+            new Case("idx-shape-mismatch", "the IDX test images are 32x32, the training images 28x28 (format idx)", List.of("prepare"),
+                    (d, s) -> idxGz(d, null, 32).names("t10k-images-idx3-ubyte.gz", "32x32", "train-images-idx3-ubyte.gz")),
+            new Case("folder-missing", "`data.raw` names no folder (format image-folder)", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> {}).names("pics", "not found")),
+            new Case("folder-empty", "the image folder is empty", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> Files.createDirectories(dir)).names("pics", "is empty")),
+            new Case("folder-no-images", "the image folder holds only `README.txt` and `data/table.csv`", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> {
+                        write(dir.resolve("README.txt"), "hello".getBytes());
+                        write(dir.resolve("data/table.csv"), "1,2".getBytes());
+                    }).names("pics", "no file matches data.image-folder.glob")),
+            new Case("folder-corrupt-image", "`b.png` of the folder is half a PNG (`on-bad-image = fail`, the default)", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> {
+                        write(dir.resolve("a.png"), png(8, 8));
+                        write(dir.resolve("b.png"), Arrays.copyOf(png(8, 8), 40));
+                    }).names("pics/b.png", "unreadable PNG image", "on-bad-image = skip")),
+            new Case("folder-mixed-sizes", "images of 8x8 and 9x8 with `resize = none`", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> {
+                        write(dir.resolve("a.png"), png(8, 8));
+                        write(dir.resolve("b.png"), png(9, 8));
+                    }).names("pics/b.png", "9x8, not 8x8")),
+            new Case("folder-loose-file", "`labels = subfolder`, but `top.png` lies directly in the folder", List.of("prepare"),
+                    (d, s) -> imageFolder(d, dir -> {
+                        write(dir.resolve("cats/a.png"), png(8, 8));
+                        write(dir.resolve("top.png"), png(8, 8));
+                    }).set("data.image-folder.labels=subfolder").names("pics/top.png", "directly in the image folder")),
+            new Case("parquet-bad-pixels", "a Parquet table whose row `r3` has a pixel value 1.5 (format parquet)", List.of("prepare"),
+                    (d, s) -> parquetTable(d, "id", List.of(0.5f, 0.5f)).names("table row r3", "1.5", "outside [0,1]")),
+            new Case("parquet-duplicate-id", "a Parquet table whose id column holds `r3` twice", List.of("prepare"),
+                    (d, s) -> parquetTable(d, "dup", List.of(0.5f, 0.5f)).names("table", "'r3' 2 times")),
+            new Case("parquet-no-column", "`data.parquet.pixels` names a column the table lacks", List.of("prepare"),
+                    (d, s) -> parquetTable(d, "id", List.of(0.5f, 0.5f)).set("data.parquet.pixels=image").names("table", "no column 'image'")),
 
             // The prepared dataset, read by train, evaluate and render.
             new Case("dataset-missing", "no prepared dataset", READERS, (d, s) -> {
@@ -232,6 +267,12 @@ class BadInputCatalogueTest {
                     (d, s) -> new Run(d.root()).set("evaluate.is-samples=0").names("evaluate.is-samples", "out of range")),
             new Case("config-bad-choice", "`--set data.dataset=cifar`", ALL,
                     (d, s) -> new Run(d.root()).set("data.dataset=cifar").names("data.dataset", "mnist, punks")),
+            new Case("config-preset-key", "`--set data.sprite-sheet.count=5` with the punks preset", ALL,
+                    (d, s) -> new Run(d.root()).set("data.sprite-sheet.count=5").set("data.dataset=punks")
+                            .names("data.sprite-sheet.count", "punks preset")),
+            new Case("config-fractions", "`--set data.val-fraction=0.6 --set data.test-fraction=0.4` (format parquet)", ALL,
+                    (d, s) -> new Run(d.root()).set("data.format=parquet").set("data.parquet.path=t").set("data.val-fraction=0.6")
+                            .set("data.test-fraction=0.4").names("data.val-fraction", "nothing for train")),
             new Case("set-malformed", "`--set train.epochs` (no value)", ALL,
                     (d, s) -> new Run(d.root()).set("train.epochs").names("--set train.epochs", "key=value")),
 
@@ -391,6 +432,70 @@ class BadInputCatalogueTest {
             }
         }
         return new Run(d.root()).set("data.dataset=" + (file.startsWith("punks") ? "punks" : "mnist")).set("data.raw=\"" + raw + "\"");
+    }
+
+    /** Gzip IDX files (200 training, 30 test images) in the case's raw folder; {@code cut} is cut mid-stream. */
+    private static Run idxGz(Dirs d, String cut, int testSide) throws IOException {
+        Path raw = d.dir().resolve("raw");
+        write(raw.resolve("set/train-images-idx3-ubyte.gz"), gz(idx(0x803, 200, 28), cut != null && cut.startsWith("train-images")));
+        write(raw.resolve("set/train-labels-idx1-ubyte.gz"), gz(idx(0x801, 200, 0), false));
+        write(raw.resolve("set/t10k-images-idx3-ubyte.gz"), gz(idx(0x803, 30, testSide), false));
+        return new Run(d.root()).set("data.dataset=set").set("data.format=idx").set("data.raw=\"" + raw + "\"")
+                .set("data.idx.train-images=set/train-images-idx3-ubyte.gz").set("data.idx.train-labels=set/train-labels-idx1-ubyte.gz")
+                .set("data.idx.test-images=set/t10k-images-idx3-ubyte.gz");
+    }
+
+    private static byte[] idx(int magic, int count, int side) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(magic == 0x803 ? 16 + count * side * side : 8 + count);
+        b.putInt(magic).putInt(count);
+        if (magic == 0x803) {
+            b.putInt(side).putInt(side);
+        }
+        return b.array();
+    }
+
+    private static byte[] gz(byte[] bytes, boolean cut) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(bytes);
+        }
+        byte[] all = out.toByteArray();
+        return cut ? Arrays.copyOf(all, all.length / 2) : all;
+    }
+
+    /** Something that fills a folder. */
+    @FunctionalInterface
+    interface Filler {
+        void fill(Path dir) throws IOException;
+    }
+
+    /** An image folder {@code <case>/raw/pics} filled by {@code fill}, read as 8x8 RGB images without resizing. */
+    private static Run imageFolder(Dirs d, Filler fill) throws IOException {
+        Path dir = d.dir().resolve("raw/pics");
+        fill.fill(dir);
+        return new Run(d.root()).set("data.dataset=pics").set("data.format=image-folder").set("data.raw=\"" + dir + "\"")
+                .set("data.image-folder.width=8").set("data.image-folder.height=8").set("data.image-folder.channels=3");
+    }
+
+    /** A Parquet table {@code <case>/raw/table} of rows r0..r9 (r3 once more in column "dup"), pixel value 1.5 in row r3. */
+    private static Run parquetTable(Dirs d, String idColumn, List<Float> pixels) {
+        Path table = d.dir().resolve("raw/table");
+        var schema = new org.apache.spark.sql.types.StructType().add("id", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("dup", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("px", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType));
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create("r" + i, "r" + (i == 4 ? 3 : i), i == 3 ? List.of(0.5f, 1.5f) : pixels));
+        }
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(table.toString());
+        return new Run(d.root()).set("data.dataset=table").set("data.format=parquet").set("data.raw=\"" + d.dir().resolve("raw") + "\"")
+                .set("data.parquet.path=table").set("data.parquet.pixels=px").set("data.parquet.id=" + idColumn)
+                .set("data.parquet.width=2").set("data.parquet.height=1");
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
     }
 
     private static byte[] patched(byte[] bytes, int offset, int... values) {

@@ -17,14 +17,16 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One averaging round through dl4j-spark on a real local Spark: the driver's parameters and Adam state must equal
- * the mean of what each worker produces from the broadcast state, recomputed here independently.
+ * the mean of what each worker produces from the broadcast state, recomputed here independently; for dl4j-spark's own
+ * master and for the train stage's {@link CompactAveragingMaster}, which must average exactly the same way.
  */
 @Tag("spark")
 class ParameterAveragingTest {
@@ -51,8 +53,9 @@ class ParameterAveragingTest {
         return Vae.minibatch(Nd4j.create(x));
     }
 
-    @Test
-    void oneRoundAveragesParametersAndUpdaterStateOfTheWorkers() {
+    @ParameterizedTest(name = "compact transfer: {0}")
+    @ValueSource(booleans = {false, true})
+    void oneRoundAveragesParametersAndUpdaterStateOfTheWorkers(boolean compact) {
         VaeSpec spec = new VaeSpec(12, List.of(8), 3, "relu", "xavier", "adam", 1e-2, 5);
         MultiLayerNetwork start = Vae.create(spec).network();
         // Warm the Adam state so that averaging it is not trivially averaging zeros.
@@ -65,9 +68,10 @@ class ParameterAveragingTest {
         var scoreSum = jsc.sc().doubleAccumulator();
         var seen = jsc.sc().longAccumulator();
         WorkerStepHook hook = new WorkerStepHook(42, 1, scoreSum, seen);
-        var master = new ParameterAveragingTrainingMaster.Builder(2, 20)
+        var builder = new ParameterAveragingTrainingMaster.Builder(2, 20)
                 .batchSizePerWorker(20).averagingFrequency(1).saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct).rngSeed(7L).trainingHooks(hook).build();
+                .rddTrainingApproach(RDDTrainingApproach.Direct).rngSeed(7L).trainingHooks(hook);
+        ParameterAveragingTrainingMaster master = compact ? new CompactAveragingMaster(builder) : builder.build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, start.clone(), master);
         MultiLayerNetwork averaged = sparkNet.fit(jsc.parallelize(batches, 2));
 
@@ -91,5 +95,7 @@ class ParameterAveragingTest {
         assertEquals(0.0, averaged.getUpdater().getStateViewArray().sub(expectedState).amaxNumber().doubleValue(), 1e-6,
                 "Adam state is the workers' mean");
         assertEquals(40, seen.value(), "the hook saw both minibatches");
+        assertEquals(start.getLayerWiseConfigurations().getIterationCount() + 1,
+                averaged.getLayerWiseConfigurations().getIterationCount(), "the round's step is counted (Adam's bias correction)");
     }
 }

@@ -15,7 +15,8 @@ public final class IdxReader {
 
     private static final int IMAGES_HEADER = 16;
     private static final int LABELS_HEADER = 8;
-    private static final int MAX_LABEL = 9;
+    /** MNIST's classes: the digits 0-9. */
+    public static final int DIGITS = 10;
 
     private IdxReader() {
     }
@@ -47,15 +48,25 @@ public final class IdxReader {
         return new IdxImages(count, rows, cols, Arrays.copyOfRange(bytes, IMAGES_HEADER, bytes.length));
     }
 
-    /**
-     * Parses an IDX1 unsigned-byte label file whose labels are digits 0-9.
-     *
-     * @param bytes  the whole file
-     * @param source name of the file, used in error messages
-     * @throws BadInputException (one line naming {@code source}) on a wrong magic, a short header, a zero count,
-     *                           a body whose length is not exactly the count, or a label above 9
-     */
+    /** Parses an IDX1 label file whose labels are digits 0-9 (MNIST's): {@link #readLabels(byte[], String, int)} with 10. */
     public static int[] readLabels(byte[] bytes, String source) {
+        return readLabels(bytes, source, DIGITS);
+    }
+
+    /**
+     * Parses an IDX1 unsigned-byte label file.
+     *
+     * @param bytes   the whole file
+     * @param source  name of the file, used in error messages
+     * @param classes labels must be below this (1..256); 0 accepts every unsigned byte
+     * @throws BadInputException (one line naming {@code source}) on a wrong magic, a short header, a zero count,
+     *                           a body whose length is not exactly the count, or a label of {@code classes} or more
+     */
+    public static int[] readLabels(byte[] bytes, String source, int classes) {
+        if (classes < 0 || classes > 256) {
+            throw new IllegalArgumentException("classes must be 0..256, got " + classes);
+        }
+        int maxLabel = classes == 0 ? 255 : classes - 1;
         checkHeader(bytes, source, LABELS_MAGIC, LABELS_HEADER, "labels");
         int count = readInt(bytes, 4);
         if (count <= 0) {
@@ -65,8 +76,8 @@ public final class IdxReader {
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
             int label = bytes[LABELS_HEADER + i] & 0xFF;
-            if (label > MAX_LABEL) {
-                throw bad(source, "label " + label + " at index " + i + " is out of range 0-" + MAX_LABEL);
+            if (label > maxLabel) {
+                throw bad(source, "label " + label + " at index " + i + " is out of range 0-" + maxLabel);
             }
             labels[i] = label;
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -53,10 +54,13 @@ public final class SingleProcessTrainer {
             double scoreSum = 0;
             int batches = 0;
             long start = System.nanoTime();
+            // One reused minibatch buffer (and one for a smaller last batch): a fresh array per step was zeroed first.
+            INDArray full = Nd4j.create(DataType.FLOAT, batchSize, train.size(1));
+            INDArray last = n % batchSize == 0 ? full : Nd4j.create(DataType.FLOAT, n % batchSize, train.size(1));
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 int[] rows = java.util.Arrays.copyOfRange(order, from, to);
-                INDArray batch = Nd4j.pullRows(train, 1, rows);
+                INDArray batch = Nd4j.pullRows(train, to - from == batchSize ? full : last, 1, rows);
                 net.fit(Vae.minibatch(batch));
                 scoreSum += net.score();
                 batches++;

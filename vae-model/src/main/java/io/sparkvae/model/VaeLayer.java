@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
@@ -118,6 +120,16 @@ public class VaeLayer extends FeedForwardLayer {
     @Override
     public ParamInitializer initializer() {
         return VaeParamInitializer.INSTANCE;
+    }
+
+    /**
+     * The configured updater, except that Adam runs as {@link FusedAdam} (same rule and state, a faster loop). The
+     * configuration itself keeps the plain {@code Adam}, so JSON, saved models and Spark broadcasts are unchanged.
+     */
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        IUpdater configured = super.getUpdaterByParam(paramName);
+        return configured != null && configured.getClass() == Adam.class ? new FusedAdam((Adam) configured) : configured;
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class ModelBenchmark {
     }
 
     static INDArray punks(Path root, int from, int to) throws Exception {
-        PunkSheet sheet = PunkSheet.decode(Files.readAllBytes(root.resolve("punks").resolve("punks.png")), "punks.png");
+        var sheet = PunkSheet.decode(Files.readAllBytes(root.resolve("punks").resolve("punks.png")), "punks.png");
         List<float[]> rows = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             rows.add(sheet.tile(i));

@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
-class PunkSheetTest {
+/** The generic sprite-sheet slicer, on the real punk sheet (through its preset grid) and on sheets built here. */
+class SpriteSheetTest {
 
     private static byte[] png;
-    private static PunkSheet sheet;
-    /** The same sheet read independently of PunkSheet, for per-pixel comparison. */
+    private static SpriteSheet sheet;
+    /** The same sheet read independently of SpriteSheet, for per-pixel comparison. */
     private static BufferedImage reference;
 
     @BeforeAll
@@ -95,24 +96,51 @@ class PunkSheetTest {
     }
 
     @Test
-    void wrongSizeIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+    void tooSmallASheetIsRefusedNamingTheFileAndTheNeededSize(@TempDir Path dir) throws IOException {
         Path small = dir.resolve("small-sheet.png");
         ImageIO.write(new BufferedImage(48, 48, BufferedImage.TYPE_INT_ARGB), "png", small.toFile());
         expectBad(() -> PunkSheet.decode(Files.readAllBytes(small), small.getFileName().toString()),
-                "small-sheet.png: punk sheet must be 2400x2400 pixels, found 48x48");
+                "small-sheet.png: sprite sheet of 48x48 pixels is too small for 10000 tiles of 24x24 in 100 columns"
+                        + " (needs at least 2400x2400)");
     }
 
     @Test
     void corruptBytesAreRefused() {
-        expectBad(() -> PunkSheet.decode(Arrays.copyOf(png, png.length / 2), "half.png"), "half.png: unreadable PNG");
+        expectBad(() -> PunkSheet.decode(Arrays.copyOf(png, png.length / 2), "half.png"), "half.png: unreadable PNG image");
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
-        expectBad(() -> PunkSheet.decode(noise, "noise.png"), "noise.png: not a PNG");
+        expectBad(() -> PunkSheet.decode(noise, "noise.png"), "noise.png: not an image javax.imageio can decode");
         // Noise behind a valid signature reaches the decoder itself.
         byte[] signedNoise = noise.clone();
         System.arraycopy(png, 0, signedNoise, 0, 8);
-        expectBad(() -> PunkSheet.decode(signedNoise, "signed-noise.png"), "signed-noise.png: unreadable PNG");
-        expectBad(() -> PunkSheet.decode(new byte[0], "empty.png"), "empty.png: not a PNG");
+        expectBad(() -> PunkSheet.decode(signedNoise, "signed-noise.png"), "signed-noise.png: unreadable PNG image");
+        expectBad(() -> PunkSheet.decode(new byte[0], "empty.png"), "empty.png: empty file, not an image");
+    }
+
+    @Test
+    void columnMajorGridsGreyTilesAndABackgroundColour() throws IOException {
+        // A 3x2 grid of 2x1 tiles, 5 tiles, numbered column by column: tile i has red level 10*(i+1) in its left pixel.
+        BufferedImage img = new BufferedImage(6, 2, BufferedImage.TYPE_INT_ARGB);
+        SpriteGrid grid = new SpriteGrid(2, 1, 3, 5, true);
+        assertEquals(2, grid.rows());
+        for (int i = 0; i < 5; i++) {
+            img.setRGB(grid.x(i), grid.y(i), 0xFF000000 | (10 * (i + 1)) << 16);
+        }
+        SpriteSheet rgb = SpriteSheet.decode(write(img), "grid.png", grid, 3, 0x0000FF);
+        assertEquals(new ImageShape(1, 2, 3), rgb.shape());
+        for (int i = 0; i < 5; i++) {
+            float[] t = rgb.tile(i);
+            assertEquals(10 * (i + 1) / 255f, t[0], "tile " + i + " left red");
+            assertEquals(0f, t[2], "tile " + i + " left pixel is opaque: no background blue");
+            assertEquals(1f, t[5], "tile " + i + " right pixel is transparent: background blue");
+        }
+        // Tile 1 is the second of the first column: row 1, column 0.
+        assertEquals(0, grid.x(1));
+        assertEquals(1, grid.y(1));
+        SpriteSheet grey = SpriteSheet.decode(write(img), "grid.png", grid, 1, 0xFFFFFF);
+        assertEquals(new ImageShape(1, 2, 1), grey.shape());
+        assertEquals((float) (0.299 * 30 / 255f), grey.tile(2)[0], 1e-6);
+        assertEquals(1f, grey.tile(2)[1], "transparent over white is white");
     }
 
     @Test
@@ -162,7 +190,7 @@ class PunkSheetTest {
             out.writeObject(PunkSheet.SHAPE);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            PunkSheet copy = (PunkSheet) in.readObject();
+            SpriteSheet copy = (SpriteSheet) in.readObject();
             assertTrue(Arrays.equals(sheet.tile(5432), copy.tile(5432)));
             assertEquals(PunkSheet.SHAPE, in.readObject());
         }

@@ -1,0 +1,141 @@
+package io.sparkvae.dataset;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.sparkvae.data.ImageShape;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * Writes the splits of a many-file format from its {@link StagedExamples}, all on the executors: the staged rows go
+ * to a scratch table first (so items are decoded once), then problems are counted (refused or skipped), every good
+ * example gets its index (the rank of its id in sorted order: the same whatever the partitioning) and each split is
+ * written in index ranges. Only counts, the first problems and at most 20 skipped ids reach the driver.
+ */
+final class HashedTableWriter {
+    /** Skipped ids recorded in the manifest. */
+    static final int SKIPPED_LISTED = 20;
+
+    /**
+     * How to read and report the staged items.
+     *
+     * @param where      turns an id into what users should see in a message (a file path, a table row)
+     * @param skipBad    leave items with a non-fatal problem out instead of refusing
+     * @param badHint    appended to the refusal of a bad item (how to skip such items, where that exists)
+     */
+    record Settings(String sourceName, UnaryOperator<String> where, boolean skipBad, String badHint, int partitions, int limit) {}
+
+    private static final StructType RANKS = new StructType()
+            .add(StagedExamples.ID, DataTypes.StringType, false)
+            .add(ExampleRows.INDEX, DataTypes.IntegerType, false);
+
+    private final SparkSession spark;
+    private final HadoopFiles files;
+
+    HashedTableWriter(SparkSession spark, HadoopFiles files) {
+        this.spark = spark;
+        this.files = files;
+    }
+
+    /** Writes {@code train/ val/ test/} under {@code tmp}; {@code details} receives what the manifest records. */
+    FormatOutput write(JavaRDD<Row> staged, ImageShape shape, Path tmp, Settings s, Map<String, Object> details) {
+        Path scratch = new Path(tmp, "staged-items");
+        Path ranksDir = new Path(tmp, "ranked-ids");
+        try {
+            spark.createDataFrame(staged, StagedExamples.SCHEMA).write().parquet(scratch.toString());
+            Dataset<Row> st = spark.read().schema(StagedExamples.SCHEMA).parquet(scratch.toString());
+            Column problem = col(StagedExamples.PROBLEM);
+            Row totals = st.agg(count(lit(1)), sum(when(problem.isNotNull(), 1).otherwise(0)),
+                    sum(when(col(StagedExamples.FATAL), 1).otherwise(0))).first();
+            long total = totals.getLong(0);
+            long bad = totals.isNullAt(1) ? 0 : totals.getLong(1);
+            long fatal = totals.isNullAt(2) ? 0 : totals.getLong(2);
+            if (total == 0) {
+                throw new BadInputException(s.sourceName() + ": holds no examples");
+            }
+            if (fatal > 0) {
+                throw refusal(st.where(col(StagedExamples.FATAL)), s, fatal + " of " + total + " items like this");
+            }
+            if (bad > 0 && !s.skipBad()) {
+                throw refusal(st.where(problem.isNotNull()), s, bad + " of " + total + " items unreadable" + s.badHint());
+            }
+            List<String> skipped = new ArrayList<>();
+            if (bad > 0) {
+                for (Row r : st.where(problem.isNotNull()).select(StagedExamples.ID).orderBy(StagedExamples.ID).limit(SKIPPED_LISTED).collectAsList()) {
+                    skipped.add(r.getString(0));
+                }
+                details.put("skipped", bad);
+                details.put("skipped_first", skipped);
+            }
+            long good = total - bad;
+            if (good == 0) {
+                throw new BadInputException(s.sourceName() + ": none of its " + total + " items could be read (all skipped; first: "
+                        + s.where().apply(skipped.get(0)) + ")");
+            }
+            if (good > Integer.MAX_VALUE) {
+                throw new BadInputException(s.sourceName() + ": " + good + " examples are more than one dataset can index");
+            }
+            details.put("items", total);
+            details.put("source_digest", SourceDigest.METHOD);
+            String digest = SourceDigest.sum(st.select(StagedExamples.DIGEST).javaRDD().map(r -> (byte[]) r.get(0)));
+
+            // Index = rank of the id among the good examples: a global sort of the ids alone, then their positions.
+            JavaRDD<Row> ranks = st.where(problem.isNull()).select(StagedExamples.ID).orderBy(StagedExamples.ID).javaRDD()
+                    .zipWithIndex().map(t -> RowFactory.create(t._1().getString(0), (int) (long) t._2()));
+            spark.createDataFrame(ranks, RANKS).write().parquet(ranksDir.toString());
+            Dataset<Row> ranked = spark.read().schema(RANKS).parquet(ranksDir.toString());
+
+            Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
+            for (String split : SplitPlan.SPLITS) {
+                Dataset<Row> rows = st.where(problem.isNull().and(col(StagedExamples.SPLIT).equalTo(split)))
+                        .join(ranked.hint("merge"), StagedExamples.ID) // never a broadcast: that would pass every id through the driver
+                        .select(col(ExampleRows.INDEX), col(StagedExamples.SPLIT).as(ExampleRows.SPLIT), col(StagedExamples.LABEL).as(ExampleRows.LABEL),
+                                col(StagedExamples.PIXELS).as(ExampleRows.PIXELS), col(StagedExamples.ID).as(ExampleRows.ID));
+                if (s.limit() > 0) {
+                    rows = rows.orderBy(ExampleRows.INDEX).limit(s.limit());
+                }
+                JavaRDD<Row> placed = rows.javaRDD().mapToPair(r -> new Tuple2<>(r.getInt(0), r))
+                        .partitionBy(new IndexRangePartitioner(s.partitions(), good)).values();
+                Path out = new Path(tmp, split);
+                spark.createDataFrame(placed, ExampleRows.SCHEMA).sortWithinPartitions(ExampleRows.INDEX).write().parquet(out.toString());
+                Row c = spark.read().schema(ExampleRows.SCHEMA).parquet(out.toString()).agg(count(lit(1)), min(col(ExampleRows.INDEX))).first();
+                long n = c.getLong(0);
+                if (n == 0) {
+                    throw new BadInputException(s.sourceName() + ": split " + split + " would be empty (" + good
+                            + " examples; raise data." + split + "-fraction or add examples)");
+                }
+                splits.put(split, new DatasetManifest.Split(s.sourceName(), (int) n, c.getInt(1)));
+            }
+            return new FormatOutput(shape, Map.of(s.sourceName(), digest), splits, details);
+        } finally {
+            files.deleteQuietly(scratch);
+            files.deleteQuietly(ranksDir);
+        }
+    }
+
+    /** The first (by id) problem item of {@code rows}, as a one-line refusal naming it. */
+    private static BadInputException refusal(Dataset<Row> rows, Settings s, String counts) {
+        Row first = rows.select(StagedExamples.ID, StagedExamples.PROBLEM).orderBy(StagedExamples.ID).first();
+        return new BadInputException(s.where().apply(first.getString(0)) + ": " + first.getString(1) + " (" + counts + ")");
+    }
+}

@@ -1,0 +1,166 @@
+package io.sparkvae.dataset;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.data.ArgbImage;
+import io.sparkvae.data.Compositing;
+import io.sparkvae.data.ImageDecoder;
+import io.sparkvae.data.ImageTarget;
+import io.sparkvae.data.Resize;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A folder tree of image files on any Hadoop FileSystem, read through Spark's {@code binaryFile} source: the files are
+ * listed, read and decoded on the executors (javax.imageio, then {@link ImageTarget}), never collected on the driver.
+ * An example's id is its path below the folder; it decides the example's split ({@link SplitHash}) and index (rank).
+ */
+final class ImageFolderFormat {
+    private final SparkSession spark;
+    private final HadoopFiles files;
+
+    ImageFolderFormat(SparkSession spark, HadoopFiles files) {
+        this.spark = spark;
+        this.files = files;
+    }
+
+    FormatOutput write(JobConfig.Data data, Path rawDir, Path tmp) {
+        JobConfig.ImageFolder f = data.imageFolder();
+        Path root = SourcePaths.resolve(files, rawDir, f.path());
+        if (!files.exists(root)) {
+            throw new BadInputException("image folder not found: " + root);
+        }
+        if (!files.isDirectory(root)) {
+            throw new BadInputException(root + ": is a file, not an image folder");
+        }
+        String prefix = files.fs(root).makeQualified(root).toString().replaceAll("/+$", "");
+        Dataset<Row> listing = spark.read().format("binaryFile").option("pathGlobFilter", f.glob())
+                .option("recursiveFileLookup", "true").load(root.toString());
+        // binaryFile reads no content for a query that does not select it: these look-ups only list.
+        if (listing.select("path").isEmpty()) {
+            throw new BadInputException(isEmpty(root) ? root + ": image folder is empty"
+                    : root + ": no file matches data.image-folder.glob = '" + f.glob() + "' (the folder holds no image files)");
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        TreeMap<String, Integer> classes = null;
+        if (f.labels().equals("subfolder")) {
+            classes = classes(listing, prefix, root);
+            details.put("label_table", classes);
+        }
+        JobConfig.ImageShaping shaping = f.image();
+        ImageTarget target = new ImageTarget(shaping.width(), shaping.height(), shaping.channels(), Resize.parse(shaping.resize()),
+                Compositing.parseColour(shaping.background()));
+        Decoder decoder = new Decoder(prefix, target, classes, data.valFraction(), data.testFraction());
+        JavaRDD<Row> contents = listing.select("path", "content").javaRDD();
+        // Spark packs small files about 32 to a partition (it counts each as spark.sql.files.openCostInBytes, 4 MB):
+        // for many small images that is thousands of tiny tasks. Merging neighbouring partitions (no shuffle) keeps
+        // every core busy with far less per-task overhead.
+        int tasks = Math.max(data.partitions(), 4 * spark.sparkContext().defaultParallelism());
+        if (contents.getNumPartitions() > tasks) {
+            contents = contents.coalesce(tasks);
+        }
+        JavaRDD<Row> staged = contents.mapPartitions(decoder);
+        String name = f.path().isEmpty() ? root.toString() : f.path();
+        var settings = new HashedTableWriter.Settings(name, id -> root + "/" + id, f.onBadImage().equals("skip"),
+                "; data.image-folder.on-bad-image = skip leaves them out", data.partitions(), data.limit());
+        return new HashedTableWriter(spark, files).write(staged, target.shape(), tmp, settings, details);
+    }
+
+    private boolean isEmpty(Path root) {
+        try {
+            return !files.fs(root).listFiles(root, true).hasNext();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+    }
+
+    /** The class names (first folder level) in sorted order, numbered from 0; a file directly in the root is refused. */
+    private static TreeMap<String, Integer> classes(Dataset<Row> listing, String prefix, Path root) {
+        List<String> top = listing.select("path").javaRDD().map(r -> classOf(relative(prefix, r.getString(0)))).distinct().collect();
+        if (top.contains("")) {
+            String loose = listing.select("path").javaRDD().map(r -> relative(prefix, r.getString(0))).filter(id -> classOf(id).isEmpty())
+                    .min(java.util.Comparator.naturalOrder());
+            throw new BadInputException(root + "/" + loose + ": lies directly in the image folder, but data.image-folder.labels = "
+                    + "subfolder takes each image's class from the folder it is in below the root");
+        }
+        TreeMap<String, Integer> classes = new TreeMap<>();
+        new ArrayList<>(top).stream().sorted().forEach(c -> classes.put(c, classes.size()));
+        return classes;
+    }
+
+    /** The first folder level of an id, or "" for a file directly in the root. */
+    static String classOf(String id) {
+        int slash = id.indexOf('/');
+        return slash < 0 ? "" : id.substring(0, slash);
+    }
+
+    /** The path below the folder, '/'-separated: a file's id. */
+    static String relative(String prefix, String path) {
+        if (path.startsWith(prefix + "/")) {
+            return path.substring(prefix.length() + 1);
+        }
+        // A differently qualified form of the same root (e.g. file:/x vs file:///x): compare the paths alone.
+        String p = new Path(path).toUri().getPath();
+        String r = new Path(prefix).toUri().getPath().replaceAll("/+$", "");
+        if (p.startsWith(r + "/")) {
+            return p.substring(r.length() + 1);
+        }
+        throw new IllegalStateException(path + " is not below " + prefix);
+    }
+
+    /** Runs on the executors: one staged row per file. */
+    private record Decoder(String prefix, ImageTarget target, TreeMap<String, Integer> classes, double valFraction,
+            double testFraction) implements FlatMapFunction<Iterator<Row>, Row>, Serializable {
+        @Override
+        public Iterator<Row> call(Iterator<Row> files) {
+            // Lazily, one file at a time: a partition may hold many thousand small files.
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return files.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    Row file = files.next();
+                    return stage(relative(prefix, file.getString(0)), (byte[]) file.get(1));
+                }
+            };
+        }
+
+        private Row stage(String id, byte[] content) {
+            byte[] digest = SourceDigest.item(id, content);
+            String split = SplitHash.split(id, valFraction, testFraction);
+            ArgbImage img;
+            try {
+                img = ImageDecoder.decode(content, id);
+            } catch (BadInputException e) {
+                // The decoder's message starts with the id it was given; the refusal adds the folder.
+                return StagedExamples.bad(id, e.getMessage().substring(id.length() + 2), false, split, digest);
+            }
+            if (target.resize() == Resize.NONE && !target.hasSize(img)) {
+                return StagedExamples.bad(id, "image is " + img.width() + "x" + img.height() + ", not " + target.width() + "x"
+                        + target.height() + " (data.image-folder.resize = none takes images of that size only; fit, stretch"
+                        + " or crop resize them)", true, split, digest);
+            }
+            Integer label = classes == null ? null : classes.get(classOf(id));
+            return StagedExamples.good(id, label, target.pixels(img), split, digest);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.sparkvae.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** Exported minibatch files: the pixels come back bit for bit, once, and broken files are refused naming the file. */
+class MinibatchFileTest {
+
+    private static byte[] written(float[][] rows) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MinibatchFile.write(rows, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void pixelsRoundTripExactlyAndAreStoredOnce() throws IOException {
+        float[][] rows = {{0f, 1f, 0.5f, 1e-7f}, {(17 * 200) / 65025f, 3f / 255f, Float.MIN_VALUE, 0.999f}};
+        byte[] bytes = written(rows);
+        assertEquals(12 + 4 * 8, bytes.length, "header + each pixel once as float32");
+        INDArray x = MinibatchFile.read(new ByteArrayInputStream(bytes), "b.bin");
+        assertEquals(DataType.FLOAT, x.dataType());
+        assertArrayEquals(new long[] {2, 4}, x.shape());
+        for (int r = 0; r < rows.length; r++) {
+            assertArrayEquals(rows[r], x.getRow(r).toFloatVector());
+        }
+    }
+
+    @Test
+    void theLoaderGivesDl4jTheVaesMinibatch() throws IOException {
+        byte[] bytes = written(new float[][] {{0.25f, 0.75f}});
+        DataSet ds = new MinibatchFile.Loader().load(new Source() {
+            @Override
+            public InputStream getInputStream() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public String getPath() {
+                return "mem://b.bin";
+            }
+        });
+        assertArrayEquals(new float[] {0.25f, 0.75f}, ds.getFeatures().toFloatVector());
+        assertSame(ds.getFeatures(), ds.getLabels(), "labels are the features themselves, not a second copy");
+    }
+
+    @Test
+    void brokenFilesAreRefusedNamingTheFile() throws IOException {
+        byte[] good = written(new float[][] {{1f, 2f, 3f}});
+        IOException truncated = assertThrows(IOException.class,
+                () -> MinibatchFile.read(new ByteArrayInputStream(Arrays.copyOf(good, good.length - 1)), "x/batch-1.bin"));
+        assertTrue(truncated.getMessage().contains("x/batch-1.bin") && truncated.getMessage().contains("truncated"),
+                truncated.getMessage());
+        byte[] foreign = good.clone();
+        foreign[0] = 'Z';
+        IOException notOurs = assertThrows(IOException.class, () -> MinibatchFile.read(new ByteArrayInputStream(foreign), "y.bin"));
+        assertTrue(notOurs.getMessage().contains("y.bin"), notOurs.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MinibatchFile.write(new float[][] {{1f}, {1f, 2f}}, new ByteArrayOutputStream()));
+    }
+}
