@@ -45,7 +45,7 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() {
         HadoopFiles files = HadoopFiles.withDefaults();
         Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
-        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkConf, spec.commandLine().getErr());
+        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkSettings(), spec.commandLine().getErr());
         if (plan) {
             for (ExperimentRun run : experiment.runs()) {
                 PipelinePlan p = runner.plan(run);

@@ -17,4 +17,20 @@ public class SparkTargetOptions {
     @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
             description = "Extra Spark setting, e.g. --spark-conf spark.ui.enabled=true (repeatable).")
     public List<String> sparkConf = new ArrayList<>();
+
+    @Option(names = "--event-log", paramLabel = "URI",
+            description = {"Keep Spark's event log in this folder (any Hadoop URI, created if missing), so a History Server",
+                    "shows the finished application (scripts/history-server.sh URI). Same as --spark-conf",
+                    "spark.eventLog.enabled=true --spark-conf spark.eventLog.dir=URI."})
+    public String eventLog;
+
+    /** The Spark settings asked for: {@code --spark-conf}, then those {@code --event-log} stands for. */
+    public List<String> sparkSettings() {
+        List<String> all = new ArrayList<>(sparkConf);
+        if (eventLog != null) {
+            all.add("spark.eventLog.enabled=true");
+            all.add("spark.eventLog.dir=" + eventLog);
+        }
+        return all;
+    }
 }

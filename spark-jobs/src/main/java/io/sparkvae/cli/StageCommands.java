@@ -31,7 +31,7 @@ final class StageCommands {
         @Override
         public Integer call() {
             try (StageContext ctx = StageContext.standalone(options.toJob(), spec.name())) {
-                stage().run(ctx);
+                ctx.run(spec.name(), stage());
             }
             return Failures.EXIT_OK;
         }

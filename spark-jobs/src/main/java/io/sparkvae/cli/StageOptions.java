@@ -20,6 +20,6 @@ public final class StageOptions extends SparkTargetOptions {
 
     /** These options as the job layer takes them. */
     public JobOptions toJob() {
-        return new JobOptions(conf, root, master, overrides, sparkConf, overwrite);
+        return new JobOptions(conf, root, master, overrides, sparkSettings(), overwrite);
     }
 }

@@ -31,7 +31,17 @@ public final class VaeMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int rc = run(args);
+        // In YARN cluster mode this runs inside the application master, which reports an application that calls
+        // System.exit (even with 0) as failed; returning is how a driver says it succeeded there.
+        if (rc != 0 || !insideYarnApplicationMaster()) {
+            System.exit(rc);
+        }
+    }
+
+    /** Set by Spark's YARN application master for the driver it runs (cluster mode only). */
+    static boolean insideYarnApplicationMaster() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode")) && System.getProperty("spark.yarn.app.id") != null;
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */

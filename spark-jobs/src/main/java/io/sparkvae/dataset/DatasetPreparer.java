@@ -6,6 +6,7 @@ import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class DatasetPreparer {
         files.mkdirs(target.getParent()); // an unwritable root fails here, naming it, before any work
         Path tmp = files.temporarySibling(target);
         try {
+            JobLabels.describe(spark.sparkContext(), "write the " + data.format() + " splits");
             FormatOutput out = switch (data.format()) {
                 case "idx", "sprite-sheet" -> new SingleFileFormat(spark, files).write(data, rawDir, tmp);
                 case "image-folder" -> new ImageFolderFormat(spark, files).write(data, rawDir, tmp);
@@ -75,6 +77,7 @@ public final class DatasetPreparer {
             for (Map.Entry<String, DatasetManifest.Split> e : out.splits().entrySet()) {
                 String split = e.getKey();
                 // Read back what was written: the preview shows the stored data, and the count is checked.
+                JobLabels.describe(spark.sparkContext(), "check " + split + " split, draw its preview");
                 Dataset<Row> stored = spark.read().schema(ExampleRows.SCHEMA).parquet(new Path(tmp, split).toString());
                 long count = stored.count();
                 if (count != e.getValue().count()) {

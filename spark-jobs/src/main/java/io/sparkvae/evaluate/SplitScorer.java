@@ -1,5 +1,6 @@
 package io.sparkvae.evaluate;
 
+import io.sparkvae.spark.TaskProgress;
 import io.sparkvae.spark.TaskThreads;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.model.Vae;
@@ -45,12 +46,12 @@ public final class SplitScorer {
                 .javaRDD()
                 .mapToPair(r -> new Tuple2<>(ExampleRows.index(r),
                         new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r))));
-        JavaRDD<ExampleScore> scores = keyed
+        JavaRDD<ExampleScore> scores = TaskProgress.counted(keyed
                 .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
                 .mapPartitions(rows -> {
                     TaskThreads.fitToTask(); // one BLAS thread per task core, not every core per task
                     return new PartitionScorer(rows, () -> model.value().restore(), settings);
-                })
+                }))
                 // Kept: the means and the per-example table both read them, and importance sampling is the costly part.
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return new ScoredSplit(spark, scores, model, settings.blockSize());

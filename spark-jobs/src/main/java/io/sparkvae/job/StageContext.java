@@ -5,12 +5,18 @@ import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;
+import io.sparkvae.spark.JobLabels;
+import io.sparkvae.spark.TaskProgress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * What a stage runs with: its validated config, the run's {@link RunLayout}, the file helper, the Spark application
- * it may use (passed in, never owned) and the lock on the output it writes, held until {@link #close}.
+ * it may use (passed in, never owned) and the lock on the output it writes, held until {@link #close}. Whoever runs a
+ * stage does so through {@link #run}, which records it in the run's {@link StageEvents}; its Spark jobs are labelled
+ * with the stage ({@link JobLabels}) and it can show {@link #progress} of executor work.
  */
 public final class StageContext implements AutoCloseable {
     private final JobOptions options;
@@ -25,6 +31,16 @@ public final class StageContext implements AutoCloseable {
     private SparkSession spark;
     /** The lock on the output this stage writes, held from {@link #skipOrLock} until {@link #close}. */
     private OutputLock outputLock;
+    /** The stage's job labels in the Spark UI, removed on close (the session outlives the stage). */
+    private JobLabels.Scope jobLabels;
+    /** The progress line shown now, if any. */
+    private TaskProgress progress;
+    /** Set when the stage found its output complete and skipped. */
+    private boolean skipped;
+    /** The stage's key numbers for its events line ({@link #record}). */
+    private final Map<String, Object> numbers = new LinkedHashMap<>();
+    /** The output the stage locked or found complete. */
+    private Path output;
 
     private StageContext(JobOptions options, JobConfig config, HadoopFiles files, RunLayout layout, SparkSessions sessions,
                          boolean ownsSessions) {
@@ -104,19 +120,63 @@ public final class StageContext implements AutoCloseable {
     }
 
     private boolean skipComplete(String stage, Path output) {
+        this.output = output;
         if (files.isComplete(output) && !options.overwrite()) {
             StageLog.info(stage + ": " + output + " is already complete; skipping (--overwrite rebuilds it)");
+            skipped = true;
             return true;
         }
         return false;
     }
 
-    /** The Spark session, started on the first stage's demand; executor losses are reported under {@code stage}. */
+    /**
+     * Runs {@code body} as stage {@code stage} of this run, appending its start and its end (outcome, times, the
+     * numbers it {@link #record}ed) to the run's {@link RunLayout#events()}. Failures propagate unchanged.
+     */
+    public void run(String stage, Stage body) {
+        StageEvents events = StageEvents.started(files, layout.events(), stage, config.runName());
+        try {
+            body.run(this);
+        } catch (RuntimeException | Error e) {
+            String message = Failures.badInput(e) != null ? Failures.badInput(e).getMessage() : String.valueOf(e);
+            events.finished("failed", Failures.exitCode(e), message, output, applicationId(), numbers);
+            throw e;
+        }
+        events.finished(skipped ? "skipped" : "ok", Failures.EXIT_OK, null, output, applicationId(), numbers);
+    }
+
+    /** Adds a key number of this stage's outcome ({@code test_neg_elbo}, {@code examples}, ...) to its events line. */
+    public void record(String key, Object value) {
+        numbers.put(key, value);
+    }
+
+    /**
+     * Shows how far the stage's executor work is from here on (until the next call or the stage's end): elements of
+     * RDDs marked with {@link TaskProgress#counted}, of {@code total}, e.g. {@code progress("examples scored", 10000)}.
+     */
+    public void progress(String unit, long total) {
+        if (progress != null) {
+            progress.close();
+        }
+        progress = TaskProgress.watch(spark.sparkContext(), unit, total);
+    }
+
+    private String applicationId() {
+        return spark == null ? null : spark.sparkContext().applicationId();
+    }
+
+    /**
+     * The Spark session, started on the first stage's demand; executor losses are reported under {@code stage}, and
+     * the stage's jobs carry its label ({@link RunLayout#label}) in the Spark UI.
+     */
     public SparkSession spark(String stage) {
         if (spark == null) {
             spark = sessions.get(config.runName());
             executorLoss = new ExecutorLossLog(stage);
             spark.sparkContext().addSparkListener(executorLoss);
+            jobLabels = JobLabels.stage(spark.sparkContext(), layout.label(stage));
+            // Until the stage names its first step: what every stage does first (schema reads, caching inputs).
+            JobLabels.describe(spark.sparkContext(), "read inputs");
         }
         return spark;
     }
@@ -128,6 +188,14 @@ public final class StageContext implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (progress != null) {
+                progress.close();
+                progress = null;
+            }
+            if (jobLabels != null) {
+                jobLabels.close();
+                jobLabels = null;
+            }
             if (executorLoss != null) {
                 spark.sparkContext().removeSparkListener(executorLoss); // before stop: stopping removes every executor
                 executorLoss = null;

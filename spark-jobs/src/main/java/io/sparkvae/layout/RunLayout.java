@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/train-batches/      train    (exported minibatches, deleted after training)
  * &lt;root&gt;/runs/&lt;run&gt;/eval/               evaluate ({@link EvalFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
  * </pre>
@@ -100,6 +101,23 @@ public final class RunLayout {
 
     public RenderFiles render() {
         return new RenderFiles(new Path(dir(), "render"));
+    }
+
+    /**
+     * The run's event log: every stage of the run appends a JSON line when it starts and one when it ends (outcome,
+     * times, its key numbers), for schedulers and dashboards. Appended, never rewritten: see
+     * {@code HadoopFiles.appendLine} for what that means on each file system.
+     */
+    public Path events() {
+        return new Path(dir(), "events.jsonl");
+    }
+
+    /**
+     * What {@code stage}'s Spark jobs are labelled with in the Spark UI: the stage and the name its output goes by,
+     * the dataset folder for prepare ({@code prepare punks}) and the run for the others ({@code train mnist-z20}).
+     */
+    public String label(String stage) {
+        return stage + " " + ("prepare".equals(stage) ? dataset.dir().getName() : run);
     }
 
     /** Where workflow engines write each stage's console output ({@code <stage>.log}). */

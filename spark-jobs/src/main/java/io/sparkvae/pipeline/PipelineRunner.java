@@ -39,7 +39,7 @@ public final class PipelineRunner {
             StageLog.info(String.format(Locale.ROOT, "pipeline: [%d/%d] %s%s", i, plan.steps().size(), step.stage(),
                     complete && !options.overwrite() ? " (output complete)" : ""));
             long t0 = System.nanoTime();
-            int rc = runOne(stages.get(step.stage()), options);
+            int rc = runOne(step.stage(), stages.get(step.stage()), options);
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (rc != Failures.EXIT_OK) {
                 StageLog.info(String.format(Locale.ROOT, "pipeline: %s failed with exit code %d after %.1f s; %s", step.stage(), rc,
@@ -59,9 +59,9 @@ public final class PipelineRunner {
         return Failures.EXIT_OK;
     }
 
-    private int runOne(Stage stage, JobOptions options) {
+    private int runOne(String name, Stage stage, JobOptions options) {
         try (StageContext ctx = StageContext.open(options, sessions)) {
-            stage.run(ctx);
+            ctx.run(name, stage);
             return Failures.EXIT_OK;
         } catch (RuntimeException | Error e) {
             return Failures.report(e, err);

@@ -6,6 +6,7 @@ import io.sparkvae.evaluate.Example;
 import io.sparkvae.evaluate.VaeBytes;
 import io.sparkvae.model.Posterior;
 import io.sparkvae.model.Vae;
+import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -46,9 +47,9 @@ public final class RenderInputs {
         }
         Broadcast<VaeBytes> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(VaeBytes.of(vae));
         try {
-            List<LatentPoint> points = new ArrayList<>(split
+            List<LatentPoint> points = new ArrayList<>(TaskProgress.counted(split
                     .select(ExampleRows.INDEX, ExampleRows.LABEL, ExampleRows.PIXELS)
-                    .javaRDD()
+                    .javaRDD())
                     .mapPartitions(rows -> encode(rows, model.value().restore()))
                     .collect());
             points.sort(Comparator.comparingInt(LatentPoint::index));

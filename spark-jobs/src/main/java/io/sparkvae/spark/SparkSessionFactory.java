@@ -1,11 +1,16 @@
 package io.sparkvae.spark;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the stages' Spark session: honours spark-submit's master, else the given one, else local[*]. */
+/**
+ * Builds the stages' Spark session: honours spark-submit's master, else the given one, else local[*]. With Spark's
+ * event log on ({@code spark.eventLog.enabled}, e.g. {@code --event-log}), its folder is created first: Spark refuses
+ * to start without it, and a first run on a fresh cluster should not need a manual {@code mkdir}.
+ */
 public final class SparkSessionFactory {
     private SparkSessionFactory() {}
 
@@ -28,6 +33,15 @@ public final class SparkSessionFactory {
             }
             conf.set(kv.substring(0, eq), kv.substring(eq + 1));
         }
+        createEventLogDir(conf);
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    private static void createEventLogDir(SparkConf conf) {
+        if (conf.getBoolean("spark.eventLog.enabled", false)) {
+            String dir = conf.get("spark.eventLog.dir", "/tmp/spark-events");
+            HadoopFiles files = new HadoopFiles(org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf));
+            files.mkdirs(files.path(dir));
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.sparkvae.job.StageLog;
 import io.sparkvae.layout.RunLayout;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
 import io.sparkvae.train.Checkpoints;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,8 @@ public final class EvaluateStage implements Stage {
         StageLog.info(String.format(Locale.ROOT, "evaluate: scoring %d test examples of %s (K=%d importance samples, "
                 + "%d eps samples) in %d tasks", count, datasetDir, settings.isSamples(), settings.elboSamples(), partitions));
 
+        ctx.progress("examples scored", count);
+        JobLabels.describe(spark.sparkContext(), "importance sampling K=" + settings.isSamples() + " on " + count + " test examples");
         long start = System.nanoTime();
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
         EvalMetrics metrics;
@@ -59,9 +62,13 @@ public final class EvaluateStage implements Stage {
             seconds = (System.nanoTime() - start) / 1e9;
             List<CheckpointCurve.Point> curve = config.evaluate().curve()
                     ? curve(ctx, spark, test, manifest.splits().get("train").count(), settings, partitions) : null;
+            JobLabels.describe(spark.sparkContext(), "write per-example scores");
             new Evaluation(ctx.files()).commit(target, EvalReport.of(metrics, settings, model, layout.model(), provenance),
                     scored, curve, ctx.overwrite());
         }
+        ctx.record("examples", metrics.examples());
+        ctx.record("test_neg_elbo", metrics.negElbo());
+        ctx.record("test_log_likelihood_is", metrics.logLikelihoodIs());
         StageLog.info(String.format(Locale.ROOT, "evaluate: wrote %s: %d examples, -ELBO %.3f (reconstruction %.3f + KL %.3f), "
                         + "IS log p(x) %.3f (%.3f nats above the ELBO) in %.1f s", target.dir(), metrics.examples(), metrics.negElbo(),
                 metrics.reconstruction(), metrics.kl(), metrics.logLikelihoodIs(), metrics.isGap(), seconds));
@@ -79,6 +86,8 @@ public final class EvaluateStage implements Stage {
         if (epochs.size() < epochs.get(epochs.size() - 1)) {
             StageLog.info("evaluate: curve: only epochs " + epochs + " have checkpoints (train.keep-checkpoints = 0 keeps all)");
         }
+        ctx.progress("checkpoint examples scored", (long) epochs.size() * test.count());
+        JobLabels.describe(spark.sparkContext(), "curve: test -ELBO of " + epochs.size() + " checkpoints");
         long start = System.nanoTime();
         List<CheckpointCurve.Point> points = CheckpointCurve.score(spark, test, checkpoints, ctx.files(), trainExamples, settings, partitions);
         for (CheckpointCurve.Point p : points) {

@@ -24,6 +24,7 @@ public final class PrepareStage implements Stage {
                 data, ctx.files().path(data.raw()), target, ctx.overwrite(), provenance);
         StringBuilder counts = new StringBuilder();
         result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
+        result.manifest().splits().forEach((k, v) -> ctx.record(k + "_examples", v.count()));
         Object skipped = result.manifest().format().get("skipped");
         StageLog.info("prepare: wrote " + result.dir() + " (" + data.dataset() + ", " + data.format() + counts
                 + (skipped == null ? "" : ", skipped " + skipped + " unreadable files: see manifest.json") + ")");

@@ -14,6 +14,7 @@ import io.sparkvae.render.LatentPoint;
 import io.sparkvae.render.RenderInputs;
 import io.sparkvae.render.Renderer;
 import io.sparkvae.render.RunPictures;
+import io.sparkvae.spark.JobLabels;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,6 +48,8 @@ public final class RenderStage implements Stage {
 
         int latent = model.vae().spec().latentSize();
         JobConfig.Render r = config.render();
+        ctx.progress("examples encoded", manifest.splits().get("test").count());
+        JobLabels.describe(spark.sparkContext(), "posterior means of the test split, pick examples");
         List<LatentPoint> means = latent == 2 ? RenderInputs.latentMeans(spark, test, model.vae()) : null;
         RunPictures pictures = new RunPictures(RenderInputs.pick(test, r.reconstructions(), config.seed()), means, log,
                 r.manifoldGrid(), r.samples(), config.seed());
@@ -58,6 +61,7 @@ public final class RenderStage implements Stage {
         notes.forEach(n -> StageLog.info("render: " + n));
         String written = Arrays.stream(files.list(target.dir())).map(FileStatus::getPath).map(Path::getName)
                 .filter(n -> n.endsWith(".png")).sorted().collect(Collectors.joining(", "));
+        ctx.record("pictures", written.isEmpty() ? 0 : written.split(", ").length);
         StageLog.info("render: wrote " + target.dir() + ": " + written);
     }
 }

@@ -48,6 +48,9 @@ public final class TrainStage implements Stage {
                     StageLog.info(ProgressLine.format(m, t.epochs(), secondsSoFar[0] / secondsSoFar[1]));
                 });
         EpochMetrics last = result.history().get(result.history().size() - 1);
+        ctx.record("epochs", last.epoch());
+        ctx.record("train_neg_elbo", last.trainNegElbo());
+        ctx.record("val_neg_elbo", last.valNegElbo());
         StageLog.info(String.format(Locale.ROOT, "train: wrote %s (final -ELBO train %.2f, val %.2f)", layout.model(),
                 last.trainNegElbo(), last.valNegElbo()));
     }

@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Only what the train stage uses is supported: {@link MultiLayerNetwork}s, no training statistics, no listeners.
  */
-final class CompactAveragingMaster extends ParameterAveragingTrainingMaster {
+class CompactAveragingMaster extends ParameterAveragingTrainingMaster { // LabelledAveragingMaster names its rounds
 
     CompactAveragingMaster(Builder builder) {
         super(builder);

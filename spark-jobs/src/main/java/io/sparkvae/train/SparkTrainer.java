@@ -9,6 +9,7 @@ import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeSpec;
 import io.sparkvae.model.VaeStore;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -97,6 +98,7 @@ public final class SparkTrainer {
         files.deleteTemporarySiblings(batches); // a killed run's export (the whole training split) would stay forever
         Path batchesDir = files.temporarySibling(batches);
         try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
+            JobLabels.describe(jsc.sc(), "export minibatches");
             List<String> batchFiles = MinibatchExporter.export(
                     trainRows, t.batchSize(), config.data().partitions(), config.seed(), batchesDir);
             // One partition per worker: each averaging round's random split then already gives every worker its share,
@@ -109,7 +111,9 @@ public final class SparkTrainer {
                 long started = System.nanoTime();
                 DoubleAccumulator scoreSum = jsc.sc().doubleAccumulator("train -ELBO sum, epoch " + epoch);
                 LongAccumulator seen = jsc.sc().longAccumulator("train examples, epoch " + epoch);
-                ParameterAveragingTrainingMaster master = new CompactAveragingMaster(new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
+                String epochLabel = "epoch " + epoch + "/" + t.epochs();
+                JobLabels.describe(jsc.sc(), epochLabel + ": count minibatches");
+                ParameterAveragingTrainingMaster master = new LabelledAveragingMaster(new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSize())
                         .batchSizePerWorker(t.batchSize())
                         .averagingFrequency(t.averagingFrequency())
                         .workerPrefetchNumBatches(t.prefetch())
@@ -117,7 +121,7 @@ public final class SparkTrainer {
                         .rddTrainingApproach(RDDTrainingApproach.Export)
                         .repartionData(Repartition.Never)
                         .rngSeed(Seeds.of(config.seed(), Seeds.Purpose.AVERAGING_ROUNDS, epoch))
-                        .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen)));
+                        .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen)), jsc.sc(), epochLabel);
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
                 sparkNet.fitPaths(paths, new MinibatchFile.Loader());
                 network = sparkNet.getNetwork();
@@ -127,6 +131,7 @@ public final class SparkTrainer {
                 requireFinite(trainNegElbo, "training -ELBO", epoch, checkpoints);
                 requireFinite(network.params().sumNumber().doubleValue(), "parameters", epoch, checkpoints);
                 vae = Vae.wrap(network);
+                JobLabels.describe(jsc.sc(), epochLabel + ": validation -ELBO");
                 double valNegElbo = validation.meanNegElbo(vae, epoch);
                 requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
 

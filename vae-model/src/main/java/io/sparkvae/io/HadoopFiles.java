@@ -215,6 +215,125 @@ public final class HadoopFiles {
         return new UncheckedIOException("cannot write " + p, e);
     }
 
+    /**
+     * Appends one line to a log that several processes may write ({@code events.jsonl}), creating it if absent. The
+     * line goes out in one write, after a newline if a writer killed mid-line left the file without one, so a reader
+     * sees whole lines and at worst one unparsable fragment on a line of its own.
+     *
+     * <ul>
+     *   <li>Local files: the operating system's append ({@code O_APPEND}), which keeps concurrent lines whole. The
+     *       file gets no {@code .crc} sibling (an append would leave it stale).</li>
+     *   <li>File systems with append (HDFS, and most others): HDFS lets one writer append at a time; a concurrent
+     *       appender is refused and retried here for up to {@code patience}, and a lease a killed writer left behind
+     *       is recovered.</li>
+     *   <li>File systems without append (S3): read, add the line, rewrite atomically. Two writers at the same moment
+     *       can lose one of their lines there.</li>
+     * </ul>
+     *
+     * @return false when the line could not be appended within {@code patience} (the caller decides whether that
+     *         matters; logs of this kind are telemetry)
+     */
+    public boolean appendLine(Path p, String line, java.time.Duration patience) {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        mkdirs(p.getParent());
+        FileSystem fs = fs(p);
+        try {
+            if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+                java.io.File file = fs instanceof LocalFileSystem l ? l.pathToFile(p) : ((RawLocalFileSystem) fs).pathToFile(p);
+                Files.write(file.toPath(), afterLastLine(fs, p, bytes), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE);
+                return true;
+            }
+            long deadline = System.nanoTime() + patience.toNanos();
+            long pause = 50;
+            while (true) {
+                try {
+                    appendOnce(fs, p, bytes);
+                    return true;
+                } catch (UnsupportedOperationException e) {
+                    byte[] before = fs.exists(p) ? readBytes(p) : new byte[0];
+                    writeBytesAtomically(p, join(before, bytes));
+                    return true;
+                } catch (IOException e) {
+                    // Another appender holds the file's lease (or a killed one did: recover it, then retry).
+                    if (System.nanoTime() > deadline) {
+                        return false;
+                    }
+                    if (pause >= 1000 && fs instanceof org.apache.hadoop.hdfs.DistributedFileSystem dfs) {
+                        dfs.recoverLease(p);
+                    }
+                    Thread.sleep(pause);
+                    pause = Math.min(2000, pause * 2);
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void appendOnce(FileSystem fs, Path p, byte[] bytes) throws IOException {
+        FSDataOutputStream out;
+        try {
+            out = fs.create(p, false);
+        } catch (FileAlreadyExistsException e) {
+            out = null;
+        } catch (IOException e) {
+            if (!fs.exists(p)) {
+                throw e;
+            }
+            out = null; // HDFS names a lost create race otherwise (AlreadyBeingCreatedException)
+        }
+        if (out == null) {
+            byte[] line = afterLastLine(fs, p, bytes);
+            out = fs.append(p);
+            bytes = line;
+        }
+        try (FSDataOutputStream o = out) {
+            o.write(bytes);
+            o.hflush();
+        }
+    }
+
+    /** {@code bytes}, after a newline when the file's last byte is not one (a line cut short by a killed writer). */
+    private static byte[] afterLastLine(FileSystem fs, Path p, byte[] bytes) throws IOException {
+        long length;
+        try {
+            length = fs.getFileStatus(p).getLen();
+        } catch (FileNotFoundException e) {
+            return bytes;
+        }
+        if (length == 0) {
+            return bytes;
+        }
+        int last;
+        try (var in = fs instanceof LocalFileSystem l ? l.getRawFileSystem().open(p) : fs.open(p)) {
+            in.seek(length - 1);
+            last = in.read();
+        }
+        if (last == '\n' || last < 0) {
+            return bytes;
+        }
+        byte[] afterNewline = new byte[bytes.length + 1];
+        afterNewline[0] = '\n';
+        System.arraycopy(bytes, 0, afterNewline, 1, bytes.length);
+        return afterNewline;
+    }
+
+    /** {@code before} then {@code bytes}, on a line of their own. */
+    private static byte[] join(byte[] before, byte[] bytes) {
+        boolean needsNewline = before.length > 0 && before[before.length - 1] != '\n';
+        byte[] all = new byte[before.length + (needsNewline ? 1 : 0) + bytes.length];
+        System.arraycopy(before, 0, all, 0, before.length);
+        if (needsNewline) {
+            all[before.length] = '\n';
+        }
+        System.arraycopy(bytes, 0, all, all.length - bytes.length, bytes.length);
+        return all;
+    }
+
     /** The last-modified time of {@code p} in epoch milliseconds, or -1 when it does not exist. */
     public long modificationTime(Path p) {
         try {
