@@ -5,6 +5,7 @@ import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.data.IdxImages;
 import io.sparkvae.data.IdxReader;
 import io.sparkvae.data.PunkSheet;
+import io.sparkvae.data.SpriteSheet;
 import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.model.SingleProcessTrainer;
 import io.sparkvae.model.Vae;
@@ -62,7 +63,7 @@ public final class VsPyTorchBenchmark {
                 }
             }
             case "punks" -> {
-                PunkSheet sheet = PunkSheet.decode(Files.readAllBytes(raw.resolve("punks").resolve("punks.png")), "punks.png");
+                SpriteSheet sheet = PunkSheet.decode(Files.readAllBytes(raw.resolve("punks").resolve("punks.png")), "punks.png");
                 for (int i = train ? 0 : 8000; i < (train ? 6000 : 10_000); i++) {
                     rows.add(sheet.tile(i));
                 }

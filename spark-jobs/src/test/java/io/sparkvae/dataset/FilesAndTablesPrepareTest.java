@@ -32,12 +32,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code format = idx} (plain and gzip), {@code sprite-sheet} and {@code parquet} on small real files written here. */
+@Tag("spark")
 class FilesAndTablesPrepareTest {
     private static SparkSession spark;
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();

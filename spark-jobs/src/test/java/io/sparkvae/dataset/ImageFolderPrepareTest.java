@@ -27,12 +27,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code format = image-folder} through a real local Spark session on folders of real image files written here. */
+@Tag("spark")
 class ImageFolderPrepareTest {
     private static SparkSession spark;
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();
