@@ -240,8 +240,7 @@ public final class HadoopFiles {
         try {
             if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
                 java.io.File file = fs instanceof LocalFileSystem l ? l.pathToFile(p) : ((RawLocalFileSystem) fs).pathToFile(p);
-                Files.write(file.toPath(), afterLastLine(fs, p, bytes), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                        StandardOpenOption.WRITE);
+                appendLocally(file.toPath(), bytes);
                 return true;
             }
             long deadline = System.nanoTime() + patience.toNanos();
@@ -271,6 +270,30 @@ public final class HadoopFiles {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * Appends under an exclusive lock on the file (the JVM's monitor for its threads, the operating system's file lock
+     * for other processes), so checking the last byte and writing the line are one step: two writers never both see a
+     * cut line and add two newlines. Appends are rare (a few per stage), so one monitor for all files is enough.
+     */
+    private static synchronized void appendLocally(java.nio.file.Path file, byte[] bytes) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.lock()) {
+            long size = ch.size();
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            boolean cut = size > 0 && ch.read(last, size - 1) == 1 && last.get(0) != '\n';
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(bytes.length + (cut ? 1 : 0));
+            if (cut) {
+                out.put((byte) '\n');
+            }
+            out.put(bytes).flip();
+            long at = size;
+            while (out.hasRemaining()) {
+                at += ch.write(out, at);
+            }
         }
     }
 
