@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -329,6 +330,17 @@ class BadInputCatalogueTest {
         }
     }
 
+    /** Every run event log under {@code dir} with its text. */
+    private static Map<Path, String> eventLogs(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            Map<Path, String> out = new TreeMap<>();
+            for (Path p : walk.filter(p -> Files.isRegularFile(p) && TreeSnapshot.isEventLog(p.toString())).toList()) {
+                out.put(p, Files.readString(p));
+            }
+            return out;
+        }
+    }
+
     static Stream<Arguments> cases() {
         return CASES.stream().flatMap(c -> c.stages().stream().map(s -> Arguments.of(c.id(), s, c)));
     }
@@ -342,7 +354,8 @@ class BadInputCatalogueTest {
         StageRuns.copyTree(good, root);
         Run run = c.setup().apply(new Dirs(dir, root), stage);
         try (AutoCloseable cleanup = run.cleanup) {
-            Map<String, String> before = TreeSnapshot.exact(dir);
+            Map<String, String> before = TreeSnapshot.outputs(dir);
+            Map<Path, String> logsBefore = eventLogs(dir);
             StageRuns.Outcome o = StageRuns.vae(stage, run.conf, run.root, run.args.toArray(String[]::new));
             assertFalse(spark.sparkContext().isStopped(), "a stage stopped the suite's Spark session");
 
@@ -353,7 +366,13 @@ class BadInputCatalogueTest {
             for (String name : run.names) {
                 assertTrue(err.contains(name), "the message names " + name + ": " + err);
             }
-            assertEquals(before, TreeSnapshot.exact(dir), "the folder changed: " + err);
+            assertEquals(before, TreeSnapshot.outputs(dir), "the folder changed: " + err);
+            for (Map.Entry<Path, String> log : eventLogs(dir).entrySet()) {
+                String earlier = logsBefore.getOrDefault(log.getKey(), "");
+                assertTrue(log.getValue().startsWith(earlier), "the event log was rewritten, not appended to: " + log.getKey());
+                assertFalse(log.getValue().substring(earlier.length()).contains("\"outcome\":\"ok\""),
+                        "a refused stage logged success: " + log.getKey());
+            }
             OBSERVED.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(stage, normalise(err, dir));
         }
     }

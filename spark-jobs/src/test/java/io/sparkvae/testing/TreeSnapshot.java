@@ -30,6 +30,22 @@ public final class TreeSnapshot {
         return of(dir, (p, bytes) -> bytes);
     }
 
+    /**
+     * Like {@link #exact} but a run's {@code events.jsonl} counts by presence only: every attempt of a stage, skipped
+     * or refused, appends its lines there by design (it is the run's telemetry, see {@code StageEvents}), while
+     * everything else a stage may write is an output.
+     */
+    public static Map<String, String> outputs(Path dir) {
+        return of(dir, (rel, bytes) -> isEventLog(rel) ? new byte[0] : bytes);
+    }
+
+    /** Whether {@code relativePath} is a run's event log. */
+    public static boolean isEventLog(String relativePath) {
+        return relativePath.equals(EVENT_LOG) || relativePath.endsWith("/" + EVENT_LOG);
+    }
+
+    private static final String EVENT_LOG = "events.jsonl";
+
     /** Relative path (as {@code key} makes it) to the digest of {@code content}. */
     public static Map<String, String> of(Path dir, Content content) {
         Map<String, String> out = new TreeMap<>();
