@@ -80,16 +80,18 @@ public final class DatasetPreparer {
         }
         ImageShape shape = probe.shape();
 
-        Path tmp = files.temporarySibling(target);
-        try {
+        // A leftover target without _SUCCESS is debris from a crash: writeStaged replaces it without asking.
+        DatasetManifest manifest = files.writeStaged(target, overwrite, tmp -> {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Broadcast<Map<String, byte[]>> rawBroadcast = jsc.broadcast(raw);
             PictureWriter pictures = new PictureWriter(files);
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             for (SplitRange range : plan) {
                 Path splitDir = new Path(tmp, range.split());
-                JavaRDD<Row> rows = jsc.parallelize(chunks(range, partitions), partitions)
-                        .mapPartitions(chunks -> cut(dataset, rawBroadcast.value(), range, chunks));
+                List<int[]> chunks = chunks(range, partitions);
+                // Never more tasks than chunks of examples: data.partitions = 100000 on 200 rows makes 200, not 100000.
+                JavaRDD<Row> rows = jsc.parallelize(chunks, Math.max(1, chunks.size()))
+                        .mapPartitions(c -> cut(dataset, rawBroadcast.value(), range, c));
                 spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(splitDir.toString());
 
                 // Read back what was written: the preview shows the stored data, and the count is checked.
@@ -110,15 +112,11 @@ public final class DatasetPreparer {
                 afterSplitWritten.accept(range.split());
             }
             rawBroadcast.destroy();
-            DatasetManifest manifest = new DatasetManifest(dataset, hashes, shape, limit, splits, provenance);
-            files.writeString(new Path(tmp, DatasetManifest.FILE), manifest.toJson());
-            // A leftover target without _SUCCESS is debris from a crash: replace it without asking.
-            files.commitDirectory(tmp, target, overwrite || !files.isComplete(target));
-            return new Result(target, manifest);
-        } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
-            throw e;
-        }
+            DatasetManifest written = new DatasetManifest(dataset, hashes, shape, limit, splits, provenance);
+            files.writeString(new Path(tmp, DatasetManifest.FILE), written.toJson());
+            return written;
+        });
+        return new Result(target, manifest);
     }
 
     /** Splits a range into about {@code partitions} chunks of [from, to) source indices. */

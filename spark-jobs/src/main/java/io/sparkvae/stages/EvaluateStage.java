@@ -12,6 +12,7 @@ import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.SplitScorer;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
@@ -58,7 +59,10 @@ public final class EvaluateStage implements Stage {
                 + "%d eps samples) in %d tasks", count, datasetDir, settings.isSamples(), settings.elboSamples(), partitions));
 
         long start = System.nanoTime();
-        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
+        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())
+                .withModelSha256(model.provenance().modelSha256());
+        // Committing requires the dataset and model read to be still the current ones.
+        ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
         EvalMetrics metrics;
         double seconds;
         try (ScoredSplit scored = SplitScorer.score(spark, test, model.vae(), settings, partitions)) {
