@@ -27,6 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * slicing runs on the executors.
  */
 public final class DatasetPreparer {
+    /** Fewer examples than this per partition (a task and a Parquet file each) cost more than they parallelise. */
+    static final int MIN_EXAMPLES_PER_PARTITION = 100;
+
     /** What {@link #prepare} did. */
     public record Result(Path dir, DatasetManifest manifest) {}
 
@@ -89,7 +92,6 @@ public final class DatasetPreparer {
             for (SplitRange range : plan) {
                 Path splitDir = new Path(tmp, range.split());
                 List<int[]> chunks = chunks(range, partitions);
-                // Never more tasks than chunks of examples: data.partitions = 100000 on 200 rows makes 200, not 100000.
                 JavaRDD<Row> rows = jsc.parallelize(chunks, Math.max(1, chunks.size()))
                         .mapPartitions(c -> cut(dataset, rawBroadcast.value(), range, c));
                 spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(splitDir.toString());
@@ -119,10 +121,14 @@ public final class DatasetPreparer {
         return new Result(target, manifest);
     }
 
-    /** Splits a range into about {@code partitions} chunks of [from, to) source indices. */
+    /**
+     * Splits a range into about {@code partitions} chunks of [from, to) source indices, each of at least
+     * {@link #MIN_EXAMPLES_PER_PARTITION} examples: the data bounds the partitions ({@code data.partitions = 100000} on
+     * 200 examples makes 2 tasks and Parquet files, not 100000).
+     */
     static List<int[]> chunks(SplitRange range, int partitions) {
         List<int[]> out = new ArrayList<>();
-        int per = Math.max(1, (range.count() + partitions - 1) / partitions);
+        int per = Math.max(MIN_EXAMPLES_PER_PARTITION, (range.count() + partitions - 1) / partitions);
         for (int from = 0; from < range.count(); from += per) {
             out.add(new int[] {range.firstIndex() + from, range.firstIndex() + Math.min(range.count(), from + per)});
         }

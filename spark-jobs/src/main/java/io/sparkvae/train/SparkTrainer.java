@@ -171,6 +171,18 @@ public final class SparkTrainer {
             return new Result(vae, history);
         } finally {
             files.deleteQuietly(batchesDir);
+            dropIfNothingToResume(out.attempt(), checkpoints);
+        }
+    }
+
+    /** A failed training that wrote no checkpoint leaves no folder behind (one with checkpoints is kept for --resume). */
+    private void dropIfNothingToResume(Path attempt, Checkpoints checkpoints) {
+        try {
+            if (files.exists(attempt) && !checkpoints.any()) {
+                files.deleteQuietly(attempt);
+            }
+        } catch (RuntimeException e) {
+            // best effort; the failure on its way up matters more
         }
     }
 

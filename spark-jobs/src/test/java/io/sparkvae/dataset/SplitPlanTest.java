@@ -40,4 +40,12 @@ class SplitPlanTest {
         assertEquals(2000, covered);
         assertEquals(8000, next);
     }
+
+    @Test
+    void theDataBoundsThePartitions() {
+        // data.partitions = 100000 on 200 examples: two chunks of 100 (a task and a Parquet file each), not 100000.
+        assertEquals(2, DatasetPreparer.chunks(new SplitRange("train", "x", 0, 200), 100_000).size());
+        assertEquals(1, DatasetPreparer.chunks(new SplitRange("train", "x", 0, 50), 4).size());
+        assertEquals(4, DatasetPreparer.chunks(new SplitRange("train", "x", 0, 50_000), 4).size(), "large splits as asked");
+    }
 }

@@ -193,12 +193,13 @@ class TrainStageTest {
     @Test
     void aModelTooBigForTheMemoryIsRefusedBeforeAnythingIsAllocated() throws Exception {
         Path root = rootWithDataset();
-        // Both values are in the accepted ranges; together they make 3.2e9 parameters (about 13 GB each copy).
+        // Both values are in the accepted ranges; together they make 3.3e9 parameters (about 13 GB each copy).
         StageRuns.Outcome o = vae("train", root, "--set", "model.latent=10000", "--set", "model.hidden=[100000]");
         assertEquals(2, o.code(), o.out() + o.err());
         String err = o.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("error: model.hidden = [100000] and model.latent = 10000 make a VAE of 3,160,"), err);
+        assertTrue(err.startsWith("error: model.hidden = [100000] and model.latent = 10000 make a VAE of 3,345,821,728"
+                + " parameters (1728 inputs): training needs at least "), err);
         assertTrue(err.contains("GiB in the driver") && err.contains("the driver has "), err);
         assertFalse(Files.exists(root.resolve("runs/tiny-punks/model")) || Files.exists(root.resolve("runs/tiny-punks/.model.training")));
     }
