@@ -145,8 +145,9 @@ public final class StageContext implements AutoCloseable {
         }
         try (OutputLock lock = OutputLock.acquire(plainFiles, output, stage, OutputLock.Timing.DEFAULT, StageLog::info)) {
             sweep(stage, output);
-        } catch (OutputBusyException e) {
-            // the other run's temporary sibling is live; it cleans up after itself
+        } catch (RuntimeException e) {
+            // Another run holds the lock (its temporary sibling is live; it cleans up after itself), or the folder is
+            // read-only: either way the complete output is still skipped, as asked.
         }
     }
 
