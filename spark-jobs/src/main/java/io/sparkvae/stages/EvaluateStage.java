@@ -2,12 +2,10 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetManifest;
-import io.sparkvae.dataset.DatasetReader;
 import io.sparkvae.evaluate.CheckpointCurve;
 import io.sparkvae.evaluate.EvalMetrics;
 import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.evaluate.Evaluation;
-import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.SplitScorer;
@@ -41,17 +39,12 @@ public final class EvaluateStage implements Stage {
         }
         ScoringSettings settings = new ScoringSettings(config.seed(), config.evaluate().elboSamples(),
                 config.evaluate().isSamples(), ScoringSettings.DEFAULT_BLOCK_SIZE);
-        LoadedVae model = RunModel.load(layout.model(), ctx.files());
+        TrainedRun run = TrainedRun.open(ctx, NAME, "test");
+        LoadedVae model = run.model();
+        DatasetManifest manifest = run.manifest();
+        Dataset<Row> test = run.split();
         SparkSession spark = ctx.spark(NAME);
         Path datasetDir = layout.dataset().dir();
-        DatasetReader reader = new DatasetReader(spark, ctx.files());
-        DatasetManifest manifest = reader.open(datasetDir, config.data());
-        RunModel.requireFits(model, manifest, layout.model(), datasetDir);
-        Dataset<Row> test = reader.split(datasetDir, manifest, "test");
-        String note = RunModel.datasetNote(model, manifest, datasetDir);
-        if (note != null) {
-            StageLog.info("evaluate: " + note);
-        }
         int count = manifest.splits().get("test").count();
         int partitions = SplitScorer.partitionsFor(count, settings.blockSize(), config.data().partitions(),
                 spark.sparkContext().defaultParallelism());
