@@ -2,6 +2,7 @@ package io.sparkvae.train;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.DiskFullException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.model.Seeds;
@@ -12,6 +13,7 @@ import io.sparkvae.provenance.Provenance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
@@ -98,7 +100,7 @@ public final class SparkTrainer {
         Vae vae;
         List<EpochMetrics> history = new ArrayList<>();
         var restored = resume ? resumable(out, checkpoints, spec(config, inputSize), provenance)
-                : java.util.Optional.<Checkpoints.Restored>empty();
+                : Optional.<Checkpoints.Restored>empty();
         if (restored.isPresent()) {
             vae = restored.get().vae();
             history.addAll(restored.get().history());
@@ -122,7 +124,7 @@ public final class SparkTrainer {
                 batchFiles = MinibatchExporter.export(trainRows, t.batchSize(), partitions, config.seed(), batchesDir);
             } catch (RuntimeException e) {
                 // The executors write the minibatches; a full disk arrives wrapped in Spark's exception.
-                throw io.sparkvae.io.DiskFullException.isDiskFull(e) ? files.diskFull(batchesDir, e) : e;
+                throw DiskFullException.isDiskFull(e) ? files.diskFull(batchesDir, e) : e;
             }
             // One partition per worker: each averaging round's random split then already gives every worker its share,
             // so dl4j-spark's per-round repartitioning (a shuffle per round) is not needed.
@@ -197,8 +199,8 @@ public final class SparkTrainer {
      * dataset version are not resumed (training starts afresh, saying so); a checkpoint of another model, or past the
      * configured epochs, is refused: resuming it would record a config that did not make the model.
      */
-    private java.util.Optional<Checkpoints.Restored> resumable(TrainingOutputs out, Checkpoints attempt, VaeSpec wanted,
-                                                                Provenance provenance) {
+    private Optional<Checkpoints.Restored> resumable(TrainingOutputs out, Checkpoints attempt, VaeSpec wanted,
+                                                      Provenance provenance) {
         Checkpoints source = attempt;
         boolean adopt = false;
         if (!attempt.any() && files.exists(out.model()) && !files.isComplete(out.model())) {
@@ -214,7 +216,7 @@ public final class SparkTrainer {
         if (trainedOn != null && !sameDataset.test(trainedOn)) {
             LOG.warn("not resuming from {}: it was trained on another version of the dataset ({}, now {}); starting afresh",
                     source.dir(r.epoch()), trainedOn, provenance.datasetSha256());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         requireConfigured(r, wanted, source);
         int epochs = config.train().epochs();

@@ -76,6 +76,7 @@ class DiskFullIT {
         assertEquals(1, r.exitCode(), r.tail());
         List<String> errors = r.output().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), r.tail());
+        System.out.println("disk full: exit " + r.exitCode() + ": " + errors.get(0));
         assertTrue(errors.get(0).startsWith(errorStart), errors.get(0));
         assertTrue(errors.get(0).endsWith("; nothing was committed: free some space and rerun"), errors.get(0));
         assertFalse(r.output().contains("Exception in thread \"main\""), r.tail());
