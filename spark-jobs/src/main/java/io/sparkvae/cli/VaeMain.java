@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * {@code spark-submit}. The only picocli layer: every command parses its options and calls library code.
  *
  * <p>Exit codes are the stage contract a workflow engine relies on ({@link Failures}): 0 done (or already done),
- * 2 bad input or config (retrying will not help), 1 any other failure (worth a retry).
+ * 2 bad input or config (retrying will not help), 75 the output is being written by another run (retry after a pause),
+ * 1 any other failure (worth a retry).
  */
 @Command(
         name = "vae",
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {StageCommands.Prepare.class, StageCommands.Train.class, StageCommands.Evaluate.class,
                 StageCommands.Render.class, PipelineCommand.class, ExperimentCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit status: 0 done, 2 bad input or config, 1 other failure (worth a retry).",
+        footer = {"", "Exit status: 0 done, 2 bad input or config, 75 the output is being written by another run (retry",
+                "later), 1 other failure (worth a retry).",
                 "Run 'vae <stage> --help' for a stage's options."})
 public final class VaeMain implements Runnable {
     @CommandLine.Spec
@@ -48,6 +50,11 @@ public final class VaeMain implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new VaeMain());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr()));
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // picocli lets Errors through (Hadoop's FSError on a failing disk is one): they get the same report.
+            return Failures.report(e, cli.getErr());
+        }
     }
 }

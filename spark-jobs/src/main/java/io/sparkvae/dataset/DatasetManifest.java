@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code manifest.json} of a prepared dataset: what it holds and where it came from. Its SHA-256 is the
- * "dataset manifest hash" every downstream model, metric and picture records.
+ * {@code manifest.json} of a prepared dataset: what it holds and where it came from. Its {@link #hash()} is the
+ * dataset's identity ("dataset manifest hash") every downstream model, metric and picture records.
  *
  * @param dataset      the dataset's name (data.dataset)
  * @param format       how it was read: the format's name and every setting (data.format and its keys, the preset,
@@ -66,8 +68,33 @@ public record DatasetManifest(
         }
     }
 
-    /** The hash downstream artifacts record: SHA-256 of this manifest's JSON bytes. */
+    /**
+     * The dataset's identity, which downstream artifacts record: SHA-256 of what determines its content (the data
+     * set, how it was read, the raw sources' hashes, the example shape, the limit and the splits), and of nothing else: not when or by
+     * which run or code version it was made, so preparing the same raw files with the same settings again gives the
+     * same identity and nothing downstream looks stale.
+     */
     public String hash() {
-        return sha256(toJson().getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("identity", "dataset-v1"); // bump when the same settings would slice different examples
+        content.put("dataset", dataset);
+        content.put("format", new TreeMap<>(format == null ? Map.of() : format));
+        content.put("sources", new TreeMap<>(sources));
+        content.put("shape", shape);
+        content.put("limit", limit);
+        content.put("splits", new TreeMap<>(splits));
+        try {
+            return sha256(Json.mapper().writeValueAsBytes(content));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * True when {@code recorded} (a hash an artifact recorded) names this dataset: its identity, or the hash earlier
+     * versions recorded (SHA-256 of the whole manifest, time stamp included), so their outputs do not all look stale.
+     */
+    public boolean isIdentifiedBy(String recorded) {
+        return recorded != null && (recorded.equals(hash()) || recorded.equals(sha256(toJson().getBytes(StandardCharsets.UTF_8))));
     }
 }

@@ -26,6 +26,9 @@ import org.apache.spark.sql.SparkSession;
  * Parquet tables are read and decoded on the executors ({@link ImageFolderFormat}, {@link ParquetTableFormat}).
  */
 public final class DatasetPreparer {
+    /** Fewer examples than this per partition (a task and a Parquet file each) cost more than they parallelise. */
+    static final int MIN_EXAMPLES_PER_PARTITION = 100;
+
     /** What {@link #prepare} did. */
     public record Result(Path dir, DatasetManifest manifest) {}
 
@@ -64,8 +67,8 @@ public final class DatasetPreparer {
      */
     public Result prepare(JobConfig.Data data, Path rawDir, Path target, boolean overwrite, Provenance provenance) {
         files.mkdirs(target.getParent()); // an unwritable root fails here, naming it, before any work
-        Path tmp = files.temporarySibling(target);
-        try {
+        // A leftover target without _SUCCESS is debris from a crash: writeStaged replaces it without asking.
+        DatasetManifest manifest = files.writeStaged(target, overwrite, tmp -> {
             JobLabels.describe(spark.sparkContext(), "write the " + data.format() + " splits");
             FormatOutput out = switch (data.format()) {
                 case "idx", "sprite-sheet" -> new SingleFileFormat(spark, files).write(data, rawDir, tmp);
@@ -95,15 +98,11 @@ public final class DatasetPreparer {
             }
             Map<String, Object> format = new LinkedHashMap<>(data.formatSettings());
             format.putAll(out.details());
-            DatasetManifest manifest = new DatasetManifest(data.dataset(), format, out.sources(), out.shape(), data.limit(),
+            DatasetManifest written = new DatasetManifest(data.dataset(), format, out.sources(), out.shape(), data.limit(),
                     out.splits(), provenance);
-            files.writeString(new Path(tmp, DatasetManifest.FILE), manifest.toJson());
-            // A leftover target without _SUCCESS is debris from a crash: replace it without asking.
-            files.commitDirectory(tmp, target, overwrite || !files.isComplete(target));
-            return new Result(target, manifest);
-        } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
-            throw e;
-        }
+            files.writeString(new Path(tmp, DatasetManifest.FILE), written.toJson());
+            return written;
+        });
+        return new Result(target, manifest);
     }
 }

@@ -115,7 +115,7 @@ final class HashedTableWriter {
                     rows = rows.orderBy(ExampleRows.INDEX).limit(s.limit());
                 }
                 JavaRDD<Row> placed = rows.javaRDD().mapToPair(r -> new Tuple2<>(r.getInt(0), r))
-                        .partitionBy(new IndexRangePartitioner(s.partitions(), good)).values();
+                        .partitionBy(new IndexRangePartitioner(boundedPartitions(s.partitions(), good), good)).values();
                 Path out = new Path(tmp, split);
                 spark.createDataFrame(placed, ExampleRows.SCHEMA).sortWithinPartitions(ExampleRows.INDEX).write().parquet(out.toString());
                 Row c = spark.read().schema(ExampleRows.SCHEMA).parquet(out.toString()).agg(count(lit(1)), min(col(ExampleRows.INDEX))).first();
@@ -131,6 +131,11 @@ final class HashedTableWriter {
             files.deleteQuietly(scratch);
             files.deleteQuietly(ranksDir);
         }
+    }
+
+    /** At most {@code asked} partitions of at least {@link DatasetPreparer#MIN_EXAMPLES_PER_PARTITION} examples each. */
+    static int boundedPartitions(int asked, long examples) {
+        return (int) Math.max(1, Math.min(asked, examples / DatasetPreparer.MIN_EXAMPLES_PER_PARTITION));
     }
 
     /** The first (by id) problem item of {@code rows}, as a one-line refusal naming it. */

@@ -73,7 +73,8 @@ final class SingleFileFormat {
         try {
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             for (SplitRange range : plan) {
-                JavaRDD<Row> rows = jsc.parallelize(chunks(range, data.partitions()), data.partitions())
+                List<int[]> parts = chunks(range, data.partitions());
+                JavaRDD<Row> rows = jsc.parallelize(parts, parts.size())
                         .mapPartitions(chunks -> cut(decoded.value(), range, chunks));
                 spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(new Path(tmp, range.split()).toString());
                 splits.put(range.split(), new DatasetManifest.Split(range.sourceFile(), range.count(), range.firstIndex()));
@@ -95,10 +96,14 @@ final class SingleFileFormat {
         return new IdxSet.NamedBytes(p.toString(), bytes);
     }
 
-    /** Splits a range's indices into about {@code partitions} chunks of [from, to) positions in {@code indices}. */
+    /**
+     * Splits a range's indices into about {@code partitions} chunks of [from, to) positions in {@code indices}, each of
+     * at least {@link DatasetPreparer#MIN_EXAMPLES_PER_PARTITION} examples: the data bounds the partitions
+     * ({@code data.partitions = 100000} on 200 examples makes 2 tasks and Parquet files, not 100000).
+     */
     static List<int[]> chunks(SplitRange range, int partitions) {
         List<int[]> out = new ArrayList<>();
-        int per = Math.max(1, (range.count() + partitions - 1) / partitions);
+        int per = Math.max(DatasetPreparer.MIN_EXAMPLES_PER_PARTITION, (range.count() + partitions - 1) / partitions);
         for (int from = 0; from < range.count(); from += per) {
             out.add(new int[] {from, Math.min(range.count(), from + per)});
         }

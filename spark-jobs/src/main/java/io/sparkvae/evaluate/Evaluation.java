@@ -30,27 +30,23 @@ public final class Evaluation {
     }
 
     /**
-     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on failure. The
+     * Writes into a temporary sibling of {@code target} and commits it there; nothing is left behind on any failure. The
      * per-example table is written by the executors.
      *
      * @param curve the test learning curve, or null when none was scored
      */
     public void commit(EvalFiles target, EvalReport report, ScoredSplit scored, List<CheckpointCurve.Point> curve,
                        boolean overwrite) {
-        EvalFiles staged = target.stagedIn(files.temporarySibling(target.dir()));
-        try {
+        // An output without _SUCCESS is a leftover of a crash between rename and marker: writeStaged replaces it.
+        files.writeStaged(target.dir(), overwrite, dir -> {
+            EvalFiles staged = target.stagedIn(dir);
             // One file, in index order, is the easiest for users to open; one task writes it, streaming.
             scored.table().coalesce(1).write().parquet(staged.perExample().toString());
             files.writeString(staged.metrics(), report.toJson());
             if (curve != null) {
                 files.writeString(staged.curve(), CheckpointCurve.toJsonLines(curve));
             }
-            // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
-            boolean replace = overwrite || (files.exists(target.dir()) && !files.isComplete(target.dir()));
-            files.commitDirectory(staged.dir(), target.dir(), replace);
-        } catch (RuntimeException e) {
-            files.deleteQuietly(staged.dir());
-            throw e;
-        }
+            return null;
+        });
     }
 }

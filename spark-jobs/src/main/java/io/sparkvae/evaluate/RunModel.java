@@ -20,7 +20,7 @@ public final class RunModel {
     /** A one-line note when the model records a different dataset manifest than the one scored against, else null. */
     public static String datasetNote(LoadedVae model, DatasetManifest manifest, Path datasetDir) {
         String trainedOn = model.provenance().datasetSha256();
-        if (trainedOn == null || trainedOn.equals(manifest.hash())) {
+        if (trainedOn == null || manifest.isIdentifiedBy(trainedOn)) {
             return null;
         }
         return "note: the model was trained on dataset manifest " + trainedOn.substring(0, Math.min(12, trainedOn.length()))

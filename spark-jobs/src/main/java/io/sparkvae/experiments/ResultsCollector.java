@@ -43,24 +43,20 @@ public final class ResultsCollector {
      * @param command the command that ran the sweep
      */
     public ExperimentResults collect(Experiment experiment, List<PipelinePlan> plans, String command, String master) {
-        Path picturesTmp = files.temporarySibling(layout.pictures());
-        try {
+        List<ExperimentResults.RunResult> runs = files.writeStaged(layout.pictures(), true, picturesTmp -> {
             files.mkdirs(picturesTmp);
-            List<ExperimentResults.RunResult> runs = new ArrayList<>();
+            List<ExperimentResults.RunResult> collected = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
-                runs.add(collect(experiment.runs().get(i), plans.get(i), picturesTmp));
+                collected.add(collect(experiment.runs().get(i), plans.get(i), picturesTmp));
             }
-            files.commitDirectory(picturesTmp, layout.pictures(), true);
-            ExperimentResults results = new ExperimentResults(experiment.name(), experiment.file(), experiment.description(),
-                    command, experiment.sets(), plans.get(0).root().toString(), master, Machine.current(),
-                    Provenance.currentGitCommit(), Instant.now().toString(), runs);
-            files.writeBytesAtomically(layout.results(),
-                    ExperimentResults.toJson(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return results;
-        } catch (RuntimeException e) {
-            files.deleteQuietly(picturesTmp);
-            throw e;
-        }
+            return collected;
+        });
+        ExperimentResults results = new ExperimentResults(experiment.name(), experiment.file(), experiment.description(),
+                command, experiment.sets(), plans.get(0).root().toString(), master, Machine.current(),
+                Provenance.currentGitCommit(), Instant.now().toString(), runs);
+        files.writeBytesAtomically(layout.results(),
+                ExperimentResults.toJson(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return results;
     }
 
     private ExperimentResults.RunResult collect(ExperimentRun run, PipelinePlan plan, Path pictures) {

@@ -21,6 +21,11 @@ public record JobOptions(String conf, String root, String master, List<String> o
         sparkConf = List.copyOf(sparkConf);
     }
 
+    /** The same options, rebuilding complete output ({@code --overwrite}) or not. */
+    public JobOptions withOverwrite(boolean rebuild) {
+        return new JobOptions(conf, root, master, overrides, sparkConf, rebuild);
+    }
+
     /** The same options with {@code more} overrides applied after these. */
     public JobOptions withOverrides(List<String> more) {
         List<String> all = new ArrayList<>(overrides);

@@ -20,7 +20,7 @@ import org.apache.hadoop.util.ShutdownHookManager;
 /**
  * The lock a run holds on an output while it writes it: a file {@code .<name>.lock} beside the output, created
  * atomically ({@link HadoopFiles#createNew}) and naming its holder (host, pid, stage, start time). A second run of
- * the same output refuses with a {@link BadInputException} that names the output and the holder.
+ * the same output refuses with an {@link OutputBusyException} (exit 75) that names the output and the holder.
  *
  * <p>A killed run must not block its rerun: the holder refreshes the lock's modification time every
  * {@link Timing#heartbeat()}, and a lock without a heartbeat for {@link Timing#stale()}, or one whose process no
@@ -126,7 +126,8 @@ public final class OutputLock implements AutoCloseable {
      * Takes the lock of {@code output} for {@code stage}, taking over an abandoned one.
      *
      * @param notes told (one line) when an abandoned lock is taken over or this lock is lost to another run
-     * @throws BadInputException when another live run holds it, or the folder cannot be written
+     * @throws OutputBusyException when another live run holds it
+     * @throws BadInputException when the folder cannot be written
      */
     public static OutputLock acquire(HadoopFiles files, Path output, String stage, Timing timing, Consumer<String> notes) {
         Path lock = lockFile(output);
@@ -147,7 +148,7 @@ public final class OutputLock implements AutoCloseable {
             String gone = seen.goneReason(timing);
             if (gone == null) {
                 String who = seen.holder() == null ? "a run whose lock file is still being written" : seen.holder().describe();
-                throw new BadInputException(output + " is being written by another run (" + who + "; lock " + lock
+                throw new OutputBusyException(output + " is being written by another run (" + who + "; lock " + lock
                         + "): wait for it to finish; a lock without a heartbeat for " + timing.stale().toSeconds()
                         + " s is taken over");
             }
@@ -157,7 +158,7 @@ public final class OutputLock implements AutoCloseable {
                 case CHANGED -> { } // taken over by another run first, or alive after all: look again
             }
         }
-        throw new BadInputException(output + ": other runs keep taking its lock " + lock + "; retry later");
+        throw new OutputBusyException(output + ": other runs keep taking its lock " + lock + "; retry later");
     }
 
     /** The lock file as one consistent look: its holder (null: unreadable) and its modification time. */

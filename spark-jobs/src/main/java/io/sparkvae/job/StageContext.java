@@ -17,10 +17,19 @@ import org.apache.spark.sql.SparkSession;
  * it may use (passed in, never owned) and the lock on the output it writes, held until {@link #close}. Whoever runs a
  * stage does so through {@link #run}, which records it in the run's {@link StageEvents}; its Spark jobs are labelled
  * with the stage ({@link JobLabels}) and it can show {@link #progress} of executor work.
+ *
+ * <p>It also keeps the rules around that output: a stage that holds the lock sweeps what killed runs left beside it
+ * ({@link HadoopFiles#sweep}); a complete output made from inputs that have changed since is reported stale
+ * ({@link InputVersions}); and once a stage has said which input versions it read ({@link #recordInputs}), every
+ * commit through {@link #files()} first checks they are still the current ones, refusing the commit
+ * ({@link InputChangedException}, exit 1) when an input was replaced while the stage ran.
  */
 public final class StageContext implements AutoCloseable {
     private final JobOptions options;
     private final JobConfig config;
+    /** Plain file access, for the checks themselves. */
+    private final HadoopFiles plainFiles;
+    /** What stages write through: every commit first checks the inputs ({@link #requireInputsUnchanged}). */
     private final HadoopFiles files;
     private final RunLayout layout;
     private final SparkSessions sessions;
@@ -39,14 +48,18 @@ public final class StageContext implements AutoCloseable {
     private boolean skipped;
     /** The stage's key numbers for its events line ({@link #record}). */
     private final Map<String, Object> numbers = new LinkedHashMap<>();
-    /** The output the stage locked or found complete. */
+    /** The stage that took the lock, and the output it locked or found complete. */
+    private String stage;
     private Path output;
+    /** The input versions the stage read, or null before it said ({@link #recordInputs}). */
+    private InputVersions.Read inputsRead;
 
     private StageContext(JobOptions options, JobConfig config, HadoopFiles files, RunLayout layout, SparkSessions sessions,
                          boolean ownsSessions) {
         this.options = options;
         this.config = config;
-        this.files = files;
+        this.plainFiles = files;
+        this.files = files.checkingCommits(this::requireInputsUnchanged);
         this.layout = layout;
         this.sessions = sessions;
         this.ownsSessions = ownsSessions;
@@ -106,23 +119,30 @@ public final class StageContext implements AutoCloseable {
 
     /**
      * The rule every stage follows before it writes {@code output}: true (after saying so in one line) when the output
-     * is already complete and {@code --overwrite} was not given, so the stage skips. Otherwise this run takes the
-     * output's {@link OutputLock} (refused, exit 2, while another live run holds it), holds it until {@link #close},
-     * and returns false: the stage builds the output.
+     * is already complete and {@code --overwrite} was not given, so the stage skips; a complete output made from
+     * inputs that changed since is skipped too, with a line saying it is stale ({@code --overwrite} rebuilds it).
+     * Otherwise this run takes the output's {@link OutputLock} (refused with {@link OutputBusyException}, exit 75,
+     * while another live run holds it), holds it until {@link #close}, sweeps what killed runs of the output left
+     * beside it, and returns false: the stage builds the output.
      */
     public boolean skipOrLock(String stage, Path output) {
+        this.stage = stage;
+        this.output = output;
         if (skipComplete(stage, output)) {
+            sweepIfUnlocked(stage, output);
             return true;
         }
-        outputLock = OutputLock.acquire(files, output, stage, OutputLock.Timing.DEFAULT, StageLog::info);
+        outputLock = OutputLock.acquire(plainFiles, output, stage, OutputLock.Timing.DEFAULT, StageLog::info);
+        sweep(stage, output);
         // A run that held the lock until a moment ago may have completed the output meanwhile.
         return skipComplete(stage, output);
     }
 
     private boolean skipComplete(String stage, Path output) {
-        this.output = output;
-        if (files.isComplete(output) && !options.overwrite()) {
-            StageLog.info(stage + ": " + output + " is already complete; skipping (--overwrite rebuilds it)");
+        if (plainFiles.isComplete(output) && !options.overwrite()) {
+            String stale = InputVersions.staleness(plainFiles, layout, stage);
+            StageLog.info(stage + ": " + output + (stale == null ? " is already complete; skipping (--overwrite rebuilds it)"
+                    : " is complete but stale: " + stale + " since it was made; skipping (--overwrite rebuilds it)"));
             skipped = true;
             return true;
         }
@@ -134,7 +154,7 @@ public final class StageContext implements AutoCloseable {
      * numbers it {@link #record}ed) to the run's {@link RunLayout#events()}. Failures propagate unchanged.
      */
     public void run(String stage, Stage body) {
-        StageEvents events = StageEvents.started(files, layout.events(), stage, config.runName());
+        StageEvents events = StageEvents.started(plainFiles, layout.events(), stage, config.runName());
         try {
             body.run(this);
         } catch (RuntimeException | Error e) {
@@ -163,6 +183,43 @@ public final class StageContext implements AutoCloseable {
 
     private String applicationId() {
         return spark == null ? null : spark.sparkContext().applicationId();
+    }
+
+    private void sweep(String stage, Path output) {
+        plainFiles.sweep(output).forEach(done -> StageLog.info(stage + ": " + done));
+    }
+
+    /** A skipping stage sweeps debris of its output too, if no other run is writing it right now. */
+    private void sweepIfUnlocked(String stage, Path output) {
+        if (!plainFiles.hasDebris(output)) {
+            return;
+        }
+        try (OutputLock lock = OutputLock.acquire(plainFiles, output, stage, OutputLock.Timing.DEFAULT, StageLog::info)) {
+            sweep(stage, output);
+        } catch (RuntimeException e) {
+            // Another run holds the lock (its temporary sibling is live; it cleans up after itself), or the folder is
+            // read-only: either way the complete output is still skipped, as asked.
+        }
+    }
+
+    /**
+     * Records which versions of its inputs the stage read (the identities its output's provenance records); from now
+     * on, a commit through {@link #files()} is refused when they are no longer the current ones.
+     */
+    public void recordInputs(InputVersions.Read read) {
+        this.inputsRead = read;
+    }
+
+    /** Throws {@link InputChangedException} when an input the stage read was replaced since. */
+    private void requireInputsUnchanged() {
+        if (inputsRead == null || stage == null) {
+            return;
+        }
+        String changed = InputVersions.changes(plainFiles, layout, stage, inputsRead, true);
+        if (changed != null) {
+            throw new InputChangedException(stage + ": not committing " + output + ": " + changed + " while " + stage
+                    + " ran; rerun " + stage + " to build it from the current inputs");
+        }
     }
 
     /**

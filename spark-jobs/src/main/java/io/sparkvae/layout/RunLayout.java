@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * &lt;root&gt;/datasets/&lt;dataset&gt;/         prepare  ({@link DatasetLayout})
  * &lt;root&gt;/runs/&lt;run&gt;/model/              train    (model/checkpoints/epoch-NNN/ inside)
+ * &lt;root&gt;/runs/&lt;run&gt;/.model.training/    train    (the model being trained, with its checkpoints; renamed to model/)
  * &lt;root&gt;/runs/&lt;run&gt;/metrics.jsonl       train    (one line per epoch)
  * &lt;root&gt;/runs/&lt;run&gt;/train-batches/      train    (exported minibatches, deleted after training)
  * &lt;root&gt;/runs/&lt;run&gt;/eval/               evaluate ({@link EvalFiles})
@@ -82,7 +83,21 @@ public final class RunLayout {
 
     /** The per-epoch checkpoints, inside the model folder so a committed model carries its history. */
     public Path checkpoints() {
-        return new Path(model(), "checkpoints");
+        return checkpointsOf(model());
+    }
+
+    /**
+     * The model being trained, checkpoints included: a hidden sibling of {@link #model()}, so a complete model stays
+     * in place, usable, until the new one is renamed over it, and {@code train --resume} finds the checkpoints of an
+     * interrupted attempt (of a first training or of {@code --overwrite}) in one place.
+     */
+    public Path modelAttempt() {
+        return new Path(dir(), ".model.training");
+    }
+
+    /** The checkpoint folder inside a model folder ({@link #model()} or {@link #modelAttempt()}). */
+    public static Path checkpointsOf(Path modelDir) {
+        return new Path(modelDir, "checkpoints");
     }
 
     /** The training log: one JSON line per epoch. */
@@ -132,6 +147,21 @@ public final class RunLayout {
             case "train" -> model();
             case "evaluate" -> eval().dir();
             case "render" -> render().dir();
+            default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
+        };
+    }
+
+    /**
+     * The file holding the provenance of {@code stage}'s output (what it was made from: the identities of the
+     * dataset and model it read): the dataset's manifest, the model's provenance, the evaluation's metrics, the
+     * reconstructions' sidecar.
+     */
+    public Path provenanceRecord(String stage) {
+        return switch (stage) {
+            case "prepare" -> dataset.manifest();
+            case "train" -> new Path(model(), "provenance.json");
+            case "evaluate" -> eval().metrics();
+            case "render" -> new Path(render().dir(), "reconstructions.json");
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }

@@ -1,6 +1,7 @@
 package io.sparkvae.pipeline;
 
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.layout.RunLayout;
 import java.util.List;
@@ -42,9 +43,19 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
     }
 
     /**
+     * Why {@code stage}'s complete output is stale (made from inputs that have changed since), or null when it is
+     * current, incomplete, or cannot be told ({@link InputVersions}).
+     */
+    public String staleness(HadoopFiles files, String stage) {
+        return InputVersions.staleness(files, layout, stage);
+    }
+
+    /**
      * Tab-separated lines a script can read ({@code vae pipeline --plan}): {@code run}, {@code dataset}, {@code raw},
      * {@code root}, {@code fetch}, {@code logs} (where workflow engines put stage logs) and {@code metrics} (the
-     * evaluation's numbers) with their values, then one {@code <stage> <output URI> done|todo} line per stage.
+     * evaluation's numbers) with their values, then one {@code <stage> <output URI> done|stale|todo} line per stage:
+     * {@code done} complete, {@code stale} complete but made from inputs that changed since (a fourth field says
+     * which), {@code todo} not complete.
      */
     public String describe(HadoopFiles files) {
         StringBuilder sb = new StringBuilder();
@@ -56,8 +67,14 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
         sb.append("logs\t").append(layout.logs()).append('\n');
         sb.append("metrics\t").append(layout.eval().metrics()).append('\n');
         for (Step s : steps) {
-            sb.append(s.stage()).append('\t').append(s.output()).append('\t')
-                    .append(files.isComplete(s.output()) ? "done" : "todo").append('\n');
+            sb.append(s.stage()).append('\t').append(s.output()).append('\t');
+            if (!files.isComplete(s.output())) {
+                sb.append("todo");
+            } else {
+                String stale = staleness(files, s.stage());
+                sb.append(stale == null ? "done" : "stale\t" + stale);
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Runs the stages one after another in this JVM and one Spark application, each exactly as when run alone (its own
  * context, checks, skip rule and lock), stopping at the first failure and returning its exit code, so the pipeline
- * keeps the stage contract: 0 all done (or skipped), 2 bad input or config, 1 other failure.
+ * keeps the stage contract: 0 all done (or skipped), 2 bad input or config, 75 an output another run is writing,
+ * 1 other failure. Unlike a stage run alone, the pipeline rebuilds a complete output that is stale (made from inputs
+ * that changed since): it brings the whole run up to date.
  */
 public final class PipelineRunner {
     private final SparkSessions sessions;
@@ -36,15 +38,21 @@ public final class PipelineRunner {
         for (PipelinePlan.Step step : plan.steps()) {
             i++;
             boolean complete = files.isComplete(step.output());
+            String stale = complete && !options.overwrite() ? plan.staleness(files, step.stage()) : null;
             StageLog.info(String.format(Locale.ROOT, "pipeline: [%d/%d] %s%s", i, plan.steps().size(), step.stage(),
-                    complete && !options.overwrite() ? " (output complete)" : ""));
+                    stale != null ? " (output stale: " + stale + "; rebuilding it)"
+                            : complete && !options.overwrite() ? " (output complete)" : ""));
             long t0 = System.nanoTime();
-            int rc = runOne(step.stage(), stages.get(step.stage()), options);
+            int rc = runOne(step.stage(), stages.get(step.stage()), stale != null ? options.withOverwrite(true) : options);
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (rc != Failures.EXIT_OK) {
                 StageLog.info(String.format(Locale.ROOT, "pipeline: %s failed with exit code %d after %.1f s; %s", step.stage(), rc,
-                        seconds, rc == Failures.EXIT_BAD_INPUT ? "fix the input or config and rerun"
-                                : "rerun to resume (complete stages are skipped)"));
+                        seconds, switch (rc) {
+                            case Failures.EXIT_BAD_INPUT -> "fix the input or config and rerun";
+                            case Failures.EXIT_OUTPUT_BUSY -> "another run is writing its output: rerun once that run has"
+                                    + " finished (complete stages are skipped)";
+                            default -> "rerun to resume (complete stages are skipped)";
+                        }));
                 return rc;
             }
             if (!files.isComplete(step.output())) {

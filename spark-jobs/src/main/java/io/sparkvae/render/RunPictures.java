@@ -25,8 +25,9 @@ public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans,
     /** Writes and commits; returns the notes about skipped pictures (written files are listed by the caller). */
     public List<String> commit(Renderer renderer, HadoopFiles files, RenderFiles target, boolean overwrite, int latentSize) {
         List<String> notes = new ArrayList<>();
-        RenderFiles staged = target.stagedIn(files.temporarySibling(target.dir()));
-        try {
+        // An output without _SUCCESS is a leftover of a crash between rename and marker: writeStaged replaces it.
+        files.writeStaged(target.dir(), overwrite, dir -> {
+            RenderFiles staged = target.stagedIn(dir);
             files.mkdirs(staged.dir());
             renderer.reconstructions(staged.reconstructions(), examples);
             if (latentSize == 2) {
@@ -47,12 +48,8 @@ public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans,
             } else {
                 renderer.trainingCurve(staged.trainingCurve(), trainingLog);
             }
-            // An output without _SUCCESS is a leftover of a crash between rename and marker: replace it.
-            files.commitDirectory(staged.dir(), target.dir(), overwrite || (files.exists(target.dir()) && !files.isComplete(target.dir())));
-            return notes;
-        } catch (RuntimeException e) {
-            files.deleteQuietly(staged.dir());
-            throw e;
-        }
+            return null;
+        });
+        return notes;
     }
 }

@@ -205,7 +205,7 @@ public final class ReproductionReport {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("sets", e.sets());
         Object seed = runs.get(0).setting("seed");
-        Provenance p = new Provenance(e.experiment(), config, seed instanceof Number n ? n.longValue() : 0, null,
+        Provenance p = new Provenance(e.experiment(), config, seed instanceof Number n ? n.longValue() : 0, null, null,
                 Provenance.currentGitCommit(), e.collectedAt());
         return new Chart(png, d, p);
     }

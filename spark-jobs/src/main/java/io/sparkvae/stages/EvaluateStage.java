@@ -10,6 +10,7 @@ import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.SplitScorer;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
@@ -54,7 +55,10 @@ public final class EvaluateStage implements Stage {
         ctx.progress("examples scored", count);
         JobLabels.describe(spark.sparkContext(), "importance sampling K=" + settings.isSamples() + " on " + count + " test examples");
         long start = System.nanoTime();
-        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
+        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())
+                .withModelSha256(model.provenance().modelSha256());
+        // Committing requires the dataset and model read to be still the current ones.
+        ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
         EvalMetrics metrics;
         double seconds;
         try (ScoredSplit scored = SplitScorer.score(spark, test, model.vae(), settings, partitions)) {

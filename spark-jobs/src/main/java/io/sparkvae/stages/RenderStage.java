@@ -3,6 +3,7 @@ package io.sparkvae.stages;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
@@ -54,7 +55,10 @@ public final class RenderStage implements Stage {
         RunPictures pictures = new RunPictures(RenderInputs.pick(test, r.reconstructions(), config.seed()), means, log,
                 r.manifoldGrid(), r.samples(), config.seed());
         Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(EpochMetrics::epoch).max().getAsInt();
-        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash());
+        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())
+                .withModelSha256(model.provenance().modelSha256());
+        // Committing requires the dataset and model read to be still the current ones.
+        ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
         Renderer renderer = new Renderer(files, model.vae(), manifest.shape(), r.scale(), config.runName(), epochs, provenance);
 
         List<String> notes = pictures.commit(renderer, files, target, ctx.overwrite(), latent);

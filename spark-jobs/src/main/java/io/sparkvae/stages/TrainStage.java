@@ -2,6 +2,7 @@ package io.sparkvae.stages;
 
 import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.dataset.DatasetReader;
+import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.job.StageLog;
@@ -10,8 +11,10 @@ import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.train.ProgressLine;
 import io.sparkvae.train.SparkTrainer;
+import io.sparkvae.train.TrainingMemory;
 import io.sparkvae.train.TrainingOutputs;
 import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
 
 /** {@code train}: the VAE on the prepared train split with dl4j-spark parameter averaging across executors. */
 public final class TrainStage implements Stage {
@@ -30,8 +33,15 @@ public final class TrainStage implements Stage {
         if (ctx.skipOrLock(NAME, layout.model())) {
             return;
         }
-        DatasetReader reader = new DatasetReader(ctx.spark(NAME), ctx.files());
+        SparkSession spark = ctx.spark(NAME);
+        DatasetReader reader = new DatasetReader(spark, ctx.files());
         DatasetManifest manifest = reader.open(layout.dataset().dir(), ctx.config().data());
+        // Before any data is read or parameter allocated: a model that cannot fit is refused, saying what it needs.
+        TrainingMemory.requireFits(SparkTrainer.spec(ctx.config(), manifest.shape().size()), ctx.config().train(),
+                spark.sparkContext().isLocal(), Runtime.getRuntime().maxMemory(),
+                spark.sparkContext().getConf().getSizeAsBytes("spark.executor.memory", "1g"));
+        // From here on, committing (a checkpoint, the model) requires the dataset read to be still the current one.
+        ctx.recordInputs(new InputVersions.Read(manifest.hash(), null));
         var train = reader.split(layout.dataset().dir(), manifest, "train");
         var val = reader.split(layout.dataset().dir(), manifest, "val");
         var t = ctx.config().train();
@@ -41,7 +51,7 @@ public final class TrainStage implements Stage {
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), manifest.hash());
         TrainingOutputs outputs = TrainingOutputs.of(layout);
         double[] secondsSoFar = {0, 0};
-        var result = new SparkTrainer(ctx.spark(NAME), ctx.files(), ctx.config()).train(
+        var result = new SparkTrainer(spark, ctx.files(), ctx.config()).resumingOnly(manifest::isIdentifiedBy).train(
                 train, val, manifest.shape().size(), outputs, provenance, resume, m -> {
                     secondsSoFar[0] += m.seconds();
                     secondsSoFar[1]++;

@@ -27,8 +27,8 @@ public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("epoch-(\\d{3,})");
     static final String HISTORY = "history.jsonl";
 
-    /** A checkpoint read back: the epoch it ends, the model and the metrics of every epoch up to it. */
-    public record Restored(int epoch, Vae vae, List<EpochMetrics> history) {}
+    /** A checkpoint read back: the epoch it ends, the model, what made it and the metrics of every epoch up to it. */
+    public record Restored(int epoch, Vae vae, Provenance provenance, List<EpochMetrics> history) {}
 
     private final HadoopFiles files;
     private final Path root;
@@ -44,22 +44,23 @@ public final class Checkpoints {
         this.keep = keep;
     }
 
+    /** The folder holding the checkpoints. */
+    public Path root() {
+        return root;
+    }
+
     public Path dir(int epoch) {
         return new Path(root, String.format("epoch-%03d", epoch));
     }
 
     public void save(int epoch, Vae vae, Provenance provenance, List<EpochMetrics> history) {
         Path target = dir(epoch);
-        files.deleteTemporarySiblings(target); // left by a run killed while writing this epoch's checkpoint
-        Path tmp = files.temporarySibling(target);
-        try {
+        files.sweep(target); // left by a run killed while writing this epoch's checkpoint
+        files.writeStaged(target, true, tmp -> {
             VaeStore.save(vae, provenance, tmp, files);
             files.writeString(new Path(tmp, HISTORY), EpochMetrics.toJsonLines(history));
-            files.commitDirectory(tmp, target, true);
-        } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
-            throw e;
-        }
+            return null;
+        });
         prune();
     }
 
@@ -73,7 +74,7 @@ public final class Checkpoints {
                 if (history.size() != epoch) {
                     throw new IllegalStateException("history has " + history.size() + " epochs");
                 }
-                return Optional.of(new Restored(epoch, loaded.vae(), history));
+                return Optional.of(new Restored(epoch, loaded.vae(), loaded.provenance(), history));
             } catch (RuntimeException e) {
                 LOG.warn("skipping unusable checkpoint {}: {}", dir, String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             }

@@ -2,6 +2,7 @@ package io.sparkvae.train;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.DiskFullException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.model.Seeds;
@@ -13,7 +14,9 @@ import io.sparkvae.spark.JobLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,11 +51,22 @@ public final class SparkTrainer {
     private final SparkSession spark;
     private final HadoopFiles files;
     private final JobConfig config;
+    /** Whether a dataset identity a checkpoint recorded is the dataset trained on now. */
+    private Predicate<String> sameDataset = identity -> true;
 
     public SparkTrainer(SparkSession spark, HadoopFiles files, JobConfig config) {
         this.spark = spark;
         this.files = files;
         this.config = config;
+    }
+
+    /**
+     * Resume only checkpoints trained on the dataset {@code isCurrent} accepts (by the identity they recorded); others
+     * are set aside and training starts afresh.
+     */
+    public SparkTrainer resumingOnly(Predicate<String> isCurrent) {
+        this.sameDataset = isCurrent;
+        return this;
     }
 
     /**
@@ -67,28 +81,33 @@ public final class SparkTrainer {
     }
 
     /**
-     * Trains into {@code out.model()} (final model, then {@code _SUCCESS} last), with a checkpoint after every epoch
-     * and the training log.
+     * Trains into {@code out.attempt()} (a checkpoint after every epoch, then the final model) and commits it as
+     * {@code out.model()} by rename, {@code _SUCCESS} last. A complete model already there (an {@code --overwrite})
+     * stays in place, usable, until that rename; so does its training log, which is replaced after the commit.
      *
-     * @param resume continue from the newest usable checkpoint, if there is one
+     * @param resume continue from the newest usable checkpoint of an interrupted training, if there is one; without
+     *               it, an interrupted training's checkpoints are deleted and training starts afresh
      */
     public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, TrainingOutputs out, Provenance provenance,
             boolean resume, Consumer<EpochMetrics> progress) {
         JobConfig.Train t = config.train();
         Path modelDir = out.model();
         Path metricsFile = out.log();
-        Checkpoints checkpoints = new Checkpoints(files, out.checkpoints(), t.keepCheckpoints());
+        // The log of a complete model describes that model: it is replaced only once the new model is committed.
+        boolean keepOldLog = files.isComplete(modelDir);
+        files.sweep(metricsFile);
+        Checkpoints checkpoints = new Checkpoints(files, out.attemptCheckpoints(), t.keepCheckpoints());
 
         Vae vae;
         List<EpochMetrics> history = new ArrayList<>();
-        var restored = resume ? checkpoints.latest() : java.util.Optional.<Checkpoints.Restored>empty();
+        var restored = resume ? resumable(out, checkpoints, spec(config, inputSize), provenance)
+                : Optional.<Checkpoints.Restored>empty();
         if (restored.isPresent()) {
-            requireConfigured(restored.get(), spec(config, inputSize), checkpoints);
             vae = restored.get().vae();
             history.addAll(restored.get().history());
             LOG.info("resuming after epoch {} from {}", restored.get().epoch(), checkpoints.dir(restored.get().epoch()));
         } else {
-            files.delete(modelDir); // debris of an earlier attempt (no usable checkpoint): start clean
+            files.delete(out.attempt()); // an earlier attempt's checkpoints (no usable one, or no --resume): start clean
             vae = Vae.create(spec(config, inputSize));
         }
         int firstEpoch = history.size() + 1;
@@ -98,13 +117,20 @@ public final class SparkTrainer {
         files.deleteTemporarySiblings(batches); // a killed run's export (the whole training split) would stay forever
         Path batchesDir = files.temporarySibling(batches);
         try (ValidationScorer validation = new ValidationScorer(jsc, valRows, t.batchSize(), config.seed())) {
+            long trainExamples = trainRows.count();
+            // No more partitions than minibatches: data.partitions = 100000 on 200 rows would run 100000 tasks.
+            int partitions = (int) Math.min(config.data().partitions(), Math.max(1, (trainExamples + t.batchSize() - 1) / t.batchSize()));
+            List<String> batchFiles;
             JobLabels.describe(jsc.sc(), "export minibatches");
-            List<String> batchFiles = MinibatchExporter.export(
-                    trainRows, t.batchSize(), config.data().partitions(), config.seed(), batchesDir);
+            try {
+                batchFiles = MinibatchExporter.export(trainRows, t.batchSize(), partitions, config.seed(), batchesDir);
+            } catch (RuntimeException e) {
+                // The executors write the minibatches; a full disk arrives wrapped in Spark's exception.
+                throw DiskFullException.isDiskFull(e) ? files.diskFull(batchesDir, e) : e;
+            }
             // One partition per worker: each averaging round's random split then already gives every worker its share,
             // so dl4j-spark's per-round repartitioning (a shuffle per round) is not needed.
             JavaRDD<String> paths = jsc.parallelize(batchFiles, t.workers()).cache();
-            long trainExamples = trainRows.count();
 
             MultiLayerNetwork network = vae.network();
             for (int epoch = firstEpoch; epoch <= t.epochs(); epoch++) {
@@ -139,16 +165,75 @@ public final class SparkTrainer {
                 EpochMetrics m = new EpochMetrics(epoch, trainNegElbo, valNegElbo, seconds, trainExamples / fitSeconds);
                 history.add(m);
                 checkpoints.save(epoch, vae, provenance, history);
-                files.writeBytesAtomically(metricsFile, EpochMetrics.toJsonLines(history).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (!keepOldLog) {
+                    writeLog(metricsFile, history);
+                }
                 progress.accept(m);
             }
-            VaeStore.save(vae, provenance, modelDir, files);
-            files.writeBytesAtomically(metricsFile, EpochMetrics.toJsonLines(history).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            files.markComplete(modelDir);
+            VaeStore.save(vae, provenance, out.attempt(), files);
+            // The rename replaces an older model (moved aside first, deleted once the new one is in place).
+            files.commitDirectory(out.attempt(), modelDir, true);
+            writeLog(metricsFile, history);
             return new Result(vae, history);
         } finally {
             files.deleteQuietly(batchesDir);
+            dropIfNothingToResume(out.attempt(), checkpoints);
         }
+    }
+
+    /** A failed training that wrote no checkpoint leaves no folder behind (one with checkpoints is kept for --resume). */
+    private void dropIfNothingToResume(Path attempt, Checkpoints checkpoints) {
+        try {
+            if (files.exists(attempt) && !checkpoints.any()) {
+                files.deleteQuietly(attempt);
+            }
+        } catch (RuntimeException e) {
+            // best effort; the failure on its way up matters more
+        }
+    }
+
+    private void writeLog(Path metricsFile, List<EpochMetrics> history) {
+        files.writeBytesAtomically(metricsFile, EpochMetrics.toJsonLines(history).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The checkpoint to resume from: the newest usable one of the interrupted attempt ({@code out.attempt()}), or,
+     * when there is none, of an incomplete model folder (a training interrupted before trainings had their own folder,
+     * or killed between its rename and its {@code _SUCCESS}), which then becomes the attempt. Checkpoints of another
+     * dataset version are not resumed (training starts afresh, saying so); a checkpoint of another model, or past the
+     * configured epochs, is refused: resuming it would record a config that did not make the model.
+     */
+    private Optional<Checkpoints.Restored> resumable(TrainingOutputs out, Checkpoints attempt, VaeSpec wanted,
+                                                      Provenance provenance) {
+        Checkpoints source = attempt;
+        boolean adopt = false;
+        if (!attempt.any() && files.exists(out.model()) && !files.isComplete(out.model())) {
+            source = new Checkpoints(files, out.modelCheckpoints(), config.train().keepCheckpoints());
+            adopt = true;
+        }
+        var restored = source.latest();
+        if (restored.isEmpty()) {
+            return restored;
+        }
+        Checkpoints.Restored r = restored.get();
+        String trainedOn = r.provenance().datasetSha256();
+        if (trainedOn != null && !sameDataset.test(trainedOn)) {
+            LOG.warn("not resuming from {}: it was trained on another version of the dataset ({}, now {}); starting afresh",
+                    source.dir(r.epoch()), trainedOn, provenance.datasetSha256());
+            return Optional.empty();
+        }
+        requireConfigured(r, wanted, source);
+        int epochs = config.train().epochs();
+        if (r.epoch() > epochs) {
+            throw new BadInputException("cannot resume from " + source.dir(r.epoch()) + ": it has trained " + r.epoch()
+                    + " epochs but train.epochs = " + epochs + "; set train.epochs to " + r.epoch() + " or more to continue"
+                    + " it, or train without --resume to start afresh");
+        }
+        if (adopt) {
+            files.delete(out.attempt());
+            files.rename(out.model(), out.attempt());
+        }
+        return restored;
     }
 
     /** A checkpoint of another architecture or optimiser must not be resumed as if the config described it. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,33 @@ class DatasetPreparerTest {
                 () -> failing.prepare("punks", hpath(TestData.rawDir()), 50, 2, hpath(out), false, PROVENANCE));
         assertFalse(Files.exists(out), "no output at the final path");
         assertEquals(0, listing(tmp.resolve("datasets")).length, "temporary output cleaned up: " + Arrays.toString(listing(tmp.resolve("datasets"))));
+    }
+
+    /**
+     * Failures that are not RuntimeExceptions: an Error (Hadoop's {@code FSError} on a failing disk is one) and a checked
+     * exception thrown undeclared (Spark's {@code SparkException} arrives so) must not leave the temporary output.
+     */
+    @Test
+    void anyKindOfFailureBeforeTheCommitLeavesNothingBehind() {
+        Path out = tmp.resolve("datasets/punks");
+        for (Throwable failure : List.of(new AssertionError("injected error"), new Exception("injected checked exception"))) {
+            var failing = preparer().afterSplitWritten(split -> {
+                if (split.equals("val")) {
+                    DatasetPreparerTest.<RuntimeException>sneaky(failure);
+                }
+            });
+            Throwable thrown = assertThrows(Throwable.class,
+                    () -> failing.prepare("punks", hpath(TestData.rawDir()), 50, 2, hpath(out), false, PROVENANCE));
+            assertSame(failure, thrown);
+            assertFalse(Files.exists(out), "no output at the final path");
+            assertEquals(0, listing(tmp.resolve("datasets")).length, failure + ": temporary output cleaned up: "
+                    + Arrays.toString(listing(tmp.resolve("datasets"))));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 
     @Test

@@ -72,4 +72,15 @@ class SplitPlanTest {
         }
         assertEquals(2000, next);
     }
+
+    @Test
+    void theDataBoundsThePartitions() {
+        // data.partitions = 100000 on 200 examples: two chunks of 100 (a task and a Parquet file each), not 100000.
+        assertEquals(2, SingleFileFormat.chunks(SplitRange.consecutive("train", "x", 0, 200), 100_000).size());
+        assertEquals(1, SingleFileFormat.chunks(SplitRange.consecutive("train", "x", 0, 50), 4).size());
+        assertEquals(4, SingleFileFormat.chunks(SplitRange.consecutive("train", "x", 0, 50_000), 4).size(), "large splits as asked");
+        assertEquals(2, HashedTableWriter.boundedPartitions(100_000, 200));
+        assertEquals(1, HashedTableWriter.boundedPartitions(4, 50));
+        assertEquals(4, HashedTableWriter.boundedPartitions(4, 50_000));
+    }
 }

@@ -69,7 +69,7 @@ class OutputLockTest {
     void aSecondRunIsRefusedNamingTheOutputAndTheHolderUntilTheFirstReleases() {
         Path output = output();
         try (OutputLock first = acquire(output, DEFAULT)) {
-            var e = assertThrows(BadInputException.class, () -> acquire(output, DEFAULT));
+            var e = assertThrows(OutputBusyException.class, () -> acquire(output, DEFAULT));
             assertTrue(e.getMessage().startsWith(output + " is being written by another run (train, pid "
                     + ProcessHandle.current().pid() + " on "), e.getMessage());
             assertTrue(e.getMessage().contains(OutputLock.lockFile(output).toString()), e.getMessage());
@@ -113,7 +113,7 @@ class OutputLockTest {
     void aFreshLockOfAnotherMachineIsRespected() throws Exception {
         Path output = output();
         plantLock(output, holder("some-other-host", 4242), 5);
-        var e = assertThrows(BadInputException.class, () -> acquire(output, DEFAULT));
+        var e = assertThrows(OutputBusyException.class, () -> acquire(output, DEFAULT));
         assertTrue(e.getMessage().contains("pid 4242 on some-other-host"), e.getMessage());
     }
 
@@ -170,7 +170,7 @@ class OutputLockTest {
             try {
                 held.add(acquire(takeoverOutput(round), DEFAULT));
                 return true;
-            } catch (BadInputException e) {
+            } catch (OutputBusyException e) {
                 assertTrue(e.getMessage().contains("is being written by another run"), e.getMessage());
                 return false;
             }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code scripts/vae train} processes on one output: the second refuses while the first holds the lock
- * (exit 2, naming the output and the first's pid) and leaves the first undisturbed; a first run stopped with
+ * (exit 75, naming the output and the first's pid) and leaves the first undisturbed; a first run stopped with
  * SIGTERM releases its lock on the way out.
  */
 class ConcurrentRunIT {
@@ -50,7 +50,7 @@ class ConcurrentRunIT {
             ChildProcess.Result second = ChildProcess.run(vae(args), ChildProcess.repo(), Map.of("VAE_DRIVER_MEMORY", "2g"),
                     tmp.resolve("second.log"), Duration.ofMinutes(3));
             assertTrue(first.isAlive(), "the first run ended before the second one checked: the test proves nothing");
-            assertEquals(2, second.exitCode(), second.tail());
+            assertEquals(75, second.exitCode(), "EX_TEMPFAIL: retry later; " + second.tail());
             List<String> errors = second.output().lines().filter(l -> l.startsWith("error:")).toList();
             assertEquals(1, errors.size(), second.tail());
             assertTrue(errors.get(0).contains(root.resolve("runs/tiny/model") + " is being written by another run (train, pid "

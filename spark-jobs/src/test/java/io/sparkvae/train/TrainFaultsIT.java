@@ -112,7 +112,8 @@ class TrainFaultsIT {
         assertEquals(0, straight.exitCode(), straight.tail());
 
         Path run = root.resolve("runs/killed");
-        Path checkpoints = run.resolve("model/checkpoints");
+        // A training writes beside the model folder until its commit (RunLayout.modelAttempt).
+        Path checkpoints = run.resolve(".model.training/checkpoints");
         Path log = log("killed");
         Process driver = ChildProcess.start(train("killed", local), ChildProcess.repo(), SMALL_DRIVER, log);
         try {
@@ -129,7 +130,7 @@ class TrainFaultsIT {
         // Nothing half-written is visible as complete: no final model, and every epoch-NNN checkpoint loads.
         assertFalse(Files.exists(run.resolve("model/_SUCCESS")), "the killed run must not look finished");
         HadoopFiles files = HadoopFiles.withDefaults();
-        Checkpoints written = new Checkpoints(files, new org.apache.hadoop.fs.Path(run.resolve("model").toUri()), 0);
+        Checkpoints written = new Checkpoints(files, new org.apache.hadoop.fs.Path(checkpoints.toUri()), 0);
         List<Integer> epochs = written.epochsNewestFirst();
         assertTrue(epochs.size() >= 2 && epochs.get(0) < EPOCHS, "checkpoints of the killed run: " + epochs);
         for (int epoch : epochs) {
@@ -157,7 +158,8 @@ class TrainFaultsIT {
         }
         outputs.assertTrained("killed", EPOCHS);
         assertTrue(StageRuns.named(run, ".train-batches.tmp-").isEmpty(), "the killed run's export is cleaned up");
-        assertTrue(StageRuns.named(checkpoints, ".epoch-").isEmpty(), "no partial checkpoints left");
+        assertTrue(StageRuns.named(run.resolve("model/checkpoints"), ".epoch-").isEmpty(), "no partial checkpoints left");
+        assertFalse(Files.exists(run.resolve(".model.training")), "the training's folder became the model");
 
         double expected = finalValNegElbo("straight");
         double actual = finalValNegElbo("killed");

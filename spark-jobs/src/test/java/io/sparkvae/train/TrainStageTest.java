@@ -16,6 +16,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import io.sparkvae.testing.LocalSpark;
+import io.sparkvae.testing.TreeSnapshot;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,12 +162,70 @@ class TrainStageTest {
         var m = java.util.regex.Pattern.compile("diverged in epoch (\\d+)").matcher(o.err());
         assertTrue(m.find() && o.err().contains("learning-rate"), o.err());
         int epoch = Integer.parseInt(m.group(1));
-        Path checkpoints = root.resolve("runs/tiny-punks/model/checkpoints");
+        // The interrupted training's checkpoints are in its own folder, beside where the model would go.
+        Path checkpoints = root.resolve("runs/tiny-punks/.model.training/checkpoints");
         assertFalse(Files.exists(checkpoints.resolve(String.format("epoch-%03d", epoch))), "no checkpoint of the diverged epoch");
         if (epoch > 1) {
             assertTrue(o.err().contains(String.format("epoch-%03d", epoch - 1)), o.err());
             assertTrue(Files.exists(checkpoints.resolve(String.format("epoch-%03d/_SUCCESS", epoch - 1))), "last good checkpoint intact");
         }
         assertFalse(Files.exists(root.resolve("runs/tiny-punks/model/_SUCCESS")));
+    }
+
+    @Test
+    void resumingWithFewerEpochsThanTheCheckpointHasIsRefusedNamingBoth() throws Exception {
+        Path root = rootWithDataset();
+        assertEquals(0, vae("train", root).code()); // two epochs
+        Path run = root.resolve("runs/tiny-punks");
+        // Interrupted after its last checkpoint, before the model was marked complete.
+        Files.delete(run.resolve("model/_SUCCESS"));
+        Map<String, String> before = TreeSnapshot.exact(run);
+
+        StageRuns.Outcome o = vae("train", root, "--resume", "--set", "train.epochs=1");
+        assertEquals(2, o.code(), o.out() + o.err());
+        String err = o.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: cannot resume from ") && err.contains("model/checkpoints/epoch-002: it has trained 2"
+                + " epochs but train.epochs = 1"), err);
+        assertEquals(before, TreeSnapshot.exact(run), "nothing written: no model claiming 1 epoch was made");
+    }
+
+    @Test
+    void aModelTooBigForTheMemoryIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        Path root = rootWithDataset();
+        // Both values are in the accepted ranges; together they make 3.3e9 parameters (about 13 GB each copy).
+        StageRuns.Outcome o = vae("train", root, "--set", "model.latent=10000", "--set", "model.hidden=[100000]");
+        assertEquals(2, o.code(), o.out() + o.err());
+        String err = o.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: model.hidden = [100000] and model.latent = 10000 make a VAE of 3,345,821,728"
+                + " parameters (1728 inputs): training needs at least "), err);
+        assertTrue(err.contains("GiB in the driver") && err.contains("the driver has "), err);
+        assertFalse(Files.exists(root.resolve("runs/tiny-punks/model")) || Files.exists(root.resolve("runs/tiny-punks/.model.training")));
+    }
+
+    @Test
+    void partitionsBeyondTheDataAreBoundedByIt() throws Exception {
+        Path root = Files.createTempDirectory(tmp, "partitions");
+        SparkSession spark = LocalSpark.start("partitions");
+        LongAdder tasks = new LongAdder();
+        spark.sparkContext().addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                tasks.increment();
+            }
+        });
+        try {
+            // 100000 partitions for 200 examples a split: without the bound, 100000 tasks per split and stage.
+            for (String stage : List.of("prepare", "train")) {
+                StageRuns.Outcome o = vae(stage, root, "--set", "data.partitions=100000", "--set", "train.epochs=1");
+                assertEquals(0, o.code(), stage + ": " + o.err());
+            }
+        } finally {
+            spark.stop();
+        }
+        long ran = tasks.sum();
+        System.out.println("prepare and train with data.partitions=100000 on 200 examples per split: " + ran + " tasks");
+        assertTrue(ran < 1000, ran + " tasks");
     }
 }

@@ -9,12 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
@@ -29,15 +34,31 @@ import org.apache.hadoop.security.AccessControlException;
  * <p>Outputs are committed atomically: a stage writes into {@link #temporarySibling(Path)}, then
  * {@link #commitDirectory(Path, Path, boolean)} renames it into place and only then writes {@code _SUCCESS}.
  * A crash before the rename leaves nothing at the final path, so no later stage can mistake half-written
- * output for good output.
+ * output for good output. {@link #writeStaged} does all of it and deletes the temporary sibling on any failure;
+ * {@link #sweep} removes what a killed run left.
  */
 public final class HadoopFiles {
     public static final String SUCCESS = "_SUCCESS";
 
     private final Configuration conf;
+    /** Runs before every {@link #commitDirectory} moves anything; throws to refuse the commit. */
+    private final Runnable commitCheck;
 
     public HadoopFiles(Configuration conf) {
+        this(conf, () -> {});
+    }
+
+    private HadoopFiles(Configuration conf, Runnable commitCheck) {
         this.conf = conf;
+        this.commitCheck = commitCheck;
+    }
+
+    /**
+     * The same helper, but every {@link #commitDirectory} first runs {@code check}, which refuses the commit by
+     * throwing (a stage uses it to refuse output made from inputs that changed while it ran).
+     */
+    public HadoopFiles checkingCommits(Runnable check) {
+        return new HadoopFiles(conf, check);
     }
 
     /** A helper over a default Hadoop configuration (core-site.xml etc. from the classpath, if any). */
@@ -141,7 +162,10 @@ public final class HadoopFiles {
         try {
             FSDataOutputStream out = fs(p).create(p, true);
             return out;
-        } catch (IOException e) {
+        } catch (IOException | FSError e) {
+            if (DiskFullException.isDiskFull(e)) {
+                throw diskFull(p, e);
+            }
             throw new BadInputException("cannot write " + p + ": " + e.getMessage(), e);
         }
     }
@@ -149,8 +173,15 @@ public final class HadoopFiles {
     public void writeBytes(Path p, byte[] bytes) {
         try (OutputStream out = create(p)) {
             out.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + p, e);
+        } catch (IOException | FSError e) {
+            // Hadoop's local file system reports a full disk as FSError, an Error, from write or close.
+            if (DiskFullException.isDiskFull(e)) {
+                throw diskFull(p, e);
+            }
+            if (e instanceof FSError error) {
+                throw error;
+            }
+            throw new UncheckedIOException("cannot write " + p, (IOException) e);
         }
     }
 
@@ -160,9 +191,10 @@ public final class HadoopFiles {
 
     /** Writes a file so readers never see it half-written: write a hidden sibling, then rename over. */
     public void writeBytesAtomically(Path p, byte[] bytes) {
-        Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
-        writeBytes(tmp, bytes);
+        Path tmp = temporarySibling(p);
+        boolean renamed = false;
         try {
+            writeBytes(tmp, bytes);
             FileSystem fs = fs(p);
             if (fs.exists(p)) {
                 fs.delete(p, false);
@@ -170,9 +202,15 @@ public final class HadoopFiles {
             if (!fs.rename(tmp, p)) {
                 throw new IOException("rename returned false");
             }
+            renamed = true;
+        } catch (DiskFullException e) {
+            throw diskFull(p, e);
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot commit " + p, e);
+        } finally {
+            if (!renamed) {
+                deleteQuietly(tmp); // whatever failed, Errors included
+            }
         }
     }
 
@@ -202,11 +240,37 @@ public final class HadoopFiles {
             return false;
         } catch (IOException e) {
             throw writeFailure(p, e);
+        } catch (FSError e) {
+            if (DiskFullException.isDiskFull(e)) {
+                throw diskFull(p, e);
+            }
+            throw e;
         }
     }
 
+    /**
+     * The space left on the file system that holds {@code p} (or its nearest existing ancestor), in bytes; -1 when
+     * the file system does not say.
+     */
+    public long freeSpace(Path p) {
+        try {
+            return fs(p).getStatus(p).getRemaining();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The failure of a write to {@code p} (a file or folder of an output) on a full disk, naming it. */
+    public DiskFullException diskFull(Path p, Throwable cause) {
+        Throwable original = cause instanceof DiskFullException d && d.getCause() != null ? d.getCause() : cause;
+        return DiskFullException.writing(p, freeSpace(p.getParent() == null ? p : p.getParent()), original);
+    }
+
     /** A write refused by the file system itself is bad input (exit 2); anything else may be transient (exit 1). */
-    private static RuntimeException writeFailure(Path p, IOException e) {
+    private RuntimeException writeFailure(Path p, IOException e) {
+        if (DiskFullException.isDiskFull(e)) {
+            return diskFull(p, e);
+        }
         if (e instanceof FileSystemException || e instanceof AccessControlException || e instanceof ParentNotDirectoryException) {
             String reason = e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : "permission denied")
                     : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
@@ -414,11 +478,93 @@ public final class HadoopFiles {
     }
 
     /**
-     * A fresh, unique temporary directory beside {@code target} ({@code .<name>.tmp-<uuid>}), so concurrent
+     * A fresh, unique temporary directory (or file) beside {@code target} ({@code .<name>.tmp-<uuid>}), so concurrent
      * runs never share one and a reader listing the parent can tell it from committed output.
      */
     public Path temporarySibling(Path target) {
         return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    /**
+     * Writes an output into a fresh {@link #temporarySibling} of {@code target} ({@code write} gets its path and fills
+     * it) and commits it ({@link #commitDirectory}). Whatever goes wrong (an exception, an {@link Error} such as
+     * Hadoop's {@code FSError}, a checked exception Spark throws undeclared) deletes the temporary sibling, so no
+     * failure leaves debris; a full disk is reported as {@link DiskFullException} naming {@code target}.
+     *
+     * @param overwrite replace a complete {@code target}; an incomplete one (no {@code _SUCCESS}: debris of a crash)
+     *                  is always replaced
+     * @return what {@code write} returned
+     */
+    public <T> T writeStaged(Path target, boolean overwrite, Function<Path, T> write) {
+        Path staged = temporarySibling(target);
+        boolean committed = false;
+        try {
+            T result = write.apply(staged);
+            commitDirectory(staged, target, overwrite || !isComplete(target));
+            committed = true;
+            return result;
+        } catch (Throwable t) {
+            if (DiskFullException.isDiskFull(t)) {
+                // Measured before the clean-up below frees the space the failed write took.
+                throw diskFull(target, t);
+            }
+            throw t;
+        } finally {
+            if (!committed) {
+                deleteQuietly(staged);
+            }
+        }
+    }
+
+    /** Debris names of {@code target}: temporary siblings (directories, files, an older naming) and moved-aside outputs. */
+    private static Pattern debrisOf(Path target) {
+        String name = Pattern.quote(target.getName());
+        return Pattern.compile("\\." + name + "\\.(tmp-.+|old-.+|[0-9a-f-]{36}\\.tmp)");
+    }
+
+    /** True when a killed run left debris of {@code target} beside it ({@link #sweep} removes it). */
+    public boolean hasDebris(Path target) {
+        Pattern debris = debrisOf(target);
+        for (FileStatus s : list(target.getParent())) {
+            if (debris.matcher(s.getPath().getName()).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Cleans up after runs of {@code target} that were killed: deletes its temporary siblings and moved-aside old
+     * outputs, except that when {@code target} itself is missing (a run killed between moving the old output aside
+     * and renaming the new one in) a complete moved-aside output is put back first. Only safe while no other run
+     * writes {@code target}, i.e. under its output lock.
+     *
+     * @return one line per thing done, for the stage to print
+     */
+    public List<String> sweep(Path target) {
+        List<String> done = new ArrayList<>();
+        Pattern debris = debrisOf(target);
+        List<Path> found = new ArrayList<>();
+        for (FileStatus s : list(target.getParent())) {
+            if (debris.matcher(s.getPath().getName()).matches()) {
+                found.add(s.getPath());
+            }
+        }
+        if (!exists(target)) {
+            for (Path p : found) {
+                if (p.getName().contains(".old-") && isComplete(p)) {
+                    rename(p, target);
+                    done.add("restored " + target + " from " + p.getName() + " (a run was killed while replacing it)");
+                    found.remove(p);
+                    break;
+                }
+            }
+        }
+        for (Path p : found) {
+            delete(p);
+            done.add("deleted " + p + " (left by a run that was killed)");
+        }
+        return done;
     }
 
     /**
@@ -439,12 +585,28 @@ public final class HadoopFiles {
         return deleted;
     }
 
+    /** Renames {@code from} to {@code to} (which must not exist). */
+    public void rename(Path from, Path to) {
+        try {
+            if (!fs(from).rename(from, to)) {
+                throw new IOException("rename returned false");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + from + " to " + to, e);
+        }
+    }
+
     /**
-     * Moves a fully written temporary directory to {@code target} and writes {@code _SUCCESS} into it.
+     * Moves a fully written temporary directory to {@code target} and writes {@code _SUCCESS} into it. An existing
+     * target is moved aside first and deleted only once the new one is in place, so a run killed in between leaves
+     * the old output whole beside it ({@link #sweep} puts it back).
      *
      * @param overwrite replace an existing {@code target}; without it an existing target is an error
      */
     public void commitDirectory(Path temporary, Path target, boolean overwrite) {
+        commitCheck.run();
+        Path old = null;
+        boolean renamedIn = false;
         try {
             FileSystem fs = fs(target);
             if (fs.exists(target)) {
@@ -452,17 +614,17 @@ public final class HadoopFiles {
                     throw new BadInputException("output already exists (use --overwrite to replace it): " + target);
                 }
                 // Move the old output aside first so there is never a moment with a half-deleted target.
-                Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+                old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
                 if (!fs.rename(target, old)) {
                     throw new IOException("cannot move aside " + target);
                 }
-                fs.delete(old, true);
             }
             fs.mkdirs(target.getParent());
             fs.delete(new Path(temporary, SUCCESS), false);
             if (!fs.rename(temporary, target)) {
                 throw new IOException("rename " + temporary + " -> " + target + " returned false");
             }
+            renamedIn = true;
             // A rename onto a directory that appeared since the check above (another run committing the same output)
             // moves this output *into* it, on HDFS and on local disk alike. Take it back out, so the target stays
             // the other run's output, whole, rather than a mix of both.
@@ -482,6 +644,18 @@ public final class HadoopFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit " + target, e);
+        } finally {
+            if (old != null) {
+                if (renamedIn) {
+                    deleteQuietly(old);
+                } else if (!exists(target)) {
+                    try {
+                        fs(target).rename(old, target); // the new output never arrived: put the old one back
+                    } catch (IOException | RuntimeException ignored) {
+                        // the next run's sweep restores it
+                    }
+                }
+            }
         }
     }
 

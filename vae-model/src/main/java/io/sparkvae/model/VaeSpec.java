@@ -55,6 +55,11 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
         return new VaeSpec(inputSize, hiddenSizes, latentSize, "relu", "xavier", "adam", 1e-3, seed);
     }
 
+    /** How many parameters (weights and biases) the network of this spec has. */
+    public long parameterCount() {
+        return new VaeParameterLayout(inputSize, hiddenSizes.stream().mapToInt(Integer::intValue).toArray(), latentSize).numParams;
+    }
+
     /** A JSON-friendly map (the keys are the component names); {@link #fromMap(Map)} reads it back. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -8,16 +8,23 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Saves and loads a {@link Vae} as a directory on any Hadoop FileSystem: {@value #MODEL} (DL4J's zip: configuration,
  * parameters and updater state), {@value #SPEC} (the {@link VaeSpec}, for humans and other tools) and
- * {@value #PROVENANCE}. Loading requires the directory's {@code _SUCCESS} marker, so a half-written model is never read.
+ * {@value #PROVENANCE}, which records the model's identity ({@link #identity}). Loading requires the directory's
+ * {@code _SUCCESS} marker, so a half-written model is never read.
  */
 public final class VaeStore {
 
@@ -28,7 +35,45 @@ public final class VaeStore {
     private VaeStore() {
     }
 
-    /** Writes the three files into {@code dir} (created if needed); committing the directory is the caller's job. */
+    /**
+     * The model's identity: SHA-256 of its spec, parameters and optimiser state, nothing else (no time stamps), so
+     * the same training gives the same identity and outputs made from it stay current.
+     */
+    public static String identity(Vae vae) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(Json.mapper().writeValueAsBytes(vae.spec().toMap()));
+            digest(sha, vae.network().params());
+            var updater = vae.network().getUpdater(false);
+            digest(sha, updater == null ? null : updater.getStateViewArray());
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("cannot hash the model", e);
+        }
+    }
+
+    private static void digest(MessageDigest sha, INDArray values) {
+        if (values == null) {
+            sha.update((byte) 0);
+            return;
+        }
+        float[] v = values.dup('c').data().asFloat();
+        ByteBuffer buf = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+        sha.update(ByteBuffer.allocate(8).putLong(v.length).array());
+        for (float f : v) {
+            if (!buf.hasRemaining()) {
+                sha.update(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            buf.putFloat(f);
+        }
+        sha.update(buf.array(), 0, buf.position());
+    }
+
+    /**
+     * Writes the three files into {@code dir} (created if needed); committing the directory is the caller's job. The
+     * provenance written records the model's {@link #identity}.
+     */
     public static void save(Vae vae, Provenance provenance, Path dir, HadoopFiles files) {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try {
@@ -38,7 +83,7 @@ public final class VaeStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
         }
-        files.writeString(new Path(dir, PROVENANCE), provenance.toJson());
+        files.writeString(new Path(dir, PROVENANCE), provenance.withModelSha256(identity(vae)).toJson());
     }
 
     /** Saves into a fresh temporary sibling of {@code target}, then commits it there atomically (with {@code _SUCCESS}). */
@@ -46,14 +91,10 @@ public final class VaeStore {
         if (!overwrite && files.exists(target)) {
             throw new BadInputException("output already exists (use --overwrite to replace it): " + target);
         }
-        Path tmp = files.temporarySibling(target);
-        try {
+        files.writeStaged(target, overwrite, tmp -> {
             save(vae, provenance, tmp, files);
-            files.commitDirectory(tmp, target, overwrite);
-        } catch (RuntimeException e) {
-            files.deleteQuietly(tmp);
-            throw e;
-        }
+            return null;
+        });
     }
 
     /** Loads a committed model directory; refuses one without {@code _SUCCESS} or with unreadable files. */
@@ -92,6 +133,9 @@ public final class VaeStore {
             provenance = Provenance.fromJson(new String(files.readBytes(provenancePath), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new BadInputException("corrupt model provenance " + provenancePath + ": " + e.getMessage(), e);
+        }
+        if (provenance.modelSha256() == null) {
+            provenance = provenance.withModelSha256(identity(vae)); // saved before models recorded their identity
         }
         return new LoadedVae(vae, provenance);
     }
