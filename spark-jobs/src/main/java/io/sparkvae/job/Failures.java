@@ -1,6 +1,7 @@
 package io.sparkvae.job;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.FileSystemUnreachableException;
 import java.io.PrintWriter;
 
 /**
@@ -25,8 +26,11 @@ public final class Failures {
      */
     public static int report(Throwable failure, PrintWriter err) {
         BadInputException bad = badInput(failure);
+        FileSystemUnreachableException unreachable = bad == null ? cause(failure, FileSystemUnreachableException.class) : null;
         if (bad != null) {
             err.println("error: " + bad.getMessage());
+        } else if (unreachable != null) {
+            err.println("error: " + unreachable.getMessage()); // names the URI and why; a trace would add nothing
         } else {
             err.println("error: " + failure);
             failure.printStackTrace(err);
@@ -37,9 +41,14 @@ public final class Failures {
 
     /** Spark wraps executor-side exceptions; the user's problem is the innermost bad-input cause. */
     static BadInputException badInput(Throwable t) {
+        return cause(t, BadInputException.class);
+    }
+
+    /** The first {@code type} in {@code t}'s cause chain, or null. */
+    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof BadInputException b) {
-                return b;
+            if (type.isInstance(c)) {
+                return type.cast(c);
             }
             if (c.getCause() == c) {
                 break;

@@ -4,8 +4,10 @@ import io.sparkvae.model.Seeds;
 import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.model.Vae;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,9 +15,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
@@ -23,11 +30,19 @@ import scala.Tuple2;
  * Writes a split as shuffled minibatches of serialized DL4J DataSets, one file each, from the executors (the
  * layout dl4j-spark's {@code fitPaths} trains from). The shuffle is seeded, so a resumed run exports the same
  * minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
+ *
+ * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}): dl4j-spark parses each name
+ * with {@code new URI(...)}, which a raw path with a space, '#', '%' or other characters outside a URI refuses, and
+ * then opens it as a raw path, which an escaped one would miss. So {@link #LOADER}, not dl4j-spark's default loader,
+ * reads them.
  */
 public final class MinibatchExporter {
+    /** Reads the minibatch files {@link #export} names (give it to {@code fitPaths}). */
+    public static final DataSetLoader LOADER = new MinibatchLoader();
+
     private MinibatchExporter() {}
 
-    /** Exports and returns the files' URIs; {@code dir} must not exist yet. */
+    /** Exports and returns the files' URIs (escaped, for {@link #LOADER}); {@code dir} must not exist yet. */
     public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
         String target = dir.toString();
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
@@ -47,7 +62,7 @@ public final class MinibatchExporter {
         List<float[]> batch = new ArrayList<>(batchSize);
         Path dir = new Path(target);
         try {
-            FileSystem fs = dir.getFileSystem(new Configuration());
+            FileSystem fs = dir.getFileSystem(taskHadoopConf());
             while (rows.hasNext()) {
                 batch.add(rows.next());
                 if (batch.size() == batchSize || !rows.hasNext()) {
@@ -56,7 +71,7 @@ public final class MinibatchExporter {
                     try (OutputStream out = fs.create(file, false)) {
                         Vae.minibatch(x).save(out);
                     }
-                    written.add(file.toString());
+                    written.add(file.toUri().toString());
                     batch.clear();
                 }
             }
@@ -64,6 +79,40 @@ public final class MinibatchExporter {
             throw new UncheckedIOException("cannot write minibatches under " + target, e);
         }
         return written.iterator();
+    }
+
+    /**
+     * The Hadoop configuration of the task's Spark application ({@code spark.hadoop.*} included, e.g. an S3 endpoint),
+     * as Spark builds it for its own readers; a bare {@code new Configuration()} would miss those settings.
+     */
+    private static Configuration taskHadoopConf() {
+        return SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    }
+
+    /** Opens a minibatch file named by its escaped URI with the task's Hadoop configuration. */
+    private static final class MinibatchLoader implements DataSetLoader {
+        private static final long serialVersionUID = 1L;
+        /** One configuration per executor JVM and Spark application (building one parses Hadoop's XML files). */
+        private static Configuration conf;
+        private static SparkEnv confOf;
+
+        @Override
+        public DataSet load(Source source) throws IOException {
+            Path file = new Path(URI.create(source.getPath()));
+            DataSet batch = new DataSet();
+            try (InputStream in = file.getFileSystem(conf()).open(file)) {
+                batch.load(in);
+            }
+            return batch;
+        }
+
+        private static synchronized Configuration conf() {
+            if (conf == null || confOf != SparkEnv.get()) {
+                conf = taskHadoopConf();
+                confOf = SparkEnv.get();
+            }
+            return conf;
+        }
     }
 
     /** Pairs of (first index, flattened pixels) for scoring, batched in index order within each partition. */

@@ -120,7 +120,7 @@ public final class SparkTrainer {
                         .trainingHooks(new WorkerStepHook(config.seed(), epoch, scoreSum, seen))
                         .build();
                 SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, network, master);
-                sparkNet.fitPaths(paths);
+                sparkNet.fitPaths(paths, MinibatchExporter.LOADER);
                 network = sparkNet.getNetwork();
                 double fitSeconds = (System.nanoTime() - started) / 1e9;
 
