@@ -105,8 +105,8 @@ public final class DatasetReader {
             if (c instanceof ChecksumException) {
                 reason = "checksum mismatch: changed after it was written";
             } else if (m.contains("is not a Parquet file")) {
-                reason = "not a Parquet file (" + m.substring(m.indexOf("is not a Parquet file") + "is not a Parquet file".length())
-                        .replaceFirst("^[.\\s]+", "").lines().findFirst().orElse("") + ")";
+                reason = m.contains("magic number at tail") ? "not a Parquet file: no Parquet footer at its end (cut short?)"
+                        : "not a Parquet file";
             } else if (c instanceof ParquetDecodingException || c instanceof EOFException) {
                 reason = "unreadable Parquet data (" + m.lines().findFirst().orElse("") + ")";
             }

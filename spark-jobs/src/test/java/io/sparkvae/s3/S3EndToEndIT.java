@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An {@code s3a://} root for real: S3Proxy, an S3 API server, runs on localhost over a local folder, and the four
+ * An {@code s3a://} root for real: S3Proxy, an S3 API server, runs on localhost (in memory), and the four
  * stages run through {@link VaeMain#run} with the shipped S3A file system, configured only by
  * {@code --spark-conf spark.hadoop.fs.s3a.*} (endpoint, credentials), as users would point it at their S3.
  */
@@ -35,9 +34,9 @@ class S3EndToEndIT {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void allStagesReadAndWriteAnS3Root() throws Exception {
-        Properties store = new Properties();
-        store.setProperty("jclouds.filesystem.basedir", tmp.resolve("blobs").toString());
-        BlobStoreContext blobs = ContextBuilder.newBuilder("filesystem").overrides(store).build(BlobStoreContext.class);
+        // In memory: with jclouds' "filesystem" store S3Proxy 2.1.0 never answered some of S3A's deletes of directory
+        // markers after a write, and prepare did not finish within 10 minutes.
+        BlobStoreContext blobs = ContextBuilder.newBuilder("transient").build(BlobStoreContext.class);
         blobs.getBlobStore().createContainerInLocation(null, "vae-bucket");
         S3Proxy s3 = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret").build();
