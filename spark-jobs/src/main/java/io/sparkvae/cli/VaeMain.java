@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
                 StageCommands.Render.class, PipelineCommand.class, ExperimentCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 2 bad input or config, 1 other failure (worth a retry).",
-                "Run 'vae <stage> --help' for a stage's options."})
+                "Run 'vae <stage> --help' for a stage's options and every config key."})
 public final class VaeMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

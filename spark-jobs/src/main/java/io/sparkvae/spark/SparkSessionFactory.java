@@ -121,7 +121,7 @@ public final class SparkSessionFactory {
                     entry.valueConverter().apply(value);
                 }
             }
-        } catch (IllegalArgumentException e) { // NumberFormatException included
+        } catch (Exception e) { // IllegalArgumentException, NumberFormatException; AnalysisException for a removed SQL key
             throw new BadInputException("--spark-conf " + key + "=" + value + ": " + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
     }
