@@ -43,6 +43,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        target.check();
         HadoopFiles files = HadoopFiles.withDefaults();
         Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
         ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkSettings(), spec.commandLine().getErr());

@@ -1,5 +1,7 @@
 package io.sparkvae.cli;
 
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.spark.SparkSessionFactory;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -7,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Options of every command that runs Spark jobs: where outputs go and on which Spark master. */
 public class SparkTargetOptions {
     @Option(names = "--root", paramLabel = "URI", defaultValue = "work",
-            description = "Output root (local path or hdfs://...). Default: ${DEFAULT-VALUE}")
+            description = "Output root (local path, hdfs://... or s3a://...). Default: ${DEFAULT-VALUE}")
     public String root;
 
     @Option(names = "--master", paramLabel = "URL",
@@ -32,5 +34,13 @@ public class SparkTargetOptions {
             all.add("spark.eventLog.dir=" + eventLog);
         }
         return all;
+    }
+
+    /** Refuses an empty root, a master Spark cannot run on and a malformed or ill-typed setting, before any work. */
+    public void check() {
+        if (root.isBlank()) {
+            throw new BadInputException("--root is empty: give the output root, a local path or a URI such as hdfs://namenode:8020/vae");
+        }
+        SparkSessionFactory.check(master, sparkSettings());
     }
 }

@@ -18,8 +18,9 @@ public final class StageOptions extends SparkTargetOptions {
     @Option(names = "--overwrite", description = "Replace this stage's complete output instead of skipping.")
     public boolean overwrite;
 
-    /** These options as the job layer takes them. */
+    /** These options as the job layer takes them, {@link #check checked}. */
     public JobOptions toJob() {
+        check();
         return new JobOptions(conf, root, master, overrides, sparkSettings(), overwrite);
     }
 }

@@ -1,6 +1,8 @@
 package io.sparkvae.cli;
 
 import io.sparkvae.job.Failures;
+import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes are the stage contract a workflow engine relies on ({@link Failures}): 0 done (or already done),
  * 2 bad input or config (retrying will not help), 75 the output is being written by another run (retry after a pause),
- * 1 any other failure (worth a retry).
+ * 1 any other failure (worth a retry). A usage error (no or an unknown command, an unknown or missing option) prints
+ * {@code error: ...} and one line pointing to {@code --help}, and exits 2.
  */
 @Command(
         name = "vae",
@@ -22,14 +25,17 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 2 bad input or config, 75 the output is being written by another run (retry",
                 "later), 1 other failure (worth a retry).",
-                "Run 'vae <stage> --help' for a stage's options."})
+                "Run 'vae <stage> --help' for a stage's options and every config key."})
 public final class VaeMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The commands that take a job config, whose help lists every config key. */
+    private static final List<String> CONFIGURED = List.of("prepare", "train", "evaluate", "render", "pipeline", "experiment");
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing stage: choose one of " + spec.subcommands().keySet());
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of " + commands(spec.commandLine()));
     }
 
     public static void main(String[] args) {
@@ -49,12 +55,35 @@ public final class VaeMain implements Runnable {
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new VaeMain());
+        for (String name : CONFIGURED) {
+            cli.getSubcommands().get(name).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer());
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr()));
+        cli.setParameterExceptionHandler(VaeMain::usageError);
         try {
             return cli.execute(args);
         } catch (Error e) {
             // picocli lets Errors through (Hadoop's FSError on a failing disk is one): they get the same report.
             return Failures.report(e, cli.getErr());
         }
+    }
+
+    /** {@code error: <what>} and where the usage is, instead of picocli's full usage text after the message. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine where = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && where.getParent() == null && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "': choose one of " + commands(where);
+        }
+        PrintWriter err = where.getErr();
+        err.println("error: " + message);
+        err.println("Run '" + where.getCommandSpec().qualifiedName() + " --help' for the usage.");
+        err.flush();
+        return Failures.EXIT_BAD_INPUT;
+    }
+
+    private static String commands(CommandLine top) {
+        return String.join(", ", top.getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList());
     }
 }

@@ -3,18 +3,21 @@ package io.sparkvae.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 
@@ -24,7 +27,12 @@ import org.apache.hadoop.fs.Path;
  * values with a one-line message naming the key, and returns a typed {@link JobConfig}.
  */
 public final class JobConfigLoader {
-    private static final Pattern BARE_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S*");
+    /**
+     * An override value HOCON would cut short: unquoted, {@code //} and {@code #} start a comment, so
+     * {@code --set data.raw=hdfs://nn/x} would become "hdfs:" and {@code data.raw=/data/run #2} "/data/run". Such a
+     * value (not quoted, not a list or object) is taken whole, as the string it obviously is.
+     */
+    private static final Pattern CUT_BY_COMMENT = Pattern.compile("[^\"\\[{].*(//|#).*");
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Config DEFAULTS = ConfigFactory.parseResources(
             JobConfigLoader.class, "/io/sparkvae/defaults.conf",
@@ -38,11 +46,31 @@ public final class JobConfigLoader {
      * @param overrides {@code key=value} pairs from the command line, applied last
      */
     public static JobConfig loadFile(HadoopFiles files, String conf, List<String> overrides) {
-        Path path = files.path(conf);
-        files.requireFile(path, "config file");
+        if (conf.isBlank()) {
+            throw new BadInputException("--conf is empty: name a job config file, e.g. --conf conf/mnist-z2.conf");
+        }
+        Path path = files.requireFile(files.path(conf), "config file");
         String name = path.getName();
         String stem = name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
-        return load(files.readString(path), conf, stem, overrides);
+        return load(files, path, conf, stem, overrides);
+    }
+
+    /**
+     * Loads the config file {@code file} (any Hadoop path); its {@code include "other.conf"} statements resolve next
+     * to it, on its file system.
+     *
+     * @param origin    how the user named it (for messages)
+     * @param stem      the default run name
+     * @param overrides {@code key=value} pairs from the command line, applied last
+     */
+    public static JobConfig load(HadoopFiles files, Path file, String origin, String stem, List<String> overrides) {
+        Config user;
+        try {
+            user = ConfigIncludes.parse(files, file, files.readString(file), origin);
+        } catch (ConfigException e) {
+            throw syntaxError(e, origin);
+        }
+        return complete(user, origin, stem, overrides);
     }
 
     /**
@@ -56,12 +84,21 @@ public final class JobConfigLoader {
     public static JobConfig load(String text, String origin, String stem, List<String> overrides) {
         Config user;
         try {
-            user = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin));
+            user = ConfigIncludes.parse(null, null, text, origin);
         } catch (ConfigException e) {
-            // HOCON's message already starts with the origin ("conf/x.conf: 7: ..."); say it once.
-            String message = oneLine(e);
-            throw new BadInputException("config " + (message.startsWith(origin + ":") ? message : origin + ": " + message));
+            throw syntaxError(e, origin);
         }
+        return complete(user, origin, stem, overrides);
+    }
+
+    private static BadInputException syntaxError(ConfigException e, String origin) {
+        // HOCON's message already starts with the origin ("conf/x.conf: 7: ..."); say it once.
+        String message = oneLine(e);
+        return new BadInputException("config " + (message.startsWith(origin + ":") ? message : origin + ": " + message));
+    }
+
+    private static JobConfig complete(Config file, String origin, String stem, List<String> overrides) {
+        Config user = file;
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {
@@ -70,9 +107,7 @@ public final class JobConfigLoader {
             try {
                 String key = override.substring(0, eq).strip();
                 String value = override.substring(eq + 1).strip();
-                // In HOCON an unquoted "//" starts a comment, so --set data.raw=hdfs://nn/x would silently become
-                // "hdfs:"; a bare URI is taken as the string it obviously is.
-                Config o = BARE_URI.matcher(value).matches()
+                Config o = CUT_BY_COMMENT.matcher(value).matches()
                         ? ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + override))
                         : ConfigFactory.parseString(override, ConfigParseOptions.defaults().setOriginDescription("--set " + override));
                 user = o.withFallback(user);
@@ -80,9 +115,11 @@ public final class JobConfigLoader {
                 throw new BadInputException("--set " + override + ": " + oneLine(e));
             }
         }
-        refuseUnknownKeys(user, origin);
         Config c;
         try {
+            // Substitutions (${...}) first, so the check below sees values.
+            user = user.resolveWith(user.withFallback(DEFAULTS));
+            refuseUnknownKeys(user, origin);
             c = withPreset(user, origin).withFallback(DEFAULTS).resolve();
         } catch (ConfigException e) {
             throw new BadInputException("config " + origin + ": " + oneLine(e));
@@ -123,9 +160,16 @@ public final class JobConfigLoader {
         return user.withFallback(DataPresets.keys(preset).withValue("data.preset", ConfigValueFactory.fromAnyRef(preset)));
     }
 
-    /** The resolved defaults, as users see them with {@code --help}. */
-    public static String renderDefaults() {
-        return DEFAULTS.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    /** One config key as {@code --help} lists it: its default (as HOCON) and its meaning (the comment above it). */
+    public record KeyDoc(String key, String defaultValue, String meaning) {}
+
+    /** Every config key in {@code defaults.conf}'s order, with its default and the comment above it as its meaning. */
+    public static List<KeyDoc> keys() {
+        return DEFAULTS.entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> e.getValue().origin().lineNumber()))
+                .map(e -> new KeyDoc(e.getKey(), e.getValue().render(ConfigRenderOptions.concise()),
+                        String.join(" ", e.getValue().origin().comments().stream().map(String::strip).toList())))
+                .toList();
     }
 
     private static JobConfig build(Reader r, String stem) {
@@ -221,19 +265,45 @@ public final class JobConfigLoader {
                 r.colour(prefix + ".background"));
     }
 
+    /**
+     * Walks everything the user set, nulls included (a {@code Config}'s entry set skips them): every key must be one of
+     * the defaults', a section where the defaults have a section and a value where they have a value, and not null.
+     */
     private static void refuseUnknownKeys(Config user, String origin) {
-        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
-            String key = e.getKey();
+        refuseUnknownKeys(user.root(), "", origin);
+    }
+
+    private static void refuseUnknownKeys(ConfigObject object, String prefix, String origin) {
+        for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+            String key = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+            ConfigValue value = e.getValue();
             if (!DEFAULTS.hasPathOrNull(key)) {
-                int line = e.getValue().origin().lineNumber();
-                String where = line > 0 ? " (" + e.getValue().origin().description() + ")" : "";
+                // Name the whole key the user wrote (bogus.key, not the section bogus).
+                while (value instanceof ConfigObject o && !o.isEmpty()) {
+                    var first = o.entrySet().iterator().next();
+                    key = key + "." + ConfigUtil.joinPath(first.getKey());
+                    value = first.getValue();
+                }
+                int line = value.origin().lineNumber();
+                String where = line > 0 ? " (" + value.origin().description() + ")" : "";
                 throw new BadInputException("config " + origin + ": unknown key '" + key + "'" + where);
             }
-        }
-        // A user object where the defaults hold a scalar (e.g. train.epochs { ... }) would hide keys above.
-        for (String key : Set.of("seed")) {
-            if (user.hasPath(key) && user.getValue(key).valueType() == ConfigValueType.OBJECT) {
-                throw new BadInputException("config " + origin + ": " + key + " must be a number");
+            boolean section = DEFAULTS.getValue(key).valueType() == ConfigValueType.OBJECT;
+            if (value.valueType() == ConfigValueType.NULL) {
+                throw new BadInputException("config " + origin + ": " + key + " is null; give it a value"
+                        + (section ? "" : " or leave it out for its default, " + DEFAULTS.getValue(key).render(ConfigRenderOptions.concise())));
+            }
+            if (section && value.valueType() != ConfigValueType.OBJECT) {
+                throw new BadInputException("config " + origin + ": " + key + " is a section (" + String.join(", ",
+                        DEFAULTS.getObject(key).keySet().stream().sorted().toList()) + "), not a value: set " + key
+                        + ".<key> instead of " + key + " = " + value.render(ConfigRenderOptions.concise()));
+            }
+            if (!section && value.valueType() == ConfigValueType.OBJECT) {
+                throw new BadInputException("config " + origin + ": " + key + " is a value, not a section: set " + key
+                        + " = <value> (default " + DEFAULTS.getValue(key).render(ConfigRenderOptions.concise()) + ")");
+            }
+            if (section) {
+                refuseUnknownKeys((ConfigObject) value, key, origin);
             }
         }
     }
@@ -301,24 +371,30 @@ public final class JobConfigLoader {
         }
 
         long longValue(String key) {
-            try {
-                return c.getLong(key);
-            } catch (ConfigException e) {
-                throw bad(key, "must be a whole number, got " + c.getValue(key).render());
-            }
+            return wholeNumberIn(key, Long.MIN_VALUE, Long.MAX_VALUE);
         }
 
         int intIn(String key, int min, int max) {
-            long v;
+            return (int) wholeNumberIn(key, min, max);
+        }
+
+        /** A whole number (HOCON's getLong would silently truncate 200.7 to 200 and clamp 1e30). */
+        long wholeNumberIn(String key, long min, long max) {
+            ConfigValue value = c.getValue(key);
+            String text = value.render(ConfigRenderOptions.concise());
+            BigDecimal v;
             try {
-                v = c.getLong(key);
-            } catch (ConfigException e) {
-                throw bad(key, "must be a whole number, got " + c.getValue(key).render());
+                v = new BigDecimal(value.unwrapped() instanceof String s ? s.strip() : String.valueOf(value.unwrapped()));
+            } catch (NumberFormatException e) {
+                throw bad(key, "must be a whole number, got " + text);
             }
-            if (v < min || v > max) {
-                throw bad(key, "= " + v + " is out of range [" + min + ", " + max + "]");
+            if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) {
+                throw bad(key, "must be a whole number, got " + text);
             }
-            return (int) v;
+            if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+                throw bad(key, "= " + text + " is out of range [" + min + ", " + max + "]");
+            }
+            return v.longValueExact();
         }
 
         double doubleIn(String key, double min, double max) {

@@ -14,8 +14,11 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.EOFException;
 import java.util.Locale;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,12 +67,18 @@ public final class DatasetReader {
      * {@code pixels} values, all in [0,1]. A damaged or foreign dataset (missing part files, NaN pixels, 0-255 values)
      * is refused here, naming the split and its first bad example, instead of being trained on or scored.
      */
-    private static void requireIntact(Dataset<Row> rows, Path p, String split, int expected, int pixels) {
+    private void requireIntact(Dataset<Row> rows, Path p, String split, int expected, int pixels) {
         Column px = col(ExampleRows.PIXELS);
         // Spark orders NaN above every number, so a NaN pixel makes array_max > 1 true.
         Column bad = px.isNull().or(size(px).notEqual(pixels)).or(size(array_compact(px)).notEqual(size(px)))
                 .or(array_min(px).lt(0)).or(array_max(px).gt(1));
-        Row r = rows.agg(count(lit(1)), min(when(bad, col(ExampleRows.INDEX))), sum(when(bad, 1).otherwise(0))).first();
+        Row r;
+        try {
+            r = rows.agg(count(lit(1)), min(when(bad, col(ExampleRows.INDEX))), sum(when(bad, 1).otherwise(0))).first();
+        } catch (Exception e) { // SparkException (checked) included: Scala throws it undeclared
+            BadInputException corrupt = corruptFile(e, p, split);
+            throw corrupt != null ? corrupt : DatasetReader.<RuntimeException>unchanged(e);
+        }
         long found = r.getLong(0);
         if (found != expected) {
             throw new BadInputException(p + ": split '" + split + "' holds " + found + " rows but its manifest says " + expected);
@@ -80,6 +89,41 @@ public final class DatasetReader {
             throw new BadInputException(String.format(Locale.ROOT, "%s: example %d %s (bad examples in split '%s': %d; pixels"
                     + " must be %d values in [0,1])", p, index, problem(example, pixels), split, r.getLong(2), pixels));
         }
+    }
+
+    /**
+     * A split's Parquet file that cannot be read (a bit flipped behind the file system's back, cut short, not Parquet)
+     * as bad input naming the file: the dataset is damaged and only preparing it again helps. Null for any other
+     * failure (e.g. an executor lost).
+     */
+    private BadInputException corruptFile(Exception e, Path split, String name) {
+        String reason = null;
+        StringBuilder messages = new StringBuilder();
+        for (Throwable c = e; c != null && reason == null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            messages.append(m).append('\n');
+            if (c instanceof ChecksumException) {
+                reason = "checksum mismatch: changed after it was written";
+            } else if (m.contains("is not a Parquet file")) {
+                reason = m.contains("magic number at tail") ? "not a Parquet file: no Parquet footer at its end (cut short?)"
+                        : "not a Parquet file";
+            } else if (c instanceof ParquetDecodingException || c instanceof EOFException) {
+                reason = "unreadable Parquet data (" + m.lines().findFirst().orElse("") + ")";
+            }
+        }
+        if (reason == null) {
+            return null;
+        }
+        String all = messages.toString();
+        String file = java.util.Arrays.stream(files.list(split)).map(f -> f.getPath().getName()).filter(all::contains)
+                .findFirst().map(f -> new Path(split, f).toString()).orElse(split + " (a Parquet file of split '" + name + "')");
+        return new BadInputException(file + ": corrupt dataset file, " + reason + "; prepare the dataset again (prepare --overwrite)", e);
+    }
+
+    /** Rethrows {@code e} as it is, checked or not. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> RuntimeException unchanged(Exception e) throws T {
+        throw (T) e;
     }
 
     /** What is wrong with one example's pixels, in words. */

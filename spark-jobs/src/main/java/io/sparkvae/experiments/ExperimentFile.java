@@ -126,7 +126,7 @@ public final class ExperimentFile {
         overrides.add("run.name=" + name);
         JobConfig config;
         try {
-            config = JobConfigLoader.load(files.readString(base), base.toString(), name, overrides);
+            config = JobConfigLoader.load(files, base, base.toString(), name, overrides);
         } catch (BadInputException e) {
             throw bad(origin, where + ": " + e.getMessage());
         }

@@ -29,7 +29,8 @@ public final class Failures {
 
     /**
      * Prints {@code error: <what>} for {@code failure} and returns the exit code: one line for bad input, a busy
-     * output, a full disk and the other failures whose message says it all ({@link RetryableFailure}); anything else
+     * output, a full disk, an unreachable file system and the other failures whose message says it all
+     * ({@link RetryableFailure}); anything else
      * also gets its stack trace, which a developer needs.
      */
     public static int report(Throwable failure, PrintWriter err) {

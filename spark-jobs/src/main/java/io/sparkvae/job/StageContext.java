@@ -6,6 +6,7 @@ import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;
 import io.sparkvae.spark.JobLabels;
+import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.spark.TaskProgress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class StageContext implements AutoCloseable {
     }
 
     private static StageContext open(JobOptions options, SparkSessions sessions, boolean ownsSessions) {
-        HadoopFiles files = HadoopFiles.withDefaults();
+        HadoopFiles files = HadoopFiles.withSettings(SparkSessionFactory.hadoopSettings(options.sparkConf()));
         JobConfig config = JobConfigLoader.loadFile(files, options.conf(), options.overrides());
         Path root = files.path(options.root());
         if (files.exists(root) && !files.isDirectory(root)) {

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
@@ -20,11 +19,16 @@ import scala.Tuple2;
  * Writes a split as shuffled minibatches, one {@link MinibatchFile} each, from the executors (the layout dl4j-spark's
  * {@code fitPaths} trains from, read back by {@link MinibatchFile.Loader}). The shuffle is seeded, so a resumed run
  * exports the same minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
+ *
+ * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}): dl4j-spark parses each name
+ * with {@code new URI(...)}, which a raw path with a space, '#', '%' or other characters outside a URI refuses, and
+ * then opens it as a raw path, which an escaped one would miss. So {@link MinibatchFile.Loader}, not dl4j-spark's
+ * default loader, reads them.
  */
 public final class MinibatchExporter {
     private MinibatchExporter() {}
 
-    /** Exports and returns the files' URIs; {@code dir} must not exist yet. */
+    /** Exports and returns the files' URIs (escaped, for {@link MinibatchFile.Loader}); {@code dir} must not exist yet. */
     public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
         String target = dir.toString();
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
@@ -44,7 +48,7 @@ public final class MinibatchExporter {
         List<float[]> batch = new ArrayList<>(batchSize);
         Path dir = new Path(target);
         try {
-            FileSystem fs = dir.getFileSystem(new Configuration());
+            FileSystem fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
             while (rows.hasNext()) {
                 batch.add(rows.next());
                 if (batch.size() == batchSize || !rows.hasNext()) {
@@ -52,7 +56,7 @@ public final class MinibatchExporter {
                     try (OutputStream out = fs.create(file, false)) {
                         MinibatchFile.write(batch.toArray(new float[0][]), out);
                     }
-                    written.add(file.toString());
+                    written.add(file.toUri().toString());
                     batch.clear();
                 }
             }

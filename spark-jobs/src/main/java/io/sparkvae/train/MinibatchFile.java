@@ -4,9 +4,14 @@ import io.sparkvae.model.Vae;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,15 +68,39 @@ public final class MinibatchFile {
         return Nd4j.create(pixels, new long[] {rows, cols}, 'c');
     }
 
-    /** dl4j-spark's reader of these files on the workers: one file, one {@link Vae#minibatch}. */
+    /**
+     * The Hadoop configuration of the task's Spark application ({@code spark.hadoop.*} included, e.g. an S3 endpoint),
+     * as Spark builds it for its own readers; a bare {@code new Configuration()} would miss those settings.
+     */
+    static Configuration taskHadoopConf() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+    }
+
+    /**
+     * dl4j-spark's reader of these files on the workers: one file, named by its escaped URI, opened with the task's
+     * Hadoop configuration, gives one {@link Vae#minibatch}.
+     */
     public static final class Loader implements DataSetLoader {
         private static final long serialVersionUID = 1L;
+        /** One configuration per executor JVM and Spark application (building one parses Hadoop's XML files). */
+        private static Configuration conf;
+        private static SparkEnv confOf;
 
         @Override
         public DataSet load(Source source) throws IOException {
-            try (InputStream in = source.getInputStream()) {
+            Path file = new Path(URI.create(source.getPath()));
+            try (InputStream in = file.getFileSystem(conf()).open(file)) {
                 return Vae.minibatch(read(in, source.getPath()));
             }
+        }
+
+        private static synchronized Configuration conf() {
+            if (conf == null || confOf != SparkEnv.get()) {
+                conf = taskHadoopConf();
+                confOf = SparkEnv.get();
+            }
+            return conf;
         }
     }
 }

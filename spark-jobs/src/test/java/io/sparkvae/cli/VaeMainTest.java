@@ -1,35 +1,68 @@
 package io.sparkvae.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.config.JobConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line's contract: exit 0 for help, 2 for usage errors (bad inputs: reliability.BadInputCatalogueTest). */
 class VaeMainTest {
-    private record Outcome(int code, String err) {}
+    private record Outcome(int code, String out, String err) {}
 
     private static Outcome run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
         try {
-            return new Outcome(VaeMain.run(args), buf.toString());
+            return new Outcome(VaeMain.run(args), out.toString(), err.toString());
         } finally {
-            System.setErr(old);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
         }
     }
 
     @Test
-    void helpExitsZero() {
-        assertEquals(0, run("--help").code());
-        assertEquals(0, run("prepare", "--help").code());
+    void helpPrintsTheUsageAndExitsZero() {
+        Outcome top = run("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().startsWith("Usage: vae"), top.out());
+        Outcome stage = run("prepare", "--help");
+        assertEquals(0, stage.code());
+        assertTrue(stage.out().startsWith("Usage: vae prepare"), stage.out());
+    }
+
+    /** Each usage error: exit 2, {@code error: <what>} and one line pointing to the help, instead of the whole usage. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "                                | error: missing command: choose one of prepare, train, evaluate, render, pipeline, experiment, report | vae",
+            "bogus                           | error: unknown command 'bogus': choose one of prepare, train, evaluate, render, pipeline, experiment, report | vae",
+            "prepare --conf x.conf --bogus   | error: Unknown option: '--bogus' | vae prepare",
+            "train                           | error: Missing required option: '--conf=FILE' | vae train",
+            "--bogus                         | error: Unknown option: '--bogus' | vae"})
+    void usageErrorsSayWhatIsWrongAndWhereTheHelpIs(String args, String error, String command) {
+        Outcome o = run(args == null ? new String[0] : args.split(" "));
+        assertEquals(2, o.code(), o.err());
+        assertEquals(List.of(error, "Run '" + command + " --help' for the usage."), o.err().strip().lines().toList());
     }
 
     @Test
-    void missingStageOrUnknownOptionIsAUsageError() {
-        assertEquals(2, run().code());
-        assertEquals(2, run("prepare", "--conf", "x.conf", "--bogus").code());
+    void stageHelpListsEveryConfigKeyWithItsDefaultAndMeaning() {
+        String help = run("train", "--help").out();
+        for (JobConfigLoader.KeyDoc key : JobConfigLoader.keys()) {
+            assertTrue(help.contains("\n  " + key.key() + " = " + key.defaultValue() + "\n"), key.key() + " = " + key.defaultValue() + " in:\n" + help);
+            String firstWords = String.join(" ", List.of(key.meaning().split(" ")).subList(0, Math.min(4, key.meaning().split(" ").length)));
+            assertTrue(help.contains(firstWords), key.key() + "'s meaning (" + firstWords + ") in:\n" + help);
+        }
+        assertTrue(help.contains("\n  train.epochs = 30\n      Passes over the training split.\n"), help);
+        assertTrue(run("pipeline", "--help").out().contains("\n  data.limit = 0\n"));
     }
 }

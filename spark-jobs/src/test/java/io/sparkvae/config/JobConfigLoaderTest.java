@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,6 +162,68 @@ class JobConfigLoaderTest {
         // Unquoted, HOCON would read everything after "//" as a comment.
         assertEquals("hdfs://nn:8020/vae/raw", load("", "data.raw=hdfs://nn:8020/vae/raw").data().raw());
         assertEquals("hdfs://nn/x", load("", "data.raw=\"hdfs://nn/x\"").data().raw());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "train.epochs=null | config test.conf: train.epochs is null; give it a value or leave it out for its default, 30",
+            "train=5           | config test.conf: train is a section (",
+            "data.limit=200.7  | config test.conf: data.limit must be a whole number, got 200.7",
+            "train.epochs=0.5  | config test.conf: train.epochs must be a whole number, got 0.5",
+            "seed=1e30         | config test.conf: seed = 1.0E30 is out of range",
+            "seed=3.5          | config test.conf: seed must be a whole number, got 3.5",
+            "bogus.key=null    | config test.conf: unknown key 'bogus.key'",
+            "model.hidden=null | config test.conf: model.hidden is null"})
+    void nullsSectionsFractionsAndOverflowsAreRefusedNamingTheKey(String set, String message) {
+        var e = assertThrows(BadInputException.class, () -> load("", set));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void wholeNumbersMayBeWrittenAsDecimalsAndAValueCannotHideASection() {
+        assertEquals(200, load("", "data.limit=200.0").data().limit());
+        assertEquals(1000, load("", "seed=1e3").seed());
+        var e = assertThrows(BadInputException.class, () -> load("seed { a = 1 }"));
+        assertTrue(e.getMessage().contains("seed is a value, not a section"), e.getMessage());
+    }
+
+    @Test
+    void overrideValuesHoconWouldCutAtACommentAreTakenWhole() {
+        assertEquals("/data/run #2", load("", "data.raw=/data/run #2").data().raw());
+        assertEquals("hdfs://nn/a b#c", load("", "data.raw=hdfs://nn/a b#c").data().raw());
+    }
+
+    @Test
+    void includesResolveNextToTheConfigFile(@TempDir Path dir) throws Exception {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Path sub = Files.createDirectories(dir.resolve("a dir #%é"));
+        Files.writeString(dir.resolve("base.conf"), "train.epochs = 1\ndata.limit = 200\nmodel.latent = 2\n");
+        Files.writeString(sub.resolve("smoke.conf"), "include \"../base.conf\"\ninclude \"more\"\ndata.limit = 300\n");
+        Files.writeString(sub.resolve("more.conf"), "model.hidden = [32]\n");
+        JobConfig c = JobConfigLoader.loadFile(files, sub.resolve("smoke.conf").toString(), List.of("train.workers=1"));
+        assertEquals(1, c.train().epochs(), "from the include next to the file, not the default 30");
+        assertEquals(2, c.model().latent());
+        assertEquals(List.of(32), c.model().hidden(), "include \"more\" means more.conf");
+        assertEquals(300, c.data().limit(), "the including file overrides what it includes");
+        assertEquals("smoke", c.runName());
+
+        Files.writeString(sub.resolve("broken.conf"), "include \"nowhere.conf\"\n");
+        var e = assertThrows(BadInputException.class,
+                () -> JobConfigLoader.loadFile(files, sub.resolve("broken.conf").toString(), List.of()));
+        assertTrue(e.getMessage().contains("nowhere.conf") && e.getMessage().contains("not found"), e.getMessage());
+        Files.writeString(sub.resolve("loop.conf"), "include \"loop.conf\"\n");
+        var loop = assertThrows(BadInputException.class, () -> JobConfigLoader.loadFile(files, sub.resolve("loop.conf").toString(), List.of()));
+        assertTrue(loop.getMessage().contains("include cycle"), loop.getMessage());
+    }
+
+    @Test
+    void everyKeyHasADefaultAndAMeaning() {
+        List<JobConfigLoader.KeyDoc> keys = JobConfigLoader.keys();
+        assertEquals("run.name", keys.get(0).key(), "in defaults.conf's order");
+        assertTrue(keys.size() >= 25, keys.toString());
+        for (JobConfigLoader.KeyDoc k : keys) {
+            assertTrue(!k.meaning().isBlank(), k.key() + " has no comment in defaults.conf");
+        }
     }
 
     @Test

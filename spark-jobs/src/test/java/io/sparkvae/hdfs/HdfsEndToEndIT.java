@@ -2,6 +2,8 @@ package io.sparkvae.hdfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HDFS for real: an in-process MiniDFSCluster holds the config, the raw data and every output; the four stages
- * run through {@link VaeMain#run} with hdfs:// URIs only, then the outputs are checked on HDFS.
+ * run through {@link VaeMain#run} with hdfs:// URIs only, then the outputs are checked on HDFS. Every path has
+ * characters a URI must escape (space, '#', '%', non-ASCII), and the config includes its base next to it.
  */
 class HdfsEndToEndIT {
     static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
@@ -43,15 +46,18 @@ class HdfsEndToEndIT {
             dfs.waitActive();
             String nn = "hdfs://localhost:" + dfs.getNameNodePort();
             FileSystem fs = dfs.getFileSystem();
+            String awkward = " #1 %41 é";
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.rawDir().resolve("punks/punks.png").toString()),
-                    new org.apache.hadoop.fs.Path("/raw/punks/punks.png"));
+                    new org.apache.hadoop.fs.Path("/raw" + awkward + "/punks/punks.png"));
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.confDir().resolve("punks-z2.conf").toString()),
-                    new org.apache.hadoop.fs.Path("/conf/punks-z2.conf"));
-            String root = nn + "/vae";
+                    new org.apache.hadoop.fs.Path("/conf" + awkward + "/punks-z2.conf"));
+            try (var out = fs.create(new org.apache.hadoop.fs.Path("/conf" + awkward + "/smoke.conf"))) {
+                out.write(("include \"punks-z2.conf\"\nrun.name = punks-z2\ndata.limit = 200\ntrain.epochs = 1\n").getBytes(UTF_8));
+            }
+            String root = nn + "/vae" + awkward;
             // --set values are HOCON: a URI (with ':' and '//') must be quoted.
-            List<String> common = List.of("--conf", nn + "/conf/punks-z2.conf", "--root", root, "--master", "local[2]",
-                    "--set", "data.raw=\"" + nn + "/raw\"", "--set", "data.limit=200", "--set", "train.epochs=1",
-                    "--set", "evaluate.is-samples=10");
+            List<String> common = List.of("--conf", nn + "/conf" + awkward + "/smoke.conf", "--root", root, "--master", "local[2]",
+                    "--set", "data.raw=\"" + nn + "/raw" + awkward + "\"", "--set", "evaluate.is-samples=10");
 
             for (String stage : STAGES) {
                 long t0 = System.nanoTime();

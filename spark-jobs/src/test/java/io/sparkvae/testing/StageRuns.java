@@ -74,13 +74,19 @@ public final class StageRuns {
     private static Prepared shared;
 
     /**
+     * Where the shared roots (and their configs) live starts with characters a URI must escape: a space, '#', '%' and
+     * non-ASCII. Every stage test then shows that such paths work (a path turned into a URI unescaped fails there).
+     */
+    public static final String AWKWARD = "a dir #1 %41 é ";
+
+    /**
      * One prepared root shared by every stage test in this JVM (preparing is the slow part); tests keep apart by
      * run name ({@code --set run.name=...}). Deleted when the JVM exits.
      */
     public static synchronized Prepared shared() {
         if (shared == null) {
             try {
-                Path root = Files.createTempDirectory("vae-stage-tests");
+                Path root = Files.createTempDirectory(AWKWARD + "vae-stage-tests");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 Path conf = writeConf(root);
                 prepare(conf, root);
@@ -102,7 +108,7 @@ public final class StageRuns {
         if (trained == null) {
             try {
                 Prepared data = shared();
-                Path root = Files.createTempDirectory("vae-trained-run");
+                Path root = Files.createTempDirectory(AWKWARD + "vae-trained-run");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 copyTree(data.root().resolve("datasets"), root.resolve("datasets"));
                 for (String stage : List.of("train", "evaluate", "render")) {

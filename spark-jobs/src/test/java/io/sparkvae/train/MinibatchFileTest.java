@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,17 +41,22 @@ class MinibatchFileTest {
     }
 
     @Test
-    void theLoaderGivesDl4jTheVaesMinibatch() throws IOException {
-        byte[] bytes = written(new float[][] {{0.25f, 0.75f}});
+    void theLoaderGivesDl4jTheVaesMinibatchFromAnEscapedUri(@TempDir java.nio.file.Path tmp) throws IOException {
+        // A folder name with a space and a '#': the exporter names files by escaped URI, as dl4j-spark needs.
+        java.nio.file.Path file = tmp.resolve("my run #1").resolve("b.bin");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, written(new float[][] {{0.25f, 0.75f}}));
+        String uri = new org.apache.hadoop.fs.Path(file.toUri()).toUri().toString();
+        assertTrue(uri.contains("my%20run%20%231"), uri);
         DataSet ds = new MinibatchFile.Loader().load(new Source() {
             @Override
             public InputStream getInputStream() {
-                return new ByteArrayInputStream(bytes);
+                throw new AssertionError("the loader opens the file itself, through Hadoop");
             }
 
             @Override
             public String getPath() {
-                return "mem://b.bin";
+                return uri;
             }
         });
         assertArrayEquals(new float[] {0.25f, 0.75f}, ds.getFeatures().toFloatVector());

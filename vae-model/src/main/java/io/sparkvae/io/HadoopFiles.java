@@ -5,14 +5,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -25,6 +39,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
@@ -36,13 +51,48 @@ import org.apache.hadoop.security.AccessControlException;
  * A crash before the rename leaves nothing at the final path, so no later stage can mistake half-written
  * output for good output. {@link #writeStaged} does all of it and deletes the temporary sibling on any failure;
  * {@link #sweep} removes what a killed run left.
+ *
+ * <p>A remote file system is probed on first use, and a call to one that cannot be reached fails within a bounded time
+ * ({@link #BOUNDED_WAITS}) with a {@link FileSystemUnreachableException} naming it, instead of hanging.
  */
 public final class HadoopFiles {
     public static final String SUCCESS = "_SUCCESS";
 
+    /**
+     * Hadoop settings that bound how long a call to a file system that does not answer may wait. Hadoop's defaults let
+     * an HDFS client wait forever for a NameNode that accepted the connection but never answers (an RPC timeout of 0)
+     * and retry a timing-out connect 45 times 20 s; with these a call gives up after about a minute
+     * (docs/RELIABILITY.md). Applied where the machine's Hadoop configuration (core-site.xml) does not set the key;
+     * {@code --spark-conf spark.hadoop.<key>=<value>} overrides each.
+     */
+    public static final Map<String, String> BOUNDED_WAITS = boundedWaits();
+
+    private static Map<String, String> boundedWaits() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ipc.client.rpc-timeout.ms", "60000"); // Hadoop: 0, i.e. forever for a server that accepts and stays silent
+        m.put("ipc.client.connect.timeout", "20000");
+        m.put("ipc.client.connect.max.retries.on.timeouts", "2"); // Hadoop: 45 (15 minutes)
+        m.put("ipc.client.connect.max.retries", "2"); // connection refused; Hadoop: 10
+        m.put("fs.s3a.connection.timeout", "60000"); // Hadoop: 200 s per request
+        m.put("fs.s3a.attempts.maximum", "2"); // the AWS SDK's retries per request; Hadoop: 20
+        m.put("fs.s3a.retry.limit", "2"); // S3A's own retries on top of the SDK's; Hadoop: 7
+        return Map.copyOf(m);
+    }
+
+    /** After this long without an answer from a file system's first call, say what the run is waiting for. */
+    private static final long WAITING_NOTICE_MS = 5_000;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "file-system-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final Pattern TIMEOUT_MILLIS = Pattern.compile("(\\d+) millis timeout");
+
     private final Configuration conf;
     /** Runs before every {@link #commitDirectory} moves anything; throws to refuse the commit. */
     private final Runnable commitCheck;
+    /** Remote file systems (scheme://authority) that answered this helper's probe. */
+    private final Set<String> reached = ConcurrentHashMap.newKeySet();
 
     public HadoopFiles(Configuration conf) {
         this(conf, () -> {});
@@ -61,9 +111,30 @@ public final class HadoopFiles {
         return new HadoopFiles(conf, check);
     }
 
-    /** A helper over a default Hadoop configuration (core-site.xml etc. from the classpath, if any). */
+    /** A helper over a default Hadoop configuration (core-site.xml etc. from the classpath, if any) with {@link #BOUNDED_WAITS}. */
     public static HadoopFiles withDefaults() {
-        return new HadoopFiles(new Configuration());
+        return withSettings(Map.of());
+    }
+
+    /** Like {@link #withDefaults()}, with {@code settings} (Hadoop keys, e.g. from {@code --spark-conf spark.hadoop.*}) on top. */
+    public static HadoopFiles withSettings(Map<String, String> settings) {
+        Configuration conf = new Configuration();
+        boundedWaitsUnset().forEach(conf::set);
+        settings.forEach(conf::set);
+        return new HadoopFiles(conf);
+    }
+
+    /** The {@link #BOUNDED_WAITS} this machine's Hadoop configuration leaves at Hadoop's own defaults. */
+    public static Map<String, String> boundedWaitsUnset() {
+        Configuration site = new Configuration();
+        Map<String, String> unset = new LinkedHashMap<>();
+        BOUNDED_WAITS.forEach((key, value) -> {
+            String[] sources = site.getPropertySources(key);
+            if (sources == null || Arrays.stream(sources).allMatch(source -> source.equals("core-default.xml"))) {
+                unset.put(key, value);
+            }
+        });
+        return unset;
     }
 
     /**
@@ -79,23 +150,119 @@ public final class HadoopFiles {
 
     /** Resolves a user-given URI or local path; a relative local path resolves against the working directory. */
     public Path path(String uriOrPath) {
-        Path p = new Path(uriOrPath);
+        if (uriOrPath.isBlank()) {
+            throw new BadInputException("empty path: give a local path or a URI such as hdfs://namenode:8020/vae");
+        }
+        Path p;
+        try {
+            p = new Path(uriOrPath);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("not a path or URI: " + uriOrPath + " (" + e.getMessage() + ")", e);
+        }
         return fs(p).makeQualified(p);
     }
 
+    /** The file system of {@code p}; a remote one is probed on first use, so one that cannot be reached fails here. */
     public FileSystem fs(Path p) {
+        FileSystem fs;
         try {
-            return p.getFileSystem(conf);
-        } catch (IOException e) {
-            throw new BadInputException("cannot open file system for " + p + ": " + e.getMessage(), e);
+            fs = p.getFileSystem(conf);
+        } catch (IOException | RuntimeException e) {
+            throw openFailure(p, e);
         }
+        if (!(fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) && !reached.contains(fs.getUri().toString())) {
+            probe(fs, p);
+        }
+        return fs;
+    }
+
+    /**
+     * One call to the file system's root, with a notice on stderr while it goes unanswered: a server that accepts
+     * connections and never answers would otherwise leave the user looking at nothing for the whole timeout.
+     */
+    private void probe(FileSystem fs, Path p) {
+        String uri = fs.getUri().toString();
+        ScheduledFuture<?> notice = WATCHDOG.schedule(() -> System.err.println("waiting for " + uri + " to answer (no answer after "
+                + WAITING_NOTICE_MS / 1000 + " s; " + giveUp(fs) + ")"), WAITING_NOTICE_MS, TimeUnit.MILLISECONDS);
+        try {
+            fs.getFileStatus(new Path(uri + "/"));
+            reached.add(uri);
+        } catch (IOException | RuntimeException e) {
+            FileSystemUnreachableException unreachable = unreachable(p, e);
+            if (unreachable != null) {
+                throw unreachable;
+            }
+            reached.add(uri); // it answered, if only to refuse (permissions, an object store's root): later calls say more
+        } finally {
+            notice.cancel(false);
+        }
+    }
+
+    private String giveUp(FileSystem fs) {
+        return switch (fs.getScheme()) {
+            case "hdfs", "webhdfs" -> "gives up after " + conf.getLong("ipc.client.rpc-timeout.ms", 0) / 1000
+                    + " s; --spark-conf spark.hadoop.ipc.client.rpc-timeout.ms=<ms> sets that";
+            case "s3a" -> "gives up after " + conf.getLong("fs.s3a.connection.timeout", 0) / 1000
+                    + " s per attempt; --spark-conf spark.hadoop.fs.s3a.connection.timeout=<ms> sets that";
+            default -> "its client's timeouts apply";
+        };
+    }
+
+    /** Why {@code p}'s file system could not be opened, as the error the user sees. */
+    private static RuntimeException openFailure(Path p, Exception e) {
+        FileSystemUnreachableException unreachable = unreachable(p, e);
+        if (unreachable != null) {
+            return unreachable;
+        }
+        String scheme = p.toUri().getScheme();
+        String supported = "this build reads and writes local paths, file://, hdfs:// and s3a://";
+        if (e instanceof UnsupportedFileSystemException) {
+            return new BadInputException(p + ": no file system for scheme '" + scheme + "'; " + supported, e);
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ClassNotFoundException) {
+                return new BadInputException(p + ": the file system for scheme '" + scheme + "' is not on the classpath ("
+                        + c.getMessage() + "); " + supported, e);
+            }
+        }
+        return new BadInputException("cannot open file system for " + p + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * {@code e} as a {@link FileSystemUnreachableException} naming {@code p} when it says the file system could not be
+     * reached (unknown host, connection refused, no answer in time), else null.
+     */
+    static FileSystemUnreachableException unreachable(Path p, Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String reason = null;
+            if (c instanceof UnknownHostException) {
+                reason = "unknown host " + c.getMessage();
+            } else if (c instanceof ConnectException) {
+                reason = "connection refused";
+            } else if (c instanceof NoRouteToHostException) {
+                reason = "no route to host";
+            } else if (c instanceof SocketTimeoutException) {
+                Matcher m = TIMEOUT_MILLIS.matcher(String.valueOf(c.getMessage()));
+                reason = "no answer" + (m.find() ? " within " + Long.parseLong(m.group(1)) / 1000 + " s" : " in time");
+            }
+            if (reason != null) {
+                return new FileSystemUnreachableException("cannot reach " + p + ": " + reason, e);
+            }
+        }
+        return null;
+    }
+
+    /** An I/O failure on {@code p}: unreachable (its own message), else unchecked with {@code what} it was doing. */
+    private static RuntimeException ioFailure(String what, Path p, IOException e) {
+        FileSystemUnreachableException unreachable = unreachable(p, e);
+        return unreachable != null ? unreachable : new UncheckedIOException(what + " " + p, e);
     }
 
     public boolean exists(Path p) {
         try {
             return fs(p).exists(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check " + p, e);
+            throw ioFailure("cannot check", p, e);
         }
     }
 
@@ -105,7 +272,7 @@ public final class HadoopFiles {
         } catch (FileNotFoundException e) {
             return false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stat " + p, e);
+            throw ioFailure("cannot stat", p, e);
         }
     }
 
@@ -114,10 +281,18 @@ public final class HadoopFiles {
         return exists(new Path(dir, SUCCESS));
     }
 
-    /** Fails with {@link BadInputException} naming the file when it is absent. */
+    /** Fails with {@link BadInputException} naming the file when it is absent or a folder. */
     public Path requireFile(Path p, String what) {
-        if (!exists(p)) {
-            throw new BadInputException(what + " not found: " + p);
+        FileStatus status;
+        try {
+            status = fs(p).getFileStatus(p);
+        } catch (FileNotFoundException e) {
+            throw new BadInputException(what + " not found: " + p, e);
+        } catch (IOException e) {
+            throw ioFailure("cannot stat", p, e);
+        }
+        if (status.isDirectory()) {
+            throw new BadInputException(what + " is a folder, not a file: " + p);
         }
         return p;
     }
@@ -137,9 +312,9 @@ public final class HadoopFiles {
         try {
             return fs(p).open(p);
         } catch (FileNotFoundException e) {
-            throw new BadInputException("file not found: " + p, e);
+            throw new BadInputException((isDirectory(p) ? "is a folder, not a file: " : "file not found: ") + p, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + p, e);
+            throw ioFailure("cannot open", p, e);
         }
     }
 
@@ -149,7 +324,7 @@ public final class HadoopFiles {
         } catch (ChecksumException e) {
             throw new BadInputException(p + " is corrupt or was changed after it was written (checksum mismatch)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p, e);
+            throw ioFailure("cannot read", p, e);
         }
     }
 
@@ -166,7 +341,8 @@ public final class HadoopFiles {
             if (DiskFullException.isDiskFull(e)) {
                 throw diskFull(p, e);
             }
-            throw new BadInputException("cannot write " + p + ": " + e.getMessage(), e);
+            FileSystemUnreachableException unreachable = e instanceof IOException io ? unreachable(p, io) : null;
+            throw unreachable != null ? unreachable : new BadInputException("cannot write " + p + ": " + e.getMessage(), e);
         }
     }
 
@@ -428,7 +604,7 @@ public final class HadoopFiles {
         } catch (FileNotFoundException e) {
             return -1;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stat " + p, e);
+            throw ioFailure("cannot stat", p, e);
         }
     }
 
@@ -447,7 +623,8 @@ public final class HadoopFiles {
                 throw new IOException("mkdirs returned false");
             }
         } catch (IOException e) {
-            throw new BadInputException("cannot create directory " + dir + ": " + e.getMessage(), e);
+            FileSystemUnreachableException unreachable = unreachable(dir, e);
+            throw unreachable != null ? unreachable : new BadInputException("cannot create directory " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -457,7 +634,7 @@ public final class HadoopFiles {
         } catch (FileNotFoundException e) {
             return new FileStatus[0];
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw ioFailure("cannot list", dir, e);
         }
     }
 
