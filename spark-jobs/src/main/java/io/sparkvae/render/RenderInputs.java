@@ -2,8 +2,8 @@ package io.sparkvae.render;
 
 import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.dataset.ExampleRows;
-import io.sparkvae.evaluate.Example;
-import io.sparkvae.evaluate.VaeBytes;
+import io.sparkvae.scoring.Example;
+import io.sparkvae.scoring.VaeBytes;
 import io.sparkvae.model.Posterior;
 import io.sparkvae.model.Vae;
 import java.util.ArrayList;

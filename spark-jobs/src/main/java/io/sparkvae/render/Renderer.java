@@ -3,7 +3,7 @@ package io.sparkvae.render;
 import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.data.ImageShape;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
 import io.sparkvae.io.HadoopFiles;

@@ -2,7 +2,7 @@ package io.sparkvae.render;
 
 import io.sparkvae.layout.RunLayout.RenderFiles;
 import io.sparkvae.model.EpochMetrics;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;

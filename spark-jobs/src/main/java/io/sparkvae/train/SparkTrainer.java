@@ -69,7 +69,8 @@ public final class SparkTrainer {
      * Trains into {@code out.model()} (final model, then {@code _SUCCESS} last), with a checkpoint after every epoch
      * and the training log.
      *
-     * @param resume continue from the newest usable checkpoint, if there is one
+     * @param valRows the validation split, or null to train without one (the log's validation -ELBO is then NaN)
+     * @param resume  continue from the newest usable checkpoint, if there is one
      */
     public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, TrainingOutputs out, Provenance provenance,
             boolean resume, Consumer<EpochMetrics> progress) {
@@ -129,7 +130,9 @@ public final class SparkTrainer {
                 requireFinite(network.params().sumNumber().doubleValue(), "parameters", epoch, checkpoints);
                 vae = Vae.wrap(network);
                 double valNegElbo = validation.meanNegElbo(vae, epoch);
-                requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
+                if (validation.enabled()) {
+                    requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
+                }
 
                 double seconds = (System.nanoTime() - started) / 1e9;
                 EpochMetrics m = new EpochMetrics(epoch, trainNegElbo, valNegElbo, seconds, trainExamples / fitSeconds);

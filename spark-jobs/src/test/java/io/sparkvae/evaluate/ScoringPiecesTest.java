@@ -30,10 +30,10 @@ class ScoringPiecesTest {
 
     @Test
     void partitionCountIsBoundedByBlocksAndAtLeastTwoPerCore() {
-        assertEquals(4, SplitScorer.partitionsFor(10_000, 100, 4, 2));
-        assertEquals(16, SplitScorer.partitionsFor(10_000, 100, 4, 8));
-        assertEquals(3, SplitScorer.partitionsFor(200, 100, 4, 2)); // 2 blocks, or 3 when not aligned
-        assertEquals(2, SplitScorer.partitionsFor(1, 100, 4, 2));
+        assertEquals(4, SplitBlocks.partitionsFor(10_000, 100, 4, 2));
+        assertEquals(16, SplitBlocks.partitionsFor(10_000, 100, 4, 8));
+        assertEquals(3, SplitBlocks.partitionsFor(200, 100, 4, 2)); // 2 blocks, or 3 when not aligned
+        assertEquals(2, SplitBlocks.partitionsFor(1, 100, 4, 2));
     }
 
     @Test

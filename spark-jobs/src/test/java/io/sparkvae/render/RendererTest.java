@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkvae.data.ImageShape;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.evaluate.TinyModels;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.Vae;
