@@ -76,22 +76,27 @@ public final class RunLayout {
 
     /** The trained model, committed by train ({@code _SUCCESS} last). */
     public Path model() {
-        return new Path(dir(), "model");
+        return training().model();
     }
 
     /** The per-epoch checkpoints, inside the model folder so a committed model carries its history. */
     public Path checkpoints() {
-        return new Path(model(), "checkpoints");
+        return training().checkpoints();
     }
 
     /** The training log: one JSON line per epoch. */
     public Path trainingLog() {
-        return new Path(dir(), "metrics.jsonl");
+        return training().log();
     }
 
     /** The exported training minibatches (a temporary sibling of this while training runs). */
     public Path trainBatches() {
-        return new Path(dir(), "train-batches");
+        return training().batches();
+    }
+
+    /** What train writes in the run folder. */
+    public TrainingFiles training() {
+        return new TrainingFiles(dir());
     }
 
     public EvalFiles eval() {
@@ -126,6 +131,33 @@ public final class RunLayout {
     /** Every experiment folder's parent, {@code <root>/experiments}. */
     public static Path experiments(Path root) {
         return new Path(root, "experiments");
+    }
+
+    /**
+     * What a training writes into its folder: a run's folder, or {@code ml.VaeEstimator}'s {@code checkpointDir}.
+     *
+     * @param dir the folder
+     */
+    public record TrainingFiles(Path dir) {
+        /** The final model, committed last ({@code _SUCCESS}). */
+        public Path model() {
+            return new Path(dir, "model");
+        }
+
+        /** The per-epoch checkpoints, inside the model folder. */
+        public Path checkpoints() {
+            return new Path(model(), "checkpoints");
+        }
+
+        /** The training log: one JSON line per epoch. */
+        public Path log() {
+            return new Path(dir, "metrics.jsonl");
+        }
+
+        /** The exported training minibatches (a temporary sibling of this while training runs). */
+        public Path batches() {
+            return new Path(dir, "train-batches");
+        }
     }
 
     /**

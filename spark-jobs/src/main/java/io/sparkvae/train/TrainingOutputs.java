@@ -14,6 +14,11 @@ import org.apache.hadoop.fs.Path;
 public record TrainingOutputs(Path model, Path checkpoints, Path log, Path batches) {
     /** A run's training outputs where its layout puts them. */
     public static TrainingOutputs of(RunLayout layout) {
-        return new TrainingOutputs(layout.model(), layout.checkpoints(), layout.trainingLog(), layout.trainBatches());
+        return of(layout.training());
+    }
+
+    /** A training's outputs in {@code files}' folder. */
+    public static TrainingOutputs of(RunLayout.TrainingFiles files) {
+        return new TrainingOutputs(files.model(), files.checkpoints(), files.log(), files.batches());
     }
 }
