@@ -13,7 +13,9 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/metrics.jsonl       train    (one line per epoch)
  * &lt;root&gt;/runs/&lt;run&gt;/train-batches/      train    (exported minibatches, deleted after training)
  * &lt;root&gt;/runs/&lt;run&gt;/eval/               evaluate ({@link EvalFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/encode/&lt;name&gt;/      encode   ({@link EncodeFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
  * </pre>
@@ -22,16 +24,21 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunLayout {
     /** The pipeline's stages, in the order they run. */
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate");
+
+    /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
+    private static final String DEFAULT_ENCODING = "test";
 
     private final Path root;
     private final String run;
     private final DatasetLayout dataset;
+    private final String encoding;
 
-    private RunLayout(Path root, String run, DatasetLayout dataset) {
+    private RunLayout(Path root, String run, DatasetLayout dataset, String encoding) {
         this.root = root;
         this.run = run;
         this.dataset = dataset;
+        this.encoding = encoding;
     }
 
     /**
@@ -41,7 +48,17 @@ public final class RunLayout {
      * @throws IllegalArgumentException naming the offending value
      */
     public static RunLayout of(Path root, String run, String dataset) {
-        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")));
+        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")), DEFAULT_ENCODING);
+    }
+
+    /**
+     * This layout with the encode stage writing {@code runs/<run>/encode/<name>/}.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a plain folder name
+     */
+    public RunLayout withEncoding(String name) {
+        child(new Path(dir(), "encode"), name, "encode output");
+        return new RunLayout(root, run, dataset, name);
     }
 
     private static Path child(Path parent, String name, String what) {
@@ -107,6 +124,15 @@ public final class RunLayout {
         return new RenderFiles(new Path(dir(), "render"));
     }
 
+    /** The encode stage's folder for this layout's encoding ({@link #withEncoding}). */
+    public EncodeFiles encode() {
+        return new EncodeFiles(child(new Path(dir(), "encode"), encoding, "encode output"));
+    }
+
+    public GenerateFiles generate() {
+        return new GenerateFiles(new Path(dir(), "generate"));
+    }
+
     /** Where workflow engines write each stage's console output ({@code <stage>.log}). */
     public Path logs() {
         return new Path(new Path(root, "logs"), run);
@@ -118,7 +144,9 @@ public final class RunLayout {
             case "prepare" -> dataset.dir();
             case "train" -> model();
             case "evaluate" -> eval().dir();
+            case "encode" -> encode().dir();
             case "render" -> render().dir();
+            case "generate" -> generate().dir();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -212,8 +240,62 @@ public final class RunLayout {
             return new Path(dir, "training-curve.png");
         }
 
+        public Path interpolations() {
+            return new Path(dir, "interpolations.png");
+        }
+
+        public Path outliers() {
+            return new Path(dir, "outliers.png");
+        }
+
         public RenderFiles stagedIn(Path staging) {
             return new RenderFiles(staging);
+        }
+    }
+
+    /**
+     * The encode stage's folder: the scores as Parquet part files (so the folder reads as one table), the description
+     * of what was scored with its provenance in {@code _encode.json} (Parquet readers skip names starting with
+     * {@code _}), then {@code _SUCCESS}.
+     *
+     * @param dir {@code <run>/encode/<name>}, or a temporary sibling it is staged in
+     */
+    public record EncodeFiles(Path dir) {
+        public Path description() {
+            return new Path(dir, "_encode.json");
+        }
+
+        public EncodeFiles stagedIn(Path staging) {
+            return new EncodeFiles(staging);
+        }
+    }
+
+    /**
+     * The generate stage's folder: {@code samples.parquet} (sample number, z, pixels), the grid {@code samples.png}
+     * with its sidecar and, optionally, {@code images/sample-NNNNNN.png} with one sidecar {@code images.json}.
+     *
+     * @param dir {@code <run>/generate}, or a temporary sibling it is staged in
+     */
+    public record GenerateFiles(Path dir) {
+        public Path samples() {
+            return new Path(dir, "samples.parquet");
+        }
+
+        public Path grid() {
+            return new Path(dir, "samples.png");
+        }
+
+        public Path images() {
+            return new Path(dir, "images");
+        }
+
+        /** Sample {@code i}'s own picture. */
+        public Path image(long i) {
+            return new Path(images(), String.format(java.util.Locale.ROOT, "sample-%06d.png", i));
+        }
+
+        public GenerateFiles stagedIn(Path staging) {
+            return new GenerateFiles(staging);
         }
     }
 

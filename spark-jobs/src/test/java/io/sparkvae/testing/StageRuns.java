@@ -95,7 +95,7 @@ public final class StageRuns {
     private static Prepared trained;
 
     /**
-     * A root holding the {@link #shared()} dataset and a complete run {@code tiny} of it (train, evaluate, render):
+     * A root holding the {@link #shared()} dataset and a complete run {@code tiny} of it (every stage after prepare):
      * good earlier outputs for the reliability suites, built once per JVM. Read it, copy it; never change it.
      */
     public static synchronized Prepared trained() {
@@ -105,7 +105,7 @@ public final class StageRuns {
                 Path root = Files.createTempDirectory("vae-trained-run");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 copyTree(data.root().resolve("datasets"), root.resolve("datasets"));
-                for (String stage : List.of("train", "evaluate", "render")) {
+                for (String stage : List.of("train", "evaluate", "encode", "render", "generate")) {
                     Outcome o = vae(stage, data.conf(), root);
                     assertEquals(0, o.code(), stage + ": " + o.err());
                 }
