@@ -12,7 +12,9 @@ import io.sparkvae.stages.TrainStage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The stage commands: each parses its options and runs its stage alone, in its own Spark application. */
 final class StageCommands {
@@ -23,13 +25,14 @@ final class StageCommands {
         @Mixin
         StageOptions options;
 
-        abstract String name();
+        @Spec
+        CommandSpec spec;
 
         abstract Stage stage();
 
         @Override
         public Integer call() {
-            try (StageContext ctx = StageContext.standalone(options.toJob(), name())) {
+            try (StageContext ctx = StageContext.standalone(options.toJob(), spec.name())) {
                 stage().run(ctx);
             }
             return Failures.EXIT_OK;
@@ -40,11 +43,6 @@ final class StageCommands {
             description = {"Slice the raw data set into partitioned train/val/test Parquet under <root>/datasets/<dataset>/,",
                     "with manifest.json, preview-<split>.png contact sheets and _SUCCESS (written last)."})
     static final class Prepare extends StageCommand {
-        @Override
-        String name() {
-            return PrepareStage.NAME;
-        }
-
         @Override
         Stage stage() {
             return new PrepareStage();
@@ -60,11 +58,6 @@ final class StageCommands {
         boolean resume;
 
         @Override
-        String name() {
-            return TrainStage.NAME;
-        }
-
-        @Override
         Stage stage() {
             return new TrainStage(resume);
         }
@@ -75,11 +68,6 @@ final class StageCommands {
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/eval/ (metrics.json, per_example.parquet, _SUCCESS)."})
     static final class Evaluate extends StageCommand {
         @Override
-        String name() {
-            return EvaluateStage.NAME;
-        }
-
-        @Override
         Stage stage() {
             return new EvaluateStage();
         }
@@ -89,11 +77,6 @@ final class StageCommands {
             description = {"Pictures: reconstructions, the 2-D manifold, prior samples, latent scatter, training curve.",
                     "Reads <root>/runs/<run>/model and metrics.jsonl; writes <root>/runs/<run>/render/ (PNG + sidecar JSON each)."})
     static final class Render extends StageCommand {
-        @Override
-        String name() {
-            return RenderStage.NAME;
-        }
-
         @Override
         Stage stage() {
             return new RenderStage();
@@ -106,11 +89,6 @@ final class StageCommands {
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/encode/<name>/ (Parquet, _encode.json, _SUCCESS)."})
     static final class Encode extends StageCommand {
         @Override
-        String name() {
-            return EncodeStage.NAME;
-        }
-
-        @Override
         Stage stage() {
             return new EncodeStage();
         }
@@ -121,11 +99,6 @@ final class StageCommands {
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/generate/ (samples.parquet, samples.png + sidecar,",
                     "with generate.images = true also images/sample-NNNNNN.png, then _SUCCESS)."})
     static final class Generate extends StageCommand {
-        @Override
-        String name() {
-            return GenerateStage.NAME;
-        }
-
         @Override
         Stage stage() {
             return new GenerateStage();

@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 
 import io.sparkvae.config.JobConfig;
-import io.sparkvae.dataset.DatasetManifest;
-import io.sparkvae.dataset.DatasetReader;
 import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
@@ -46,27 +44,25 @@ public final class EncodeStage implements Stage {
             return;
         }
         JobConfig.Encode e = config.encode();
-        LoadedVae model = RunModel.load(layout.model(), files);
         Path source;
-        if (!e.input().isEmpty()) {
+        LoadedVae model;
+        Dataset<Row> input;
+        String datasetHash = null;
+        SparkSession spark;
+        if (e.input().isEmpty()) {
+            source = layout.dataset().split(e.split());
+            TrainedRun run = TrainedRun.open(ctx, NAME, e.split());
+            model = run.model();
+            input = run.split();
+            datasetHash = run.manifest().hash();
+            spark = ctx.spark(NAME);
+        } else {
+            model = RunModel.load(layout.model(), files);
             source = files.path(e.input());
             if (!files.isDirectory(source)) {
                 throw new BadInputException("encode.input " + source + " is not a folder of Parquet files (not found)");
             }
-        } else {
-            source = layout.dataset().split(e.split());
-        }
-        SparkSession spark = ctx.spark(NAME);
-        Dataset<Row> input;
-        String datasetHash = null;
-        if (e.input().isEmpty()) {
-            Path datasetDir = layout.dataset().dir();
-            DatasetReader reader = new DatasetReader(spark, files);
-            DatasetManifest manifest = reader.open(datasetDir, config.data());
-            RunModel.requireFits(model, manifest, layout.model(), datasetDir);
-            input = reader.split(datasetDir, manifest, e.split());
-            datasetHash = manifest.hash();
-        } else {
+            spark = ctx.spark(NAME);
             try {
                 input = spark.read().parquet(source.toString());
             } catch (RuntimeException ex) {

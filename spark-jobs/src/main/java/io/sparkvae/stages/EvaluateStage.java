@@ -2,12 +2,10 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetManifest;
-import io.sparkvae.dataset.DatasetReader;
 import io.sparkvae.evaluate.CheckpointCurve;
 import io.sparkvae.evaluate.EvalMetrics;
 import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.evaluate.Evaluation;
-import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.evaluate.ScoredSplit;
 import io.sparkvae.evaluate.SplitScorer;
 import io.sparkvae.io.BadInputException;
@@ -40,17 +38,12 @@ public final class EvaluateStage implements Stage {
             return;
         }
         ScoringSettings settings = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), config.evaluate().isSamples());
-        LoadedVae model = RunModel.load(layout.model(), ctx.files());
+        TrainedRun run = TrainedRun.open(ctx, NAME, "test");
+        LoadedVae model = run.model();
+        DatasetManifest manifest = run.manifest();
+        Dataset<Row> test = run.split();
         SparkSession spark = ctx.spark(NAME);
         Path datasetDir = layout.dataset().dir();
-        DatasetReader reader = new DatasetReader(spark, ctx.files());
-        DatasetManifest manifest = reader.open(datasetDir, config.data());
-        RunModel.requireFits(model, manifest, layout.model(), datasetDir);
-        Dataset<Row> test = reader.split(datasetDir, manifest, "test");
-        String note = RunModel.datasetNote(model, manifest, datasetDir);
-        if (note != null) {
-            StageLog.info("evaluate: " + note);
-        }
         int count = manifest.splits().get("test").count();
         int partitions = SplitBlocks.partitionsFor(count, settings.blockSize(), config.data().partitions(),
                 spark.sparkContext().defaultParallelism());

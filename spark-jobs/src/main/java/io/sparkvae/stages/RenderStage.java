@@ -2,8 +2,6 @@ package io.sparkvae.stages;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.dataset.DatasetManifest;
-import io.sparkvae.dataset.DatasetReader;
-import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
@@ -43,20 +41,14 @@ public final class RenderStage implements Stage {
         if (ctx.skipOrLock(NAME, target.dir())) {
             return;
         }
-        LoadedVae model = RunModel.load(layout.model(), files);
+        TrainedRun run = TrainedRun.open(ctx, NAME, "test");
+        LoadedVae model = run.model();
+        DatasetManifest manifest = run.manifest();
+        Dataset<Row> test = run.split();
         Path logPath = layout.trainingLog();
         List<EpochMetrics> log = files.exists(logPath) ? EpochMetrics.parse(files.readString(logPath), logPath.toString()) : null;
 
         SparkSession spark = ctx.spark(NAME);
-        Path datasetDir = layout.dataset().dir();
-        DatasetReader reader = new DatasetReader(spark, files);
-        DatasetManifest manifest = reader.open(datasetDir, config.data());
-        RunModel.requireFits(model, manifest, layout.model(), datasetDir);
-        Dataset<Row> test = reader.split(datasetDir, manifest, "test");
-        String note = RunModel.datasetNote(model, manifest, datasetDir);
-        if (note != null) {
-            StageLog.info("render: " + note);
-        }
 
         int latent = model.vae().spec().latentSize();
         JobConfig.Render r = config.render();
