@@ -96,56 +96,93 @@ final class PixelColumn implements Serializable {
 
     /** One row's image as floats, checked. */
     float[] read(Row row) {
+        return toFloats(raw(row), indexAt >= 0 && !row.isNullAt(indexAt) ? row.get(indexAt) : null);
+    }
+
+    /**
+     * One row's image as the primitive array it holds ({@code float[]} for {@code array<float>}, else {@code double[]}):
+     * compact to ship between executors, and the exact values to give back in the output row.
+     */
+    Object raw(Row row) {
+        Object index = indexAt >= 0 && !row.isNullAt(indexAt) ? row.get(indexAt) : null;
         if (row.isNullAt(at)) {
-            throw bad(row, "is null");
+            throw bad(index, "is null");
         }
+        if (kind == Kind.VECTOR) {
+            return ((Vector) row.get(at)).toArray();
+        }
+        Seq<Object> seq = row.getSeq(at);
+        float[] floats = kind == Kind.FLOATS ? new float[seq.length()] : null;
+        double[] doubles = kind == Kind.DOUBLES ? new double[seq.length()] : null;
+        var it = seq.iterator();
+        for (int i = 0; it.hasNext(); i++) {
+            Object v = it.next();
+            if (v == null) {
+                throw bad(index, "holds a null at position " + i);
+            }
+            if (floats != null) {
+                floats[i] = (Float) v;
+            } else {
+                doubles[i] = (Double) v;
+            }
+        }
+        return floats != null ? floats : doubles;
+    }
+
+    /** {@link #raw} as the column's own value again, for the output row. */
+    Object value(Object raw) {
+        if (kind == Kind.VECTOR) {
+            return org.apache.spark.ml.linalg.Vectors.dense((double[]) raw);
+        }
+        if (raw instanceof float[] f) {
+            Float[] boxed = new Float[f.length];
+            for (int i = 0; i < f.length; i++) {
+                boxed[i] = f[i];
+            }
+            return boxed;
+        }
+        double[] d = (double[]) raw;
+        Double[] boxed = new Double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            boxed[i] = d[i];
+        }
+        return boxed;
+    }
+
+    /** The column's position in the row. */
+    int position() {
+        return at;
+    }
+
+    /**
+     * A {@link #raw} image as the floats the model takes, checked: its size and every value in [0, 1].
+     *
+     * @param index the row's index value, naming the row in a refusal, or null
+     */
+    float[] toFloats(Object raw, Object index) {
         float[] out;
-        switch (kind) {
-            case FLOATS -> {
-                Seq<Object> seq = row.getSeq(at);
-                out = new float[seq.length()];
-                var it = seq.iterator();
-                for (int i = 0; it.hasNext(); i++) {
-                    Object v = it.next();
-                    if (v == null) {
-                        throw bad(row, "holds a null at position " + i);
-                    }
-                    out[i] = (Float) v;
-                }
-            }
-            case DOUBLES -> {
-                Seq<Object> seq = row.getSeq(at);
-                out = new float[seq.length()];
-                var it = seq.iterator();
-                for (int i = 0; it.hasNext(); i++) {
-                    Object v = it.next();
-                    if (v == null) {
-                        throw bad(row, "holds a null at position " + i);
-                    }
-                    out[i] = (float) (double) (Double) v;
-                }
-            }
-            default -> {
-                double[] v = ((Vector) row.get(at)).toArray();
-                out = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    out[i] = (float) v[i];
-                }
+        if (raw instanceof float[] f) {
+            out = f;
+        } else {
+            double[] d = (double[]) raw;
+            out = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (float) d[i];
             }
         }
         if (size > 0 && out.length != size) {
-            throw bad(row, "holds " + out.length + " values but the model takes " + size);
+            throw bad(index, "holds " + out.length + " values but the model takes " + size);
         }
         for (int i = 0; i < out.length; i++) {
             if (!(out[i] >= 0f && out[i] <= 1f)) {
-                throw bad(row, String.format(Locale.ROOT, "holds %s at position %d; pixel values must be in [0, 1]", out[i], i));
+                throw bad(index, String.format(Locale.ROOT, "holds %s at position %d; pixel values must be in [0, 1]", out[i], i));
             }
         }
         return out;
     }
 
-    private BadInputException bad(Row row, String problem) {
-        String where = indexAt >= 0 && !row.isNullAt(indexAt) ? " in the row with " + index + " " + row.get(indexAt) : " in a row";
+    private BadInputException bad(Object indexValue, String problem) {
+        String where = indexValue != null ? " in the row with " + index + " " + indexValue : " in a row";
         return new BadInputException("column '" + column + "'" + where + " " + problem);
     }
 }

@@ -307,12 +307,12 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         if (indexAt >= 0) {
             String index = getIndexCol();
             int partitions = Math.max(1, rows.getNumPartitions());
-            scored = rows.mapToPair(r -> new Tuple2<>(ScoredRows.index(r, indexAt, index), r))
+            scored = rows.mapToPair(r -> new Tuple2<>(ScoredRows.index(r, indexAt, index), PackedRow.of(r, pixels)))
                     .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
                     .mapPartitions(it -> {
                         TaskThreads.fitToTask();
-                        return ScoredBlocks.aligned(it, Tuple2::_1, t -> pixels.read(t._2()), () -> bytes.value().restore(),
-                                settings, (t, s, i) -> out.of(t._2(), s, i));
+                        return ScoredBlocks.aligned(it, Tuple2::_1, t -> pixels.toFloats(t._2().image(), t._1()),
+                                () -> bytes.value().restore(), settings, (t, s, i) -> out.of(t._2().row(pixels), s, i));
                     });
         } else {
             scored = rows.mapPartitions(it -> {
