@@ -12,10 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vae pipeline}: every stage in order, in this JVM and one Spark application. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Run prepare -> train -> evaluate -> render in one Spark application, skipping stages whose output is",
-                "complete (_SUCCESS present; --overwrite rebuilds every stage); an interrupted train resumes from its newest",
-                "checkpoint. Stops at the first failing stage with its exit code. Ends with the evaluation metrics and the",
-                "paths of the rendered pictures."})
+        description = {"Run prepare -> train -> evaluate -> encode -> render -> generate in one Spark application, skipping",
+                "stages whose output is complete (_SUCCESS present; --overwrite rebuilds every stage); an interrupted train",
+                "resumes from its newest checkpoint. Stops at the first failing stage with its exit code. Ends with the",
+                "evaluation metrics and the paths of the rendered and generated pictures."})
 final class PipelineCommand implements Callable<Integer> {
     @Mixin
     StageOptions options;

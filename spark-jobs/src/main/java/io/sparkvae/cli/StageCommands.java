@@ -3,7 +3,9 @@ package io.sparkvae.cli;
 import io.sparkvae.job.Failures;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
+import io.sparkvae.stages.EncodeStage;
 import io.sparkvae.stages.EvaluateStage;
+import io.sparkvae.stages.GenerateStage;
 import io.sparkvae.stages.PrepareStage;
 import io.sparkvae.stages.RenderStage;
 import io.sparkvae.stages.TrainStage;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The four stage commands: each parses its options and runs its stage alone, in its own Spark application. */
+/** The stage commands: each parses its options and runs its stage alone, in its own Spark application. */
 final class StageCommands {
     private StageCommands() {}
 
@@ -78,6 +80,28 @@ final class StageCommands {
         @Override
         Stage stage() {
             return new RenderStage();
+        }
+    }
+
+    @Command(name = EncodeStage.NAME, mixinStandardHelpOptions = true,
+            description = {"Score a split (encode.split, default test) or another Parquet folder (encode.input) with the trained model",
+                    "on the executors: per row its latent mean and log-variance, -ELBO and (encode.is-samples > 0) log-likelihood.",
+                    "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/encode/<name>/ (Parquet, _encode.json, _SUCCESS)."})
+    static final class Encode extends StageCommand {
+        @Override
+        Stage stage() {
+            return new EncodeStage();
+        }
+    }
+
+    @Command(name = GenerateStage.NAME, mixinStandardHelpOptions = true,
+            description = {"Draw generate.samples seeded samples from the prior and decode them on the executors.",
+                    "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/generate/ (samples.parquet, samples.png + sidecar,",
+                    "with generate.images = true also images/sample-NNNNNN.png, then _SUCCESS)."})
+    static final class Generate extends StageCommand {
+        @Override
+        Stage stage() {
+            return new GenerateStage();
         }
     }
 }

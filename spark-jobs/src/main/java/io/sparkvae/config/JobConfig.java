@@ -12,8 +12,8 @@ import java.util.Map;
  * @param resolved the whole resolved config as nested maps, recorded in provenance
  */
 public record JobConfig(
-        String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render,
-        Map<String, Object> resolved) implements Serializable {
+        String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render, Encode encode,
+        Generate generate, Map<String, Object> resolved) implements Serializable {
 
     /**
      * Which data set, read how, where its raw files are, how much of it and how partitioned.
@@ -209,6 +209,43 @@ public record JobConfig(
      */
     public record Evaluate(int elboSamples, int isSamples, boolean curve) implements Serializable {}
 
-    /** Pictures. */
-    public record Render(int manifoldGrid, int reconstructions, int samples, int scale) implements Serializable {}
+    /**
+     * Pictures.
+     *
+     * @param interpolations rows of the interpolation picture (pairs of test examples)
+     * @param outliers       test examples with the highest -ELBO in the outliers picture
+     */
+    public record Render(int manifoldGrid, int reconstructions, int samples, int scale, int interpolations, int outliers)
+            implements Serializable {}
+
+    /**
+     * What {@code vae encode} scores.
+     *
+     * @param split     the prepared dataset's split, when {@code input} is empty
+     * @param input     another Parquet folder to score instead, or empty
+     * @param name      the output folder's name, or empty for the split's or input folder's name
+     * @param isSamples importance samples for a log-likelihood column, 0 for none
+     */
+    public record Encode(String split, String input, String name, int isSamples) implements Serializable {
+        /** The output folder's name under {@code runs/<run>/encode/}. */
+        public String folderName() {
+            if (!name.isEmpty()) {
+                return name;
+            }
+            if (input.isEmpty()) {
+                return split;
+            }
+            String trimmed = input.replaceAll("/+$", "");
+            return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        }
+    }
+
+    /**
+     * What {@code vae generate} draws.
+     *
+     * @param samples prior draws to decode
+     * @param grid    tiles of the grid picture (the first {@code min(grid, samples)} samples)
+     * @param images  also one PNG per sample
+     */
+    public record Generate(int samples, int grid, boolean images) implements Serializable {}
 }

@@ -204,11 +204,26 @@ public final class JobConfigLoader {
                 r.intIn("render.manifold-grid", 2, 100),
                 r.intIn("render.reconstructions", 1, 1_000),
                 r.intIn("render.samples", 1, 10_000),
-                r.intIn("render.scale", 1, 32));
+                r.intIn("render.scale", 1, 32),
+                r.intIn("render.interpolations", 1, 100),
+                r.intIn("render.outliers", 1, 1_000));
+        var encode = new JobConfig.Encode(
+                r.oneOf("encode.split", "test", "val", "train"),
+                r.string("encode.input"),
+                r.string("encode.name"),
+                r.intIn("encode.is-samples", 0, 1_000_000));
+        if (!encode.folderName().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw r.bad(encode.name().isEmpty() ? "encode.input" : "encode.name", "gives the output folder name '"
+                    + encode.folderName() + "', which must be letters, digits, '.', '_' or '-' (set encode.name)");
+        }
+        var generate = new JobConfig.Generate(
+                r.intIn("generate.samples", 1, 10_000_000),
+                r.intIn("generate.grid", 1, 10_000),
+                r.bool("generate.images"));
         long seed = r.longValue("seed");
         Map<String, Object> resolved = r.c.root().unwrapped();
         resolved.put("run", Map.of("name", name));
-        return new JobConfig(name, seed, data, model, train, evaluate, render, resolved);
+        return new JobConfig(name, seed, data, model, train, evaluate, render, encode, generate, resolved);
     }
 
     private static final List<String> FORMATS = List.of("idx", "sprite-sheet", "image-folder", "parquet");

@@ -3,6 +3,7 @@ package io.sparkvae.evaluate;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.scoring.ScoringSettings;
 import io.sparkvae.io.JsonLines;
 import io.sparkvae.model.VaeStore;
 import io.sparkvae.train.Checkpoints;

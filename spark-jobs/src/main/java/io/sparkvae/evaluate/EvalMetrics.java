@@ -1,7 +1,6 @@
 package io.sparkvae.evaluate;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.sparkvae.scoring.BlockSum;
 import java.util.List;
 
 /**
@@ -20,22 +19,12 @@ public record EvalMetrics(int examples, double negElbo, double reconstruction, d
      * partitioning that produced them.
      */
     public static EvalMetrics of(List<BlockSum> blocks) {
-        List<BlockSum> sorted = new ArrayList<>(blocks);
-        sorted.sort(Comparator.comparingLong(BlockSum::block));
-        int n = 0;
-        double rec = 0;
-        double kl = 0;
-        double ll = 0;
-        for (BlockSum b : sorted) {
-            n += b.examples();
-            rec += b.reconstruction();
-            kl += b.kl();
-            ll += b.logLikelihoodIs();
-        }
+        BlockSum t = BlockSum.total(blocks);
+        int n = t.examples();
         if (n == 0) {
             throw new IllegalArgumentException("no examples were scored");
         }
-        return new EvalMetrics(n, (rec + kl) / n, rec / n, kl / n, ll / n);
+        return new EvalMetrics(n, (t.reconstruction() + t.kl()) / n, t.reconstruction() / n, t.kl() / n, t.logLikelihoodIs() / n);
     }
 
     /** How much tighter the importance-sampled estimate is than the ELBO (non-negative when the bound holds). */

@@ -7,6 +7,7 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.scoring.ScoringSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;

@@ -17,7 +17,10 @@ public final class Evaluation {
         this.files = files;
     }
 
-    /** Per-example rows: index, label (only when the data set has labels), the -ELBO, its parts and log p(x). */
+    /**
+     * Per-example rows: index, label (only when the data set has labels), the -ELBO, its parts, log p(x) and the
+     * posterior mean E[z|x].
+     */
     public static StructType perExampleSchema(boolean withLabels) {
         StructType s = new StructType().add("index", DataTypes.IntegerType, false);
         if (withLabels) {
@@ -26,7 +29,8 @@ public final class Evaluation {
         return s.add("neg_elbo", DataTypes.DoubleType, false)
                 .add("reconstruction_bce", DataTypes.DoubleType, false)
                 .add("kl", DataTypes.DoubleType, false)
-                .add("log_likelihood_is", DataTypes.DoubleType, false);
+                .add("log_likelihood_is", DataTypes.DoubleType, false)
+                .add("latent_mean", DataTypes.createArrayType(DataTypes.FloatType, false), false);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.sparkvae.evaluate;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.scoring.BlockSum;
+import io.sparkvae.scoring.ExampleScore;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -42,9 +44,18 @@ public final class ScoredSplit implements AutoCloseable {
     public Dataset<Row> table() {
         boolean withLabels = blocks().stream().anyMatch(b -> b.labelled() > 0);
         JavaRDD<Row> rows = scores.map(s -> withLabels
-                ? RowFactory.create(s.index(), s.label(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs())
-                : RowFactory.create(s.index(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs()));
+                ? RowFactory.create(s.index(), s.label(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs(),
+                        boxed(s.latentMean()))
+                : RowFactory.create(s.index(), s.negElbo(), s.reconstruction(), s.kl(), s.logLikelihoodIs(), boxed(s.latentMean())));
         return spark.createDataFrame(rows, Evaluation.perExampleSchema(withLabels)).orderBy("index");
+    }
+
+    private static Float[] boxed(float[] values) {
+        Float[] out = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     private List<BlockSum> blocks() {

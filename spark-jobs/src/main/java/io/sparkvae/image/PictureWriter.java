@@ -36,4 +36,20 @@ public final class PictureWriter {
         sidecar.put("provenance", provenance);
         files.writeString(sidecarOf(png), Json.write(sidecar));
     }
+
+    /**
+     * One picture of a series in {@code folder} (e.g. one PNG per generated sample): the series has one sidecar,
+     * written by {@link #describeSeries}, instead of one per picture.
+     */
+    public void writeSeriesMember(Path png, byte[] pngBytes) {
+        files.writeBytes(png, pngBytes);
+    }
+
+    /** The sidecar of a series of pictures in {@code folder}: {@code <folder>.json}, what they show and provenance. */
+    public void describeSeries(Path folder, Map<String, Object> description, Provenance provenance) {
+        Map<String, Object> sidecar = new LinkedHashMap<>(description);
+        sidecar.put("folder", folder.getName());
+        sidecar.put("provenance", provenance);
+        files.writeString(new Path(folder.getParent(), folder.getName() + ".json"), Json.write(sidecar));
+    }
 }

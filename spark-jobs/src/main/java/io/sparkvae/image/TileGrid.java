@@ -69,6 +69,47 @@ public final class TileGrid {
         return v >= 1f ? 255 : Math.round(v * 255f);
     }
 
+    /**
+     * {@code grid} (cells of equal size, no gaps) with a white caption band of {@code bandHeight} pixels under every
+     * {@code rowsPerBand}-th row of cells; caption {@code c} is centred under column {@code c % columns} of band
+     * {@code c / columns}.
+     */
+    public static BufferedImage captioned(BufferedImage grid, int columns, int rows, int rowsPerBand, List<String> captions,
+                                          int bandHeight) {
+        if (rows % rowsPerBand != 0) {
+            throw new IllegalArgumentException(rows + " rows do not split into bands of " + rowsPerBand);
+        }
+        int cellW = grid.getWidth() / columns;
+        int cellH = grid.getHeight() / rows;
+        int bands = rows / rowsPerBand;
+        BufferedImage out = new BufferedImage(grid.getWidth(), grid.getHeight() + bands * bandHeight, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, Math.max(8, bandHeight * 2 / 3)));
+            g.setColor(java.awt.Color.BLACK);
+            java.awt.FontMetrics fm = g.getFontMetrics();
+            for (int b = 0; b < bands; b++) {
+                int srcY = b * rowsPerBand * cellH;
+                int dstY = srcY + b * bandHeight;
+                g.drawImage(grid.getSubimage(0, srcY, grid.getWidth(), rowsPerBand * cellH), 0, dstY, null);
+                int baseline = dstY + rowsPerBand * cellH + (bandHeight + fm.getAscent() - fm.getDescent()) / 2;
+                for (int c = 0; c < columns; c++) {
+                    int i = b * columns + c;
+                    if (i < captions.size()) {
+                        String text = captions.get(i);
+                        g.drawString(text, c * cellW + (cellW - fm.stringWidth(text)) / 2, baseline);
+                    }
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     public static byte[] png(BufferedImage img) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             if (!ImageIO.write(img, "png", out)) {

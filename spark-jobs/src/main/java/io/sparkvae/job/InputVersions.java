@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.Path;
  * modelSha256}: the model's); comparing them with the current inputs tells an output made from what is there now
  * from a <em>stale</em> one, whatever the files' time stamps say.
  *
- * <p>Train reads the dataset; evaluate and render read the dataset and the model; prepare reads raw files only (their
- * hashes are in its manifest) and is never stale by this test.
+ * <p>Train reads the dataset; evaluate, encode, render and generate read the dataset (generate: its shape) and the
+ * model; prepare reads raw files only (their hashes are in its manifest) and is never stale by this test.
  */
 public final class InputVersions {
     private InputVersions() {}
@@ -54,7 +54,7 @@ public final class InputVersions {
                         + shortHash(now.hash()) + ")");
             }
         }
-        if ((stage.equals("evaluate") || stage.equals("render")) && read.model() != null) {
+        if (!stage.equals("prepare") && !stage.equals("train") && read.model() != null) {
             Path dir = layout.model();
             String now = files.isComplete(dir) ? modelIdentity(files, layout) : null;
             if (now == null) {

@@ -91,7 +91,7 @@ public final class StageContext implements AutoCloseable {
         }
         RunLayout layout;
         try {
-            layout = RunLayout.of(root, config.runName(), config.data().folderName());
+            layout = RunLayout.of(root, config.runName(), config.data().folderName()).withEncoding(config.encode().folderName());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("config " + options.conf() + ": " + e.getMessage());
         }

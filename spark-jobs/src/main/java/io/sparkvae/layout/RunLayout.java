@@ -14,7 +14,9 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/metrics.jsonl       train    (one line per epoch)
  * &lt;root&gt;/runs/&lt;run&gt;/train-batches/      train    (exported minibatches, deleted after training)
  * &lt;root&gt;/runs/&lt;run&gt;/eval/               evaluate ({@link EvalFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/encode/&lt;name&gt;/      encode   ({@link EncodeFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -24,16 +26,21 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunLayout {
     /** The pipeline's stages, in the order they run. */
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate");
+
+    /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
+    private static final String DEFAULT_ENCODING = "test";
 
     private final Path root;
     private final String run;
     private final DatasetLayout dataset;
+    private final String encoding;
 
-    private RunLayout(Path root, String run, DatasetLayout dataset) {
+    private RunLayout(Path root, String run, DatasetLayout dataset, String encoding) {
         this.root = root;
         this.run = run;
         this.dataset = dataset;
+        this.encoding = encoding;
     }
 
     /**
@@ -43,7 +50,17 @@ public final class RunLayout {
      * @throws IllegalArgumentException naming the offending value
      */
     public static RunLayout of(Path root, String run, String dataset) {
-        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")));
+        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")), DEFAULT_ENCODING);
+    }
+
+    /**
+     * This layout with the encode stage writing {@code runs/<run>/encode/<name>/}.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a plain folder name
+     */
+    public RunLayout withEncoding(String name) {
+        child(new Path(dir(), "encode"), name, "encode output");
+        return new RunLayout(root, run, dataset, name);
     }
 
     private static Path child(Path parent, String name, String what) {
@@ -78,12 +95,12 @@ public final class RunLayout {
 
     /** The trained model, committed by train ({@code _SUCCESS} last). */
     public Path model() {
-        return new Path(dir(), "model");
+        return training().model();
     }
 
     /** The per-epoch checkpoints, inside the model folder so a committed model carries its history. */
     public Path checkpoints() {
-        return checkpointsOf(model());
+        return training().checkpoints();
     }
 
     /**
@@ -92,7 +109,7 @@ public final class RunLayout {
      * interrupted attempt (of a first training or of {@code --overwrite}) in one place.
      */
     public Path modelAttempt() {
-        return new Path(dir(), ".model.training");
+        return training().attempt();
     }
 
     /** The checkpoint folder inside a model folder ({@link #model()} or {@link #modelAttempt()}). */
@@ -102,12 +119,17 @@ public final class RunLayout {
 
     /** The training log: one JSON line per epoch. */
     public Path trainingLog() {
-        return new Path(dir(), "metrics.jsonl");
+        return training().log();
     }
 
     /** The exported training minibatches (a temporary sibling of this while training runs). */
     public Path trainBatches() {
-        return new Path(dir(), "train-batches");
+        return training().batches();
+    }
+
+    /** What train writes in the run folder. */
+    public TrainingFiles training() {
+        return new TrainingFiles(dir());
     }
 
     public EvalFiles eval() {
@@ -116,6 +138,15 @@ public final class RunLayout {
 
     public RenderFiles render() {
         return new RenderFiles(new Path(dir(), "render"));
+    }
+
+    /** The encode stage's folder for this layout's encoding ({@link #withEncoding}). */
+    public EncodeFiles encode() {
+        return new EncodeFiles(child(new Path(dir(), "encode"), encoding, "encode output"));
+    }
+
+    public GenerateFiles generate() {
+        return new GenerateFiles(new Path(dir(), "generate"));
     }
 
     /**
@@ -146,7 +177,9 @@ public final class RunLayout {
             case "prepare" -> dataset.dir();
             case "train" -> model();
             case "evaluate" -> eval().dir();
+            case "encode" -> encode().dir();
             case "render" -> render().dir();
+            case "generate" -> generate().dir();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -161,7 +194,9 @@ public final class RunLayout {
             case "prepare" -> dataset.manifest();
             case "train" -> new Path(model(), "provenance.json");
             case "evaluate" -> eval().metrics();
+            case "encode" -> encode().description();
             case "render" -> new Path(render().dir(), "reconstructions.json");
+            case "generate" -> new Path(generate().dir(), "samples.json");
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -174,6 +209,38 @@ public final class RunLayout {
     /** Every experiment folder's parent, {@code <root>/experiments}. */
     public static Path experiments(Path root) {
         return new Path(root, "experiments");
+    }
+
+    /**
+     * What a training writes into its folder: a run's folder, or {@code ml.VaeEstimator}'s {@code checkpointDir}.
+     *
+     * @param dir the folder
+     */
+    public record TrainingFiles(Path dir) {
+        /** The final model, committed last ({@code _SUCCESS}). */
+        public Path model() {
+            return new Path(dir, "model");
+        }
+
+        /** The per-epoch checkpoints, inside the model folder. */
+        public Path checkpoints() {
+            return checkpointsOf(model());
+        }
+
+        /** The model being trained, with its checkpoints, until it is renamed to {@link #model()}. */
+        public Path attempt() {
+            return new Path(dir, ".model.training");
+        }
+
+        /** The training log: one JSON line per epoch. */
+        public Path log() {
+            return new Path(dir, "metrics.jsonl");
+        }
+
+        /** The exported training minibatches (a temporary sibling of this while training runs). */
+        public Path batches() {
+            return new Path(dir, "train-batches");
+        }
     }
 
     /**
@@ -228,8 +295,62 @@ public final class RunLayout {
             return new Path(dir, "training-curve.png");
         }
 
+        public Path interpolations() {
+            return new Path(dir, "interpolations.png");
+        }
+
+        public Path outliers() {
+            return new Path(dir, "outliers.png");
+        }
+
         public RenderFiles stagedIn(Path staging) {
             return new RenderFiles(staging);
+        }
+    }
+
+    /**
+     * The encode stage's folder: the scores as Parquet part files (so the folder reads as one table), the description
+     * of what was scored with its provenance in {@code _encode.json} (Parquet readers skip names starting with
+     * {@code _}), then {@code _SUCCESS}.
+     *
+     * @param dir {@code <run>/encode/<name>}, or a temporary sibling it is staged in
+     */
+    public record EncodeFiles(Path dir) {
+        public Path description() {
+            return new Path(dir, "_encode.json");
+        }
+
+        public EncodeFiles stagedIn(Path staging) {
+            return new EncodeFiles(staging);
+        }
+    }
+
+    /**
+     * The generate stage's folder: {@code samples.parquet} (sample number, z, pixels), the grid {@code samples.png}
+     * with its sidecar and, optionally, {@code images/sample-NNNNNN.png} with one sidecar {@code images.json}.
+     *
+     * @param dir {@code <run>/generate}, or a temporary sibling it is staged in
+     */
+    public record GenerateFiles(Path dir) {
+        public Path samples() {
+            return new Path(dir, "samples.parquet");
+        }
+
+        public Path grid() {
+            return new Path(dir, "samples.png");
+        }
+
+        public Path images() {
+            return new Path(dir, "images");
+        }
+
+        /** Sample {@code i}'s own picture. */
+        public Path image(long i) {
+            return new Path(images(), String.format(java.util.Locale.ROOT, "sample-%06d.png", i));
+        }
+
+        public GenerateFiles stagedIn(Path staging) {
+            return new GenerateFiles(staging);
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> render in this JVM and one Spark application, skipping
- * complete stages; an interrupted train resumes from its newest checkpoint (unless {@code --overwrite}). Ends with
- * the evaluation's headline numbers and the pictures' paths.
+ * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate in this JVM and one Spark
+ * application, skipping complete stages; an interrupted train resumes from its newest checkpoint (unless
+ * {@code --overwrite}). Ends with the evaluation's headline numbers and the pictures' paths.
  */
 public final class Pipeline {
     private Pipeline() {}
@@ -43,7 +43,8 @@ public final class Pipeline {
         Path metrics = plan.layout().eval().metrics();
         StageLog.info("evaluation (" + PipelineSummary.display(metrics) + "):");
         EvalReport.read(files, metrics).headline().forEach((k, v) -> StageLog.info("  " + k + " = " + v));
-        List<Path> pictures = PipelineSummary.pictures(files, plan.step("render").output());
+        List<Path> pictures = new java.util.ArrayList<>(PipelineSummary.pictures(files, plan.step("render").output()));
+        pictures.addAll(PipelineSummary.pictures(files, plan.step("generate").output()));
         StageLog.info("pictures (" + pictures.size() + "):");
         for (Path p : pictures) {
             StageLog.info("  " + PipelineSummary.display(p));

@@ -2,10 +2,13 @@ package io.sparkvae.render;
 
 import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.dataset.ExampleRows;
-import io.sparkvae.evaluate.Example;
-import io.sparkvae.evaluate.VaeBytes;
+import io.sparkvae.scoring.Example;
+import io.sparkvae.scoring.VaeBytes;
 import io.sparkvae.model.Posterior;
 import io.sparkvae.model.Vae;
+import io.sparkvae.scoring.ExampleScore;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.SplitBlocks;
 import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +21,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
-/** What render needs from the test split: a seeded handful of examples, and every example's posterior mean. */
+/**
+ * What render needs from the test split: a seeded handful of examples, seeded pairs, the examples with the highest
+ * -ELBO, and every example's posterior mean.
+ */
 public final class RenderInputs {
     /** Rows encoded per model call on an executor. */
     static final int ENCODE_BATCH = 500;
@@ -37,6 +43,55 @@ public final class RenderInputs {
             out.add(new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r)));
         }
         out.sort(Comparator.comparingInt(Example::index));
+        return out;
+    }
+
+    /** {@code count} seeded pairs of examples (see {@link Sampling#pairs}). */
+    public static List<Example[]> pairs(Dataset<Row> split, int count, long seed) {
+        List<Integer> indices = new ArrayList<>();
+        for (Row r : split.select(ExampleRows.INDEX).collectAsList()) {
+            indices.add(r.getInt(0));
+        }
+        List<int[]> chosen = Sampling.pairs(indices, count, seed);
+        java.util.Map<Integer, Example> byIndex = examples(split, chosen.stream().flatMapToInt(java.util.Arrays::stream).boxed().toList());
+        return chosen.stream().map(p -> new Example[] {byIndex.get(p[0]), byIndex.get(p[1])}).toList();
+    }
+
+    /**
+     * The {@code count} examples with the highest -ELBO, highest first (ties by index), scored on the executors through
+     * the one scoring path with {@code settings}' noise (so each score is the evaluate stage's for that example); only
+     * those examples reach the driver.
+     */
+    public static List<Outlier> outliers(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings, int count,
+                                         int partitions) {
+        Broadcast<VaeBytes> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(VaeBytes.of(vae));
+        try {
+            List<ExampleScore> top = SplitBlocks.score(SplitBlocks.regroup(split, partitions, settings.blockSize()), model,
+                    settings.elboOnly()).takeOrdered(count, new HighestNegElboFirst());
+            java.util.Map<Integer, Example> byIndex = examples(split, top.stream().map(ExampleScore::index).toList());
+            return top.stream().map(s -> new Outlier(byIndex.get(s.index()), s.negElbo())).toList();
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** Highest -ELBO first, then ascending index. */
+    static final class HighestNegElboFirst implements Comparator<ExampleScore>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int compare(ExampleScore a, ExampleScore b) {
+            int c = Double.compare(b.negElbo(), a.negElbo());
+            return c != 0 ? c : Integer.compare(a.index(), b.index());
+        }
+    }
+
+    /** The examples of {@code indices}, by index. */
+    private static java.util.Map<Integer, Example> examples(Dataset<Row> split, List<Integer> indices) {
+        java.util.Map<Integer, Example> out = new java.util.HashMap<>();
+        for (Row r : split.where(functions.col(ExampleRows.INDEX).isin(indices.toArray())).collectAsList()) {
+            out.put(ExampleRows.index(r), new Example(ExampleRows.index(r), ExampleRows.label(r), ExampleRows.pixels(r)));
+        }
         return out;
     }
 

@@ -3,7 +3,7 @@ package io.sparkvae.render;
 import io.sparkvae.model.PixelMatrix;
 import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.data.ImageShape;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
 import io.sparkvae.io.HadoopFiles;
@@ -93,6 +93,84 @@ public final class Renderer {
         write(png, tiles(tiles, columns, rows), d);
     }
 
+    /** Steps from one posterior mean to the other in a row of the interpolation picture, both ends included. */
+    public static final int INTERPOLATION_STEPS = 10;
+
+    /**
+     * One row per pair (a, b): decoder means at z = (1 - t) E[z|a] + t E[z|b] for {@value #INTERPOLATION_STEPS} evenly
+     * spaced t from 0 to 1, so the first and last tiles are a's and b's reconstructions. Any latent size.
+     */
+    public void interpolations(Path png, List<Example[]> pairs) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("no pairs to interpolate between");
+        }
+        int steps = INTERPOLATION_STEPS;
+        List<float[]> ends = new ArrayList<>();
+        for (Example[] p : pairs) {
+            ends.add(p[0].pixels());
+            ends.add(p[1].pixels());
+        }
+        float[][] means = vae.encode(PixelMatrix.of(ends)).mean().toFloatMatrix();
+        int nz = vae.spec().latentSize();
+        float[][] z = new float[pairs.size() * steps][nz];
+        for (int p = 0; p < pairs.size(); p++) {
+            float[] a = means[2 * p];
+            float[] b = means[2 * p + 1];
+            for (int k = 0; k < steps; k++) {
+                double t = (double) k / (steps - 1);
+                for (int j = 0; j < nz; j++) {
+                    z[p * steps + k][j] = (float) ((1 - t) * a[j] + t * b[j]);
+                }
+            }
+        }
+        List<float[]> tiles = rows(vae.decode(PixelMatrix.of(z)));
+        Map<String, Object> d = description("one row per pair of test examples (a, b): decoder means at z = (1 - t) E[z|a] "
+                + "+ t E[z|b] for t = 0, 1/9, ..., 1; the first and last tiles are the reconstructions of a and b", steps, pairs.size());
+        d.put("pairs", pairs.stream().map(p -> List.of(p[0].index(), p[1].index())).toList());
+        write(png, tiles(tiles, steps, pairs.size()), d);
+    }
+
+    /**
+     * The examples the model finds most unusual (highest -ELBO first): originals (odd rows) above their reconstructions
+     * at the posterior mean (even rows), each pair captioned with its -ELBO in nats.
+     */
+    public void outliers(Path png, List<Outlier> outliers) {
+        List<float[]> originals = outliers.stream().map(o -> o.example().pixels()).toList();
+        List<float[]> recon = rows(vae.decode(vae.encode(PixelMatrix.of(originals)).mean()));
+        PairLayout layout = PairLayout.of(originals, recon, PairLayout.columnsFor(outliers.size()));
+        List<String> captions = outliers.stream().map(o -> String.format(java.util.Locale.ROOT, "%.1f", o.negElbo())).toList();
+        BufferedImage grid = tiles(layout.tiles(), layout.columns(), layout.rows());
+        int band = Math.max(14, 5 * scale);
+        Map<String, Object> d = description("the test examples with the highest -ELBO (the model's most unusual), highest first: "
+                + "originals (odd rows) above their reconstructions at E[z|x] (even rows), each pair captioned with its -ELBO in "
+                + "nats (the evaluate stage's per-example number)", layout.columns(), layout.rows());
+        d.put("caption_band_pixels", band);
+        d.put("outliers", outliers.stream().map(o -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("index", o.example().index());
+            m.put("label", o.example().label());
+            m.put("neg_elbo", o.negElbo());
+            return m;
+        }).toList());
+        write(png, TileGrid.captioned(grid, layout.columns(), layout.rows(), 2, captions, band), d);
+    }
+
+    /** The generate stage's grid: the decoder means of its first samples, in sample order. */
+    public void generated(Path png, List<float[]> pixels, long samples, long seed) {
+        int columns = Sampling.squareColumns(pixels.size());
+        int rows = (pixels.size() + columns - 1) / columns;
+        Map<String, Object> d = description("decoder means p(x|z) of the generate stage's first " + pixels.size() + " of "
+                + samples + " draws z ~ N(0, I), row-major in sample order (rows 0.. of samples.parquet)", columns, rows);
+        d.put("samples", samples);
+        d.put("seed", seed);
+        write(png, tiles(pixels, columns, rows), d);
+    }
+
+    /** One image at {@code scale} as PNG bytes (a generated sample's own picture). */
+    public static byte[] tilePng(float[] pixels, ImageShape shape, int scale) {
+        return TileGrid.png(TileGrid.compose(List.of(pixels), shape, 1, 1, scale, 0));
+    }
+
     /** The test posterior means of a 2-D latent space, coloured by label where there are labels. */
     public void latentScatter(Path png, List<LatentPoint> points) {
         double[] z1 = points.stream().mapToDouble(LatentPoint::z1).toArray();
@@ -119,6 +197,14 @@ public final class Renderer {
 
     private void write(Path png, BufferedImage img, Map<String, Object> description) {
         writer.write(png, TileGrid.png(img), description, provenance);
+    }
+
+    /** What a tile picture of this run shows, for a sidecar written elsewhere (a series of pictures). */
+    public Map<String, Object> describe(String shows) {
+        Map<String, Object> d = common(shows);
+        d.put("scale", scale);
+        d.put("tile", Map.of("height", shape.height(), "width", shape.width(), "channels", shape.channels()));
+        return d;
     }
 
     private Map<String, Object> description(String shows, int columns, int rows) {

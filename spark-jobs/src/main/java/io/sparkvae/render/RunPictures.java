@@ -2,7 +2,7 @@ package io.sparkvae.render;
 
 import io.sparkvae.layout.RunLayout.RenderFiles;
 import io.sparkvae.model.EpochMetrics;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +13,16 @@ import java.util.List;
  * a one-line note, never failed.
  *
  * @param examples       test examples to reconstruct
+ * @param pairs          pairs of test examples to interpolate between
+ * @param outliers       the test examples with the highest -ELBO, highest first
  * @param latentMeans    test posterior means (2-D latent only), else null
  * @param trainingLog    epochs of metrics.jsonl, or null when there is none
  * @param manifoldGrid   cells per side of the manifold
  * @param samples        prior samples to decode
  * @param seed           the run seed
  */
-public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans, List<EpochMetrics> trainingLog,
-                          int manifoldGrid, int samples, long seed) {
+public record RunPictures(List<Example> examples, List<Example[]> pairs, List<Outlier> outliers,
+                          List<LatentPoint> latentMeans, List<EpochMetrics> trainingLog, int manifoldGrid, int samples, long seed) {
 
     /** Writes and commits; returns the notes about skipped pictures (written files are listed by the caller). */
     public List<String> commit(Renderer renderer, HadoopFiles files, RenderFiles target, boolean overwrite, int latentSize) {
@@ -36,6 +38,12 @@ public record RunPictures(List<Example> examples, List<LatentPoint> latentMeans,
                 notes.add("skipped " + staged.manifold().getName() + ": the latent space is " + latentSize + "-D (the manifold needs 2-D)");
             }
             renderer.samples(staged.samples(), samples, seed);
+            if (pairs.isEmpty()) {
+                notes.add("skipped " + staged.interpolations().getName() + ": the test split has fewer than 2 examples");
+            } else {
+                renderer.interpolations(staged.interpolations(), pairs);
+            }
+            renderer.outliers(staged.outliers(), outliers);
             if (latentSize == 2 && latentMeans != null && !latentMeans.isEmpty()) {
                 renderer.latentScatter(staged.latentScatter(), latentMeans);
             } else {

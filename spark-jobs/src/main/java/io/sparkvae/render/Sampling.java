@@ -23,6 +23,21 @@ public final class Sampling {
         return chosen;
     }
 
+    /**
+     * {@code count} pairs of distinct {@code indices} (fewer when there are not enough), chosen by a seeded shuffle of
+     * their own, unrelated to {@link #pick}'s; depends only on the set of indices.
+     */
+    public static List<int[]> pairs(List<Integer> indices, int count, long seed) {
+        List<Integer> sorted = new ArrayList<>(indices);
+        Collections.sort(sorted);
+        Collections.shuffle(sorted, new Random(Seeds.of(seed, Seeds.Purpose.EXAMPLE_PICK, 1)));
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i + 1 < sorted.size() && out.size() < count; i += 2) {
+            out.add(new int[] {sorted.get(i), sorted.get(i + 1)});
+        }
+        return out;
+    }
+
     /** {@code count} draws of z ~ N(0, I) in {@code latent} dimensions, reproducible from the seed. */
     public static float[][] prior(int count, int latent, long seed) {
         Random rng = new Random(Seeds.of(seed, Seeds.Purpose.PRIOR_SAMPLES));

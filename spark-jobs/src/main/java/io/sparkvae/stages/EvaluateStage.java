@@ -7,7 +7,6 @@ import io.sparkvae.evaluate.EvalMetrics;
 import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.evaluate.Evaluation;
 import io.sparkvae.evaluate.ScoredSplit;
-import io.sparkvae.evaluate.ScoringSettings;
 import io.sparkvae.evaluate.SplitScorer;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.job.InputVersions;
@@ -17,6 +16,8 @@ import io.sparkvae.job.StageLog;
 import io.sparkvae.layout.RunLayout;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.SplitBlocks;
 import io.sparkvae.spark.JobLabels;
 import io.sparkvae.train.Checkpoints;
 import java.util.List;
@@ -38,8 +39,7 @@ public final class EvaluateStage implements Stage {
         if (ctx.skipOrLock(NAME, target.dir())) {
             return;
         }
-        ScoringSettings settings = new ScoringSettings(config.seed(), config.evaluate().elboSamples(),
-                config.evaluate().isSamples(), ScoringSettings.DEFAULT_BLOCK_SIZE);
+        ScoringSettings settings = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), config.evaluate().isSamples());
         TrainedRun run = TrainedRun.open(ctx, NAME, "test");
         LoadedVae model = run.model();
         DatasetManifest manifest = run.manifest();
@@ -47,7 +47,7 @@ public final class EvaluateStage implements Stage {
         SparkSession spark = ctx.spark(NAME);
         Path datasetDir = layout.dataset().dir();
         int count = manifest.splits().get("test").count();
-        int partitions = SplitScorer.partitionsFor(count, settings.blockSize(), config.data().partitions(),
+        int partitions = SplitBlocks.partitionsFor(count, settings.blockSize(), config.data().partitions(),
                 spark.sparkContext().defaultParallelism());
         StageLog.info(String.format(Locale.ROOT, "evaluate: scoring %d test examples of %s (K=%d importance samples, "
                 + "%d eps samples) in %d tasks", count, datasetDir, settings.isSamples(), settings.elboSamples(), partitions));

@@ -15,6 +15,8 @@ import io.sparkvae.render.LatentPoint;
 import io.sparkvae.render.RenderInputs;
 import io.sparkvae.render.Renderer;
 import io.sparkvae.render.RunPictures;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.SplitBlocks;
 import io.sparkvae.spark.JobLabels;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +27,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code render}: reconstructions, the 2-D manifold, prior samples, latent scatter and the training curve. */
+/**
+ * {@code render}: reconstructions, the 2-D manifold, prior samples, latent scatter, the training curve, interpolations
+ * between test examples and the test examples the model finds most unusual (highest -ELBO).
+ */
 public final class RenderStage implements Stage {
     public static final String NAME = "render";
 
@@ -52,7 +57,13 @@ public final class RenderStage implements Stage {
         ctx.progress("examples encoded", manifest.splits().get("test").count());
         JobLabels.describe(spark.sparkContext(), "posterior means of the test split, pick examples");
         List<LatentPoint> means = latent == 2 ? RenderInputs.latentMeans(spark, test, model.vae()) : null;
-        RunPictures pictures = new RunPictures(RenderInputs.pick(test, r.reconstructions(), config.seed()), means, log,
+        int partitions = SplitBlocks.partitionsFor(manifest.splits().get("test").count(), ScoringSettings.DEFAULT_BLOCK_SIZE,
+                config.data().partitions(), spark.sparkContext().defaultParallelism());
+        // Scored as the evaluate stage scores the test split, so each caption is that example's -ELBO in eval/.
+        ScoringSettings scoring = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), 0);
+        RunPictures pictures = new RunPictures(RenderInputs.pick(test, r.reconstructions(), config.seed()),
+                RenderInputs.pairs(test, r.interpolations(), config.seed()),
+                RenderInputs.outliers(spark, test, model.vae(), scoring, r.outliers(), partitions), means, log,
                 r.manifoldGrid(), r.samples(), config.seed());
         Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(EpochMetrics::epoch).max().getAsInt();
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())

@@ -25,7 +25,9 @@ public final class StageCatalog {
             case PrepareStage.NAME -> new PrepareStage();
             case TrainStage.NAME -> new TrainStage(resumeTraining);
             case EvaluateStage.NAME -> new EvaluateStage();
+            case EncodeStage.NAME -> new EncodeStage();
             case RenderStage.NAME -> new RenderStage();
+            case GenerateStage.NAME -> new GenerateStage();
             default -> throw new IllegalStateException("no stage implements " + name);
         };
     }

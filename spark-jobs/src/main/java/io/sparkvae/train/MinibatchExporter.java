@@ -65,21 +65,4 @@ public final class MinibatchExporter {
         }
         return written.iterator();
     }
-
-    /** Pairs of (first index, flattened pixels) for scoring, batched in index order within each partition. */
-    static Iterator<Tuple2<Integer, float[][]>> batchesInIndexOrder(Iterator<Row> rows, int batchSize) {
-        List<Row> all = new ArrayList<>();
-        rows.forEachRemaining(all::add);
-        all.sort((a, b) -> Integer.compare(a.getInt(0), b.getInt(0)));
-        List<Tuple2<Integer, float[][]>> out = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += batchSize) {
-            int to = Math.min(all.size(), from + batchSize);
-            float[][] x = new float[to - from][];
-            for (int i = from; i < to; i++) {
-                x[i - from] = ExampleRows.pixels(all.get(i));
-            }
-            out.add(new Tuple2<>(all.get(from).getInt(0), x));
-        }
-        return out.iterator();
-    }
 }

@@ -85,8 +85,9 @@ public final class SparkTrainer {
      * {@code out.model()} by rename, {@code _SUCCESS} last. A complete model already there (an {@code --overwrite})
      * stays in place, usable, until that rename; so does its training log, which is replaced after the commit.
      *
-     * @param resume continue from the newest usable checkpoint of an interrupted training, if there is one; without
-     *               it, an interrupted training's checkpoints are deleted and training starts afresh
+     * @param valRows the validation split, or null to train without one (the log's validation -ELBO is then NaN)
+     * @param resume  continue from the newest usable checkpoint of an interrupted training, if there is one; without
+     *                it, an interrupted training's checkpoints are deleted and training starts afresh
      */
     public Result train(Dataset<Row> trainRows, Dataset<Row> valRows, int inputSize, TrainingOutputs out, Provenance provenance,
             boolean resume, Consumer<EpochMetrics> progress) {
@@ -159,7 +160,9 @@ public final class SparkTrainer {
                 vae = Vae.wrap(network);
                 JobLabels.describe(jsc.sc(), epochLabel + ": validation -ELBO");
                 double valNegElbo = validation.meanNegElbo(vae, epoch);
-                requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
+                if (validation.enabled()) {
+                    requireFinite(valNegElbo, "validation -ELBO", epoch, checkpoints);
+                }
 
                 double seconds = (System.nanoTime() - started) / 1e9;
                 EpochMetrics m = new EpochMetrics(epoch, trainNegElbo, valNegElbo, seconds, trainExamples / fitSeconds);

@@ -15,7 +15,12 @@ import org.apache.hadoop.fs.Path;
 public record TrainingOutputs(Path model, Path attempt, Path log, Path batches) {
     /** A run's training outputs where its layout puts them. */
     public static TrainingOutputs of(RunLayout layout) {
-        return new TrainingOutputs(layout.model(), layout.modelAttempt(), layout.trainingLog(), layout.trainBatches());
+        return of(layout.training());
+    }
+
+    /** A training's outputs in {@code files}' folder. */
+    public static TrainingOutputs of(RunLayout.TrainingFiles files) {
+        return new TrainingOutputs(files.model(), files.attempt(), files.log(), files.batches());
     }
 
     /** The checkpoints of the training in progress. */

@@ -1,57 +1,60 @@
 package io.sparkvae.train;
 
-import io.sparkvae.model.Seeds;
-import io.sparkvae.spark.TaskThreads;
-import io.sparkvae.dataset.ExampleRows;
 import io.sparkvae.model.Vae;
-import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import io.sparkvae.scoring.BlockSum;
+import io.sparkvae.scoring.Example;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.SplitBlocks;
+import io.sparkvae.scoring.VaeBytes;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.nd4j.linalg.factory.Nd4j;
-import scala.Tuple2;
 
 /**
- * Mean -ELBO of the validation split, computed on the executors: the model is broadcast once per epoch and each
- * partition scores its own examples in index-ordered batches, with eps seeded from the run seed, the epoch and
- * the batch's first index (so the number is reproducible whatever the partitioning's timing).
+ * Mean -ELBO of the validation split after each epoch, through the one scoring path ({@link SplitBlocks}): the split
+ * is regrouped into aligned index blocks once and kept, the model is broadcast once per epoch, every example draws
+ * one eps from its own stream of that epoch ({@link ScoringSettings#forValidation}), and the driver adds per-block
+ * sums in block order. So the number is the same whatever the partitioning, and equals what the evaluate stage's
+ * scorer gives for the same settings. Without validation rows it scores nothing and returns NaN.
  */
 public final class ValidationScorer implements AutoCloseable {
     private final JavaSparkContext jsc;
-    private final JavaRDD<Tuple2<Integer, float[][]>> batches;
+    private final JavaPairRDD<Integer, Example> blocks;
+    private final int blockSize;
     private final long seed;
 
-    public ValidationScorer(JavaSparkContext jsc, Dataset<Row> rows, int batchSize, long seed) {
+    /**
+     * @param rows      the validation split ({@code index}, {@code label}, {@code pixels}), or null for none
+     * @param blockSize examples per scoring block
+     */
+    public ValidationScorer(JavaSparkContext jsc, Dataset<Row> rows, int blockSize, long seed) {
         this.jsc = jsc;
+        this.blockSize = blockSize;
         this.seed = seed;
-        this.batches = rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
-                .mapPartitions(it -> MinibatchExporter.batchesInIndexOrder(it, batchSize))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        this.blocks = rows == null ? null
+                : SplitBlocks.regroup(rows, Math.max(rows.rdd().getNumPartitions(), 2 * jsc.defaultParallelism()), blockSize)
+                        .persist(StorageLevel.MEMORY_AND_DISK_SER());
     }
 
-    /** Mean per-image -ELBO (one eps sample per image) of {@code vae} on the validation split. */
+    /** Whether there is a validation split to score. */
+    public boolean enabled() {
+        return blocks != null;
+    }
+
+    /** Mean per-image -ELBO (one eps sample per image) of {@code vae} on the validation split; NaN without one. */
     public double meanNegElbo(Vae vae, int epoch) {
-        Broadcast<Vae> model = jsc.broadcast(vae);
+        if (blocks == null) {
+            return Double.NaN;
+        }
+        Broadcast<VaeBytes> model = jsc.broadcast(VaeBytes.of(vae));
         try {
-            long runSeed = seed;
-            double[] sums = batches.mapPartitions(it -> {
-                TaskThreads.fitToTask();
-                // Broadcast values are shared by the tasks of an executor; a Vae is not thread-safe, so copy it.
-                Vae local = Vae.wrap(model.value().network().clone());
-                double sum = 0;
-                long n = 0;
-                while (it.hasNext()) {
-                    Tuple2<Integer, float[][]> b = it.next();
-                    var terms = local.elbo(Nd4j.create(b._2()), 1, Seeds.of(runSeed, Seeds.Purpose.VALIDATION_NOISE, epoch, b._1()));
-                    sum += terms.negElbo().sumNumber().doubleValue();
-                    n += b._2().length;
-                }
-                return List.of(new double[] {sum, n}).iterator();
-            }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-            return sums[0] / sums[1];
+            int size = blockSize;
+            BlockSum total = BlockSum.total(SplitBlocks.score(blocks, model, ScoringSettings.forValidation(seed, epoch, size))
+                    .mapPartitions(it -> BlockSum.of(it, size)).collect());
+            return (total.reconstruction() + total.kl()) / total.examples();
         } finally {
             model.destroy();
         }
@@ -59,6 +62,8 @@ public final class ValidationScorer implements AutoCloseable {
 
     @Override
     public void close() {
-        batches.unpersist();
+        if (blocks != null) {
+            blocks.unpersist();
+        }
     }
 }

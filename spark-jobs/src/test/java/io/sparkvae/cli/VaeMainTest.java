@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.config.JobConfigLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.sparkvae.testing.ConsoleRun;
+import io.sparkvae.testing.ConsoleRun.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,21 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line's contract: exit 0 for help, 2 for usage errors (bad inputs: reliability.BadInputCatalogueTest). */
 class VaeMainTest {
-    private record Outcome(int code, String out, String err) {}
-
     private static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            return new Outcome(VaeMain.run(args), out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return ConsoleRun.vae(args);
     }
 
     @Test
@@ -43,8 +30,8 @@ class VaeMainTest {
     /** Each usage error: exit 2, {@code error: <what>} and one line pointing to the help, instead of the whole usage. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "                                | error: missing command: choose one of prepare, train, evaluate, render, pipeline, experiment, report | vae",
-            "bogus                           | error: unknown command 'bogus': choose one of prepare, train, evaluate, render, pipeline, experiment, report | vae",
+            "                                | error: missing command: choose one of prepare, train, evaluate, encode, render, generate, pipeline, experiment, report, example | vae",
+            "bogus                           | error: unknown command 'bogus': choose one of prepare, train, evaluate, encode, render, generate, pipeline, experiment, report, example | vae",
             "prepare --conf x.conf --bogus   | error: Unknown option: '--bogus' | vae prepare",
             "train                           | error: Missing required option: '--conf=FILE' | vae train",
             "--bogus                         | error: Unknown option: '--bogus' | vae"})

@@ -78,7 +78,7 @@ class EvaluateStageTest {
             List<Row> rows = spark.read().parquet(eval.resolve("per_example.parquet").toString()).orderBy("index").collectAsList();
             assertEquals(200, rows.size());
             Row first = rows.get(0);
-            assertEquals(List.of("index", "label", "neg_elbo", "reconstruction_bce", "kl", "log_likelihood_is"),
+            assertEquals(List.of("index", "label", "neg_elbo", "reconstruction_bce", "kl", "log_likelihood_is", "latent_mean"),
                     List.of(first.schema().fieldNames()));
             assertEquals(7, first.getInt(1)); // the first MNIST test digit is a 7
             double sum = rows.stream().mapToDouble(r -> r.getDouble(2)).sum();

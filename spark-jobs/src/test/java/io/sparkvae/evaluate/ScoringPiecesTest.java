@@ -3,8 +3,14 @@ package io.sparkvae.evaluate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.scoring.BlockPartitioner;
+import io.sparkvae.scoring.BlockSum;
+import io.sparkvae.scoring.ExampleScore;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.SplitBlocks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,20 +36,20 @@ class ScoringPiecesTest {
 
     @Test
     void partitionCountIsBoundedByBlocksAndAtLeastTwoPerCore() {
-        assertEquals(4, SplitScorer.partitionsFor(10_000, 100, 4, 2));
-        assertEquals(16, SplitScorer.partitionsFor(10_000, 100, 4, 8));
-        assertEquals(3, SplitScorer.partitionsFor(200, 100, 4, 2)); // 2 blocks, or 3 when not aligned
-        assertEquals(2, SplitScorer.partitionsFor(1, 100, 4, 2));
+        assertEquals(4, SplitBlocks.partitionsFor(10_000, 100, 4, 2));
+        assertEquals(16, SplitBlocks.partitionsFor(10_000, 100, 4, 8));
+        assertEquals(3, SplitBlocks.partitionsFor(200, 100, 4, 2)); // 2 blocks, or 3 when not aligned
+        assertEquals(2, SplitBlocks.partitionsFor(1, 100, 4, 2));
     }
 
     @Test
     void metricsAreMeansPerImageFromBlockSumsInAnyOrder() {
         // Blocks of 5: indices 3 and 4 in block 0, 5 and 7 in block 1.
         List<ExampleScore> scores = List.of(
-                new ExampleScore(3, null, 80.0, 20.0, -90.0),
-                new ExampleScore(4, 1, 70.0, 10.0, -85.0),
-                new ExampleScore(5, 2, 90.0, 30.0, -110.0),
-                new ExampleScore(7, 1, 120.0, 20.0, -120.0));
+                new ExampleScore(3, null, 80.0, 20.0, -90.0, new float[] {0f}),
+                new ExampleScore(4, 1, 70.0, 10.0, -85.0, new float[] {0f}),
+                new ExampleScore(5, 2, 90.0, 30.0, -110.0, new float[] {0f}),
+                new ExampleScore(7, 1, 120.0, 20.0, -120.0, new float[] {0f}));
         List<BlockSum> blocks = new ArrayList<>();
         BlockSum.of(scores.iterator(), 5).forEachRemaining(blocks::add);
         assertEquals(List.of(0L, 1L), blocks.stream().map(BlockSum::block).toList());
@@ -63,9 +69,12 @@ class ScoringPiecesTest {
 
     @Test
     void settingsRefuseNonPositiveSampleCountsExceptNoImportanceSampling() {
-        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, -1, 100));
-        assertEquals(0, new ScoringSettings(1, 1, 10, 100).elboOnly().isSamples()); // 0: the ELBO alone
-        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 0, 10, 100));
-        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 10, 0));
+        assertThrows(BadInputException.class, () -> ScoringSettings.of(1, 1, -1));
+        assertEquals(0, ScoringSettings.of(1, 1, 10).elboOnly().isSamples()); // 0: the ELBO alone
+        assertThrows(BadInputException.class, () -> ScoringSettings.of(1, 0, 10));
+        assertThrows(BadInputException.class, () -> new ScoringSettings(1, 1, 10, 0, false));
+        // Validation draws afresh every epoch, from streams unrelated to the test scoring's.
+        assertTrue(ScoringSettings.forValidation(1, 1, 100).seed() != ScoringSettings.forValidation(1, 2, 100).seed());
+        assertTrue(ScoringSettings.forValidation(1, 1, 100).seed() != ScoringSettings.of(1, 1, 0).seed());
     }
 }

@@ -39,9 +39,9 @@ class PipelineLauncherIT {
 
         ChildProcess.Result first = vae("first", small);
         assertEquals(0, first.exitCode(), first.tail());
-        System.out.printf("pipeline: first run (all four stages) in %.1f s%n", first.seconds());
-        assertEquals(1, first.sparkApplicationsStarted(), "the four stages must share one Spark application");
-        assertTrue(first.output().contains("pipeline: all 4 stages complete"), first.tail());
+        System.out.printf("pipeline: first run (all six stages) in %.1f s%n", first.seconds());
+        assertEquals(1, first.sparkApplicationsStarted(), "the six stages must share one Spark application");
+        assertTrue(first.output().contains("pipeline: all 6 stages complete"), first.tail());
         assertTrue(first.output().contains("test_neg_elbo = "), "eval metrics printed:\n" + first.tail());
         List<String> pictures = printedPictures(first.output());
         assertFalse(pictures.isEmpty(), "no picture paths printed:\n" + first.tail());
@@ -53,7 +53,10 @@ class PipelineLauncherIT {
         out.assertPrepared("punks-limit200", 200);
         out.assertTrained("punks-z2", 1);
         out.assertEvaluated("punks-z2", 200);
-        assertEquals(pictures.size(), out.assertRendered("punks-z2").size(), "every picture printed");
+        out.assertEncoded("punks-z2", "test", 200);
+        out.assertGenerated("punks-z2");
+        assertEquals(pictures.size(), out.assertRendered("punks-z2").size() + out.listFiles(
+                new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "generate"), ".png").size(), "every picture printed");
         out.assertNoLeftovers();
         Map<String, Long> done = markerTimes(out);
 
@@ -69,7 +72,7 @@ class PipelineLauncherIT {
         assertEquals(0, resumed.exitCode(), resumed.tail());
         System.out.printf("pipeline: rerun after deleting eval/ in %.1f s%n", resumed.seconds());
         Map<String, Long> after = markerTimes(out);
-        for (String kept : List.of("prepare", "model", "render")) {
+        for (String kept : List.of("prepare", "model", "encode/test", "render", "generate")) {
             assertEquals(done.get(kept), after.get(kept), kept + " must not be rebuilt");
         }
         assertTrue(after.get("eval") > done.get("eval"), "evaluate must be rebuilt");
@@ -112,7 +115,7 @@ class PipelineLauncherIT {
     static Map<String, Long> markerTimes(StageOutputs out) {
         Map<String, Long> t = new LinkedHashMap<>();
         t.put("prepare", out.successTime(out.datasetDir("punks-limit200")));
-        for (String d : List.of("model", "eval", "render")) {
+        for (String d : List.of("model", "eval", "encode/test", "render", "generate")) {
             t.put(d, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), d)));
         }
         return t;

@@ -60,9 +60,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCatalogueTest {
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();
-    private static final List<String> ALL = List.of("prepare", "train", "evaluate", "render", "pipeline");
-    private static final List<String> READERS = List.of("train", "evaluate", "render");
-    private static final List<String> MODEL_READERS = List.of("evaluate", "render");
+    private static final List<String> ALL = List.of("prepare", "train", "evaluate", "encode", "render", "generate", "pipeline");
+    /** Stages that read a prepared dataset's manifest. */
+    private static final List<String> DATASET_READERS = List.of("train", "evaluate", "encode", "render", "generate");
+    /** Stages that read a split's rows. */
+    private static final List<String> READERS = List.of("train", "evaluate", "encode", "render");
+    private static final List<String> MODEL_READERS = List.of("evaluate", "encode", "render", "generate");
     private static final String DATASET = "datasets/mnist-limit200";
     private static final String RUN = "runs/tiny";
     private static final Path DOC = ChildProcess.repo().resolve("docs/RELIABILITY.md");
@@ -197,24 +200,24 @@ class BadInputCatalogueTest {
                     (d, s) -> parquetTable(d, "id", List.of(0.5f, 0.5f)).set("data.parquet.pixels=image").names("table", "no column 'image'")),
 
             // The prepared dataset, read by train, evaluate and render.
-            new Case("dataset-missing", "no prepared dataset", READERS, (d, s) -> {
+            new Case("dataset-missing", "no prepared dataset", DATASET_READERS, (d, s) -> {
                 StageRuns.deleteTree(d.root().resolve("datasets"));
                 return new Run(d.root()).names("mnist-limit200", "not found");
             }),
-            new Case("dataset-without-success", "the dataset has no `_SUCCESS` (its prepare did not finish)", READERS, (d, s) -> {
+            new Case("dataset-without-success", "the dataset has no `_SUCCESS` (its prepare did not finish)", DATASET_READERS, (d, s) -> {
                 Files.delete(d.root().resolve(DATASET).resolve(HadoopFiles.SUCCESS));
                 return new Run(d.root()).names("mnist-limit200", "_SUCCESS");
             }),
-            new Case("manifest-wrong-dataset", "`manifest.json` is of a punks dataset; the config asks for MNIST", READERS, (d, s) -> {
+            new Case("manifest-wrong-dataset", "`manifest.json` is of a punks dataset; the config asks for MNIST", DATASET_READERS, (d, s) -> {
                 editManifest(d, m -> m.put("dataset", "punks"));
                 return new Run(d.root()).names("mnist-limit200", "punks");
             }),
-            new Case("manifest-changed", "`manifest.json` edited behind Hadoop's back (its checksum no longer matches)", READERS, (d, s) -> {
+            new Case("manifest-changed", "`manifest.json` edited behind Hadoop's back (its checksum no longer matches)", DATASET_READERS, (d, s) -> {
                 Path m = d.root().resolve(DATASET).resolve("manifest.json");
                 Files.writeString(m, Files.readString(m).replace("\"mnist\"", "\"MNIST\""));
                 return new Run(d.root()).names("manifest.json", "checksum");
             }),
-            new Case("manifest-not-json", "`manifest.json` is not JSON", READERS, (d, s) -> {
+            new Case("manifest-not-json", "`manifest.json` is not JSON", DATASET_READERS, (d, s) -> {
                 FILES.writeString(hadoop(d.root().resolve(DATASET).resolve("manifest.json")), "{oops");
                 return new Run(d.root()).names("manifest.json");
             }),
@@ -268,8 +271,9 @@ class BadInputCatalogueTest {
                 FILES.writeBytes(hadoop(zip), Arrays.copyOf(Files.readAllBytes(zip), 100));
                 return new Run(d.root()).names("model.zip");
             }),
-            new Case("model-wrong-shape", "evaluate, render: a model for 100-pixel images; train `--resume`: an interrupted run's "
-                    + "checkpoint with hidden layer [32], the config now asking for [16]", READERS, (d, s) -> {
+            new Case("model-wrong-shape", "evaluate, encode, render, generate: a model for 100-pixel images; train `--resume`: an interrupted run's "
+                    + "checkpoint with hidden layer [32], the config now asking for [16]",
+                    List.of("train", "evaluate", "encode", "render", "generate"), (d, s) -> {
                 if (s.equals("train")) {
                     Files.delete(d.root().resolve(RUN).resolve("model").resolve(HadoopFiles.SUCCESS));
                     Run r = new Run(d.root()).set("model.hidden=[16]").names("checkpoints/epoch-", "hiddenSizes");
@@ -284,6 +288,26 @@ class BadInputCatalogueTest {
                 FILES.writeString(hadoop(d.root().resolve(RUN).resolve("metrics.jsonl")), "{\"epoch\":1}\n{oops\n");
                 return new Run(d.root()).names("metrics.jsonl:2");
             }),
+
+            // Another dataset to encode (encode.input) and what to encode or generate.
+            new Case("encode-input-missing", "`encode.input` names a folder that does not exist", List.of("encode"),
+                    (d, s) -> new Run(d.root()).set("encode.input=\"" + d.dir().resolve("nope") + "\"").names("encode.input", "nope")),
+            new Case("encode-input-no-pixels", "`encode.input` is a Parquet folder without a `pixels` column", List.of("encode"), (d, s) -> {
+                Path input = d.dir().resolve("input");
+                spark.read().parquet(good.resolve(DATASET).resolve("test").toString()).withColumnRenamed("pixels", "image")
+                        .write().parquet(input.toString());
+                return new Run(d.root()).set("encode.input=\"" + input + "\"").names("encode.input", "'pixels' does not exist");
+            }),
+            new Case("encode-input-wrong-size", "`encode.input` holds images of 100 values for a model of 784", List.of("encode"), (d, s) -> {
+                Path input = d.dir().resolve("input");
+                spark.read().parquet(good.resolve(DATASET).resolve("test").toString())
+                        .withColumn(ExampleRows.PIXELS, functions.expr("slice(pixels, 1, 100)")).write().parquet(input.toString());
+                return new Run(d.root()).set("encode.input=\"" + input + "\"").names("pixels", "holds 100 values", "784");
+            }),
+            new Case("encode-split-unknown", "`--set encode.split=holdout`", List.of("encode"),
+                    (d, s) -> new Run(d.root()).set("encode.split=holdout").names("encode.split", "test, val, train")),
+            new Case("generate-no-samples", "`--set generate.samples=0`", List.of("generate"),
+                    (d, s) -> new Run(d.root()).set("generate.samples=0").names("generate.samples", "out of range")),
 
             // Configuration, read by every command before anything else.
             new Case("config-missing", "`--conf` names a file that does not exist", ALL, (d, s) -> {

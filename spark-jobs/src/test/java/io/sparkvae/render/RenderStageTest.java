@@ -17,6 +17,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.sparkvae.testing.LocalSpark;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /** {@code vae render} end to end through the command line on a real local Spark session. */
 @Tag("spark")
@@ -49,7 +53,8 @@ class RenderStageTest {
         assertEquals(0, o.code(), o.err());
         Path dir = root.resolve("runs/render2d/render");
         assertTrue(Files.exists(dir.resolve("_SUCCESS")));
-        for (String name : List.of("reconstructions", "manifold", "samples", "latent-scatter", "training-curve")) {
+        for (String name : List.of("reconstructions", "manifold", "samples", "latent-scatter", "training-curve", "interpolations",
+                "outliers")) {
             assertTrue(Files.exists(dir.resolve(name + ".png")), name);
             Map<String, Object> sidecar = json(dir.resolve(name + ".json"));
             assertEquals("render2d", sidecar.get("run"), name);
@@ -64,6 +69,9 @@ class RenderStageTest {
         assertEquals(4 * 28 * 2, png(dir.resolve("samples.png")).getHeight());
         assertEquals(Charts.SCATTER_SIZE, png(dir.resolve("latent-scatter.png")).getWidth());
         assertEquals(Charts.CURVE_HEIGHT, png(dir.resolve("training-curve.png")).getHeight());
+        assertEquals(10 * 28 * 2, png(dir.resolve("interpolations.png")).getWidth());
+        assertEquals(8 * 28 * 2, png(dir.resolve("interpolations.png")).getHeight()); // render.interpolations = 8
+        assertEquals(10 * 28 * 2 + 5 * 14, png(dir.resolve("outliers.png")).getHeight()); // 50 outliers: 5 captioned pairs
         @SuppressWarnings("unchecked")
         List<Integer> indices = (List<Integer>) json(dir.resolve("reconstructions.json")).get("indices");
         assertEquals(12, indices.size());
@@ -72,6 +80,26 @@ class RenderStageTest {
         Outcome again = StageRuns.vae("render", conf, root, "--set", "run.name=render2d");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("skipping"), again.out());
+    }
+
+    @Test
+    void theOutliersAreTheTestExamplesWithTheHighestNegElboAsEvaluateScoredThem() throws Exception {
+        Path run = StageRuns.trained().root().resolve("runs/tiny");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> outliers = (List<Map<String, Object>>) json(run.resolve("render/outliers.json")).get("outliers");
+        SparkSession spark = LocalSpark.start("render-outliers");
+        List<Row> top;
+        try {
+            top = spark.read().parquet(run.resolve("eval/per_example.parquet").toString())
+                    .orderBy(functions.col("neg_elbo").desc(), functions.col("index")).limit(50).collectAsList();
+        } finally {
+            spark.stop();
+        }
+        assertEquals(50, outliers.size());
+        for (int i = 0; i < 50; i++) {
+            assertEquals(top.get(i).getInt(0), outliers.get(i).get("index"), "rank " + i);
+            assertEquals(top.get(i).<Double>getAs("neg_elbo"), (Double) outliers.get(i).get("neg_elbo"), 0.0, "rank " + i);
+        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkvae.data.ImageShape;
-import io.sparkvae.evaluate.Example;
+import io.sparkvae.scoring.Example;
 import io.sparkvae.evaluate.TinyModels;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.Vae;
@@ -133,6 +133,71 @@ class RendererTest {
         float[] m = mean.toFloatVector();
         assertTrue(maxDiff(img, 1, 2, expectedTile(m[0], m[1])) <= 1);
         assertTrue(maxDiff(img, 1, 2, original) > 10, "a reconstruction is not a copy");
+    }
+
+    @Test
+    void interpolationsRunFromOneReconstructionToTheOther() throws Exception {
+        List<float[]> pixels = TinyModels.mnist("t10k-images-idx3-ubyte", 4);
+        List<Example[]> pairs = List.of(new Example[] {new Example(0, 7, pixels.get(0)), new Example(1, 2, pixels.get(1))},
+                new Example[] {new Example(2, 1, pixels.get(2)), new Example(3, 0, pixels.get(3))});
+        renderer(vae).interpolations(files().interpolations(), pairs);
+        BufferedImage img = png("interpolations.png");
+        assertEquals(Renderer.INTERPOLATION_STEPS * 28 * SCALE, img.getWidth());
+        assertEquals(2 * 28 * SCALE, img.getHeight());
+        float[] a = vae.encode(PixelMatrix.of(List.of(pixels.get(2)))).mean().toFloatVector();
+        float[] b = vae.encode(PixelMatrix.of(List.of(pixels.get(3)))).mean().toFloatVector();
+        // The ends are the reconstructions of the pair; step 3 of 9 lies a third of the way.
+        assertTrue(maxDiff(img, 1, 0, expectedTile(a[0], a[1])) <= 1, "row 2 starts at the reconstruction of example 2");
+        assertTrue(maxDiff(img, 1, 9, expectedTile(b[0], b[1])) <= 1, "row 2 ends at the reconstruction of example 3");
+        float t = 3f / 9;
+        int[] third = expectedTile((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1]);
+        assertTrue(maxDiff(img, 1, 3, third) <= 1, "step 3");
+        assertTrue(maxDiff(img, 1, 0, expectedTile(b[0], b[1])) > 10, "the ends differ; test is blind otherwise");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sidecar = new ObjectMapper().readValue(Files.readString(tmp.resolve("interpolations.json")), Map.class);
+        assertEquals(List.of(List.of(0, 1), List.of(2, 3)), sidecar.get("pairs"));
+    }
+
+    @Test
+    void outliersArePairsCaptionedWithTheirScoresHighestFirst() throws Exception {
+        List<float[]> pixels = TinyModels.mnist("t10k-images-idx3-ubyte", 12);
+        List<Outlier> outliers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            outliers.add(new Outlier(new Example(100 + i, null, pixels.get(i)), 300.0 - i));
+        }
+        renderer(vae).outliers(files().outliers(), outliers);
+        BufferedImage img = png("outliers.png");
+        int cell = 28 * SCALE;
+        int band = Math.max(14, 5 * SCALE);
+        assertEquals(10 * cell, img.getWidth());
+        assertEquals(4 * cell + 2 * band, img.getHeight(), "two pairs of rows, each with its caption band");
+        int[] original = new int[784];
+        for (int i = 0; i < 784; i++) {
+            original[i] = Math.round(pixels.get(0)[i] * 255f);
+        }
+        assertEquals(0, maxDiff(img, 0, 0, original), "the highest score first, top left");
+        // A caption is drawn (dark text on white) under the first column; the band under an empty column is blank.
+        assertTrue(darkPixels(img, 0, 2 * cell, cell, band) > 5, "caption under column 0");
+        assertEquals(0, darkPixels(img, 5 * cell, 4 * cell + band, cell, band), "no caption under an empty cell");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sidecar = new ObjectMapper().readValue(Files.readString(tmp.resolve("outliers.json")), Map.class);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) sidecar.get("outliers");
+        assertEquals(12, listed.size());
+        assertEquals(100, listed.get(0).get("index"));
+        assertEquals(300.0, listed.get(0).get("neg_elbo"));
+    }
+
+    private static int darkPixels(BufferedImage img, int x0, int y0, int w, int h) {
+        int n = 0;
+        for (int y = y0; y < y0 + h; y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                if ((img.getRGB(x, y) & 0xff) < 128) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     @Test

@@ -97,6 +97,25 @@ public final class StageOutputs {
         return m;
     }
 
+    /** encode: marker, the description naming {@code rows} rows, Parquet part files (row counts need Spark). */
+    public JsonNode assertEncoded(String run, String name, int rows) {
+        Path dir = new Path(new Path(runDir(run), "encode"), name);
+        assertComplete(dir);
+        JsonNode d = json(new Path(dir, "_encode.json"));
+        assertEquals(rows, d.path("rows").asInt(-1), "encoded rows");
+        assertTrue(d.path("mean_neg_elbo").isNumber() && d.path("mean_neg_elbo").asDouble() > 0, "mean -ELBO in " + d);
+        assertFalse(listFiles(dir, ".parquet").isEmpty(), "no Parquet files in " + dir);
+        return d;
+    }
+
+    /** generate: marker, samples.parquet and the grid picture. */
+    public void assertGenerated(String run) {
+        Path dir = new Path(runDir(run), "generate");
+        assertComplete(dir);
+        assertTrue(files.isDirectory(new Path(dir, "samples.parquet")), "samples.parquet in " + dir);
+        assertPng(new Path(dir, "samples.png"));
+    }
+
     /** render: marker and at least one PNG, every one decodable. */
     public List<Path> assertRendered(String run) {
         Path render = new Path(runDir(run), "render");

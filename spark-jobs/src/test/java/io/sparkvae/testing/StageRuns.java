@@ -3,9 +3,7 @@ package io.sparkvae.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkvae.cli.VaeMain;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,19 +45,8 @@ public final class StageRuns {
 
     /** Any {@code vae} command line, run in this JVM with its output captured. */
     public static Outcome command(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = VaeMain.run(args);
-            return new Outcome(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        ConsoleRun.Outcome o = ConsoleRun.vae(args);
+        return new Outcome(o.code(), o.out(), o.err());
     }
 
     /** Prepares the dataset of {@link #writeConf} under {@code root}. */
@@ -101,7 +88,7 @@ public final class StageRuns {
     private static Prepared trained;
 
     /**
-     * A root holding the {@link #shared()} dataset and a complete run {@code tiny} of it (train, evaluate, render):
+     * A root holding the {@link #shared()} dataset and a complete run {@code tiny} of it (every stage after prepare):
      * good earlier outputs for the reliability suites, built once per JVM. Read it, copy it; never change it.
      */
     public static synchronized Prepared trained() {
@@ -111,7 +98,7 @@ public final class StageRuns {
                 Path root = Files.createTempDirectory(AWKWARD + "vae-trained-run");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 copyTree(data.root().resolve("datasets"), root.resolve("datasets"));
-                for (String stage : List.of("train", "evaluate", "render")) {
+                for (String stage : List.of("train", "evaluate", "encode", "render", "generate")) {
                     Outcome o = vae(stage, data.conf(), root);
                     assertEquals(0, o.code(), stage + ": " + o.err());
                 }

@@ -2,7 +2,7 @@ package io.sparkvae.model;
 
 /**
  * The project's one seeding rule: every random draw of a run takes its seed from the run seed, what the draw is for
- * ({@link Purpose}) and where it happens (epoch, first source index of a block, ...). The same coordinates give the
+ * ({@link Purpose}) and where it happens (epoch, an example's {@link #contentKey content}, a sample number, ...). The same coordinates give the
  * same stream on any executor, in any partition and on every rerun; different purposes or coordinates give unrelated
  * streams (SplitMix64's finaliser, chained, so neighbouring indices do not give correlated seeds).
  */
@@ -17,18 +17,22 @@ public final class Seeds {
         MINIBATCH_ORDER(0x4D424F52L),
         /** dl4j-spark's split of the minibatch files into averaging rounds: (epoch). */
         AVERAGING_ROUNDS(0x41565244L),
-        /** eps of the per-epoch validation score: (epoch, first index of the block). */
+        /** eps of the per-epoch validation score: (epoch), then the scoring's own purposes below. */
         VALIDATION_NOISE(0x56414C4EL),
-        /** eps of the test-set -ELBO: (first index of the block). */
+        /** eps of an example's -ELBO (evaluate, encode, VaeModel, validation): (the example's {@link #contentKey}). */
         ELBO_NOISE(0x454C424FL),
-        /** Importance samples of the test-set log-likelihood: (first index of the block). */
+        /** Importance samples of an example's log-likelihood: (the example's {@link #contentKey}). */
         IMPORTANCE_SAMPLES(0x49535341L),
         /** Which test examples render shows. */
         EXAMPLE_PICK(0x5049434BL),
-        /** The prior draws render and generate decode. */
+        /** The prior draws render's samples picture decodes. */
         PRIOR_SAMPLES(0x5052494FL),
         /** The single-process trainer's shuffle of the training set: (epoch). */
-        EPOCH_SHUFFLE(0x53485546L);
+        EPOCH_SHUFFLE(0x53485546L),
+        /** The prior draws the generate stage decodes: (sample number). */
+        GENERATED_SAMPLES(0x47454E53L),
+        /** Which examples VaeEstimator holds out for validation: (the example's {@link #contentKey}). */
+        HOLD_OUT(0x484F4C44L);
 
         private final long tag;
 
@@ -46,6 +50,20 @@ public final class Seeds {
             h = mix(h ^ c);
         }
         return h;
+    }
+
+    /**
+     * A coordinate that names an example by its content (the bits of its values), so the noise an example's scores
+     * draw depends on the example alone: not on its index, its neighbours, the block or the partition it is scored in.
+     * Identical examples get identical noise, hence identical scores.
+     */
+    public static long contentKey(float[] values) {
+        long h = mix(values.length);
+        for (float v : values) {
+            h = (h ^ Float.floatToIntBits(v)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
+        }
+        return mix(h);
     }
 
     /** SplitMix64: one step of the generator's state plus its output finaliser. */

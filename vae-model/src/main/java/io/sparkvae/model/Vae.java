@@ -142,10 +142,23 @@ public final class Vae implements Serializable {
     }
 
     /**
-     * Per-example ELBO terms, the reconstruction term averaged over {@code samples} draws of eps from an RNG seeded
-     * with {@code seed} (same seed, same numbers).
+     * Per-example ELBO terms, the reconstruction term averaged over {@code samples} draws of eps from one RNG seeded
+     * with {@code seed} for the whole batch (same seed, same numbers).
      */
     public ElboTerms elbo(INDArray x, int samples, long seed) {
+        return elbo(x, samples, () -> batchNoise(seed));
+    }
+
+    /**
+     * Per-example ELBO terms as {@link #elbo(INDArray, int, long)}, but every row draws its eps from its own stream,
+     * seeded with {@code rowSeeds[row]}: a row's noise does not depend on which other rows share the batch.
+     */
+    public ElboTerms elbo(INDArray x, int samples, long[] rowSeeds) {
+        requireRowSeeds(x, rowSeeds);
+        return elbo(x, samples, () -> rowNoise(rowSeeds));
+    }
+
+    private ElboTerms elbo(INDArray x, int samples, java.util.function.Supplier<Noise> noiseSource) {
         requireImages(x, "x", spec.inputSize());
         if (samples < 1) {
             throw new BadInputException("samples must be at least 1, got " + samples);
@@ -153,45 +166,67 @@ public final class Vae implements Serializable {
         int n = (int) x.size(0);
         INDArray rec = Nd4j.zeros(DataType.FLOAT, n);
         INDArray kl = Nd4j.zeros(DataType.FLOAT, n);
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
+        INDArray mean = Nd4j.create(DataType.FLOAT, n, spec.latentSize());
+        INDArray logVar = Nd4j.create(DataType.FLOAT, n, spec.latentSize());
+        try (Noise noise = noiseSource.get()) {
             for (int s = 0; s < samples; s++) {
                 for (int from = 0; from < n; from += CHUNK_ROWS) {
                     int to = Math.min(n, from + CHUNK_ROWS);
-                    INDArray eps = math().noiseBuffer(to - from, DataType.FLOAT);
-                    Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), rng);
+                    noise.next(math().noiseBuffer(to - from, DataType.FLOAT), from, to - from, 1);
                     math().forward(params(), rows(x, from, to));
+                    if (s == 0) {
+                        rows(mean, from, to).assign(math().mean());
+                        rows(logVar, from, to).assign(math().logVariance());
+                    }
                     rec.get(NDArrayIndex.interval(from, to)).addi(math().reconstruction());
                     kl.get(NDArrayIndex.interval(from, to)).addi(math().kl());
                 }
             }
-        } catch (Exception e) {
-            throw rethrow(e);
         }
-        return new ElboTerms(rec.divi(samples), kl.divi(samples));
+        return new ElboTerms(rec.divi(samples), kl.divi(samples), new Posterior(mean, logVar));
     }
 
     /**
      * Importance-sampled log p(x) per example with {@code k} samples from q(z|x):
      * log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x), computed with log-sum-exp. A lower bound in expectation that tightens
-     * towards log p(x) as k grows; k = 1 is the (single-sample) ELBO.
+     * towards log p(x) as k grows; k = 1 is the (single-sample) ELBO. One RNG seeded with {@code seed} draws the whole
+     * batch's samples.
      */
     public INDArray logLikelihood(INDArray x, int k, long seed) {
+        return logLikelihood(x, null, k, () -> batchNoise(seed));
+    }
+
+    /**
+     * Importance-sampled log p(x) as {@link #logLikelihood(INDArray, int, long)}, every row drawing its samples from its
+     * own stream seeded with {@code rowSeeds[row]}.
+     *
+     * @param q the rows' posterior when the caller has it already (e.g. from {@link #elbo}), else null
+     */
+    public INDArray logLikelihood(INDArray x, Posterior q, int k, long[] rowSeeds) {
+        requireRowSeeds(x, rowSeeds);
+        return logLikelihood(x, q, k, () -> rowNoise(rowSeeds));
+    }
+
+    private INDArray logLikelihood(INDArray x, Posterior posterior, int k, java.util.function.Supplier<Noise> noiseSource) {
         requireImages(x, "x", spec.inputSize());
         if (k < 1) {
             throw new BadInputException("k must be at least 1, got " + k);
         }
         int n = (int) x.size(0);
         int nz = spec.latentSize();
-        Posterior q = encode(x);
+        Posterior q = posterior != null ? posterior : encode(x);
+        if (q.mean().size(0) != n) {
+            throw new IllegalArgumentException("posterior of " + q.mean().size(0) + " rows for " + n + " images");
+        }
         // The latent side (z = mu + sigma eps and log p(z) - log q(z|x)) is a Java loop over [rows x nz]: cheaper than
         // the ~8 ND4J op calls and temporaries it replaces per block; the decoder side is VaeMath's.
-        double[] mean = q.mean().data().asDouble();
-        double[] logVar = q.logVariance().data().asDouble();
+        double[] mean = q.mean().dup('c').data().asDouble();
+        double[] logVar = q.logVariance().dup('c').data().asDouble();
         // Block = whole images x (part of) their k samples, about IS_BLOCK_ROWS rows.
         int samplesPerBlock = Math.min(k, IS_BLOCK_ROWS);
         int imagesPerBlock = samplesPerBlock == k ? Math.max(1, IS_BLOCK_ROWS / k) : 1;
         double[] result = new double[n];
-        try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
+        try (Noise noise = noiseSource.get()) {
             INDArray logPxz = null;
             INDArray eps = null;
             INDArray z = null;
@@ -207,8 +242,7 @@ public final class Vae implements Serializable {
                         z = Nd4j.create(DataType.FLOAT, rows, nz);
                         logPxz = Nd4j.create(DataType.FLOAT, rows);
                     }
-                    Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), rng);
-                    float[] e = eps.data().asFloat();
+                    float[] e = noise.next(eps, first, images, samples);
                     float[] zs = new float[e.length];
                     double[] latentTerm = new double[rows];
                     for (int a = 0; a < images; a++) {
@@ -246,10 +280,74 @@ public final class Vae implements Serializable {
                     result[first + a] = logMeanExp(perImage[a]);
                 }
             }
-        } catch (Exception e) {
-            throw rethrow(e);
         }
         return Nd4j.createFromArray(result).castTo(DataType.FLOAT);
+    }
+
+    /** Where eps comes from: one ND4J stream for the whole batch, or one stream per row. */
+    private interface Noise extends AutoCloseable {
+        /**
+         * Fills {@code eps} [images x samples, nz] with the next draws for rows {@code first .. first + images - 1} of the
+         * batch ({@code samples} consecutive rows of eps per image) and returns its values.
+         */
+        float[] next(INDArray eps, int first, int images, int samples);
+
+        @Override
+        void close();
+    }
+
+    private static Noise batchNoise(long seed) {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        return new Noise() {
+            @Override
+            public float[] next(INDArray eps, int first, int images, int samples) {
+                Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), rng);
+                return eps.data().asFloat();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    rng.close();
+                } catch (Exception e) {
+                    throw rethrow(e);
+                }
+            }
+        };
+    }
+
+    /** One Java stream per row (SplittableRandom: cheap to create, and the same numbers on every JVM). */
+    private Noise rowNoise(long[] rowSeeds) {
+        java.util.SplittableRandom[] streams = new java.util.SplittableRandom[rowSeeds.length];
+        int nz = spec.latentSize();
+        return new Noise() {
+            @Override
+            public float[] next(INDArray eps, int first, int images, int samples) {
+                float[] e = new float[images * samples * nz];
+                for (int a = 0; a < images; a++) {
+                    if (streams[first + a] == null) {
+                        streams[first + a] = new java.util.SplittableRandom(rowSeeds[first + a]);
+                    }
+                    java.util.SplittableRandom g = streams[first + a];
+                    for (int i = a * samples * nz; i < (a + 1) * samples * nz; i++) {
+                        e[i] = (float) g.nextGaussian();
+                    }
+                }
+                eps.data().setData(e);
+                return e;
+            }
+
+            @Override
+            public void close() {
+                // nothing native to release
+            }
+        };
+    }
+
+    private static void requireRowSeeds(INDArray x, long[] rowSeeds) {
+        if (x != null && rowSeeds.length != x.size(0)) {
+            throw new IllegalArgumentException(rowSeeds.length + " row seeds for " + x.size(0) + " rows");
+        }
     }
 
     private static double logMeanExp(double[] v) {

@@ -65,6 +65,45 @@ class VaeTest {
     }
 
     @Test
+    void perRowNoiseDependsOnTheRowAloneNotOnItsBatch() {
+        INDArray x = rows(data, 0, 12);
+        long[] seeds = new long[12];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = Seeds.of(5, Seeds.Purpose.ELBO_NOISE, Seeds.contentKey(x.getRow(i).toFloatVector()));
+        }
+        ElboTerms whole = trained.elbo(x, 2, seeds);
+        ElboTerms tail = trained.elbo(rows(x, 7, 12), 2, java.util.Arrays.copyOfRange(seeds, 7, 12));
+        INDArray ll = trained.logLikelihood(x, whole.posterior(), 30, seeds);
+        INDArray llTail = trained.logLikelihood(rows(x, 7, 12), null, 30, java.util.Arrays.copyOfRange(seeds, 7, 12));
+        for (int i = 7; i < 12; i++) {
+            // The same eps for row i in either batch: equal up to the float rounding of different gemm shapes.
+            assertEquals(whole.reconstruction().getDouble(i), tail.reconstruction().getDouble(i - 7), 1e-3);
+            assertEquals(whole.kl().getDouble(i), tail.kl().getDouble(i - 7), 1e-4);
+            assertEquals(ll.getDouble(i), llTail.getDouble(i - 7), 1e-3);
+            assertEquals(whole.posterior().mean().getDouble(i, 0), trained.encode(rows(x, i, i + 1)).mean().getDouble(0, 0), 1e-5);
+        }
+        // Other seeds, other noise: the reconstruction term moves, the closed-form KL does not.
+        long[] other = seeds.clone();
+        other[9]++;
+        ElboTerms moved = trained.elbo(x, 2, other);
+        assertTrue(Math.abs(moved.reconstruction().getDouble(9) - whole.reconstruction().getDouble(9)) > 1e-4);
+        assertEquals(whole.reconstruction().getDouble(8), moved.reconstruction().getDouble(8), 0.0);
+        assertEquals(whole.kl().getDouble(9), moved.kl().getDouble(9), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> trained.elbo(x, 1, new long[3]));
+    }
+
+    @Test
+    void contentKeysTellExamplesApartAndIgnoreTheirPlace() {
+        float[] a = rows(data, 0, 1).toFloatVector();
+        float[] b = a.clone();
+        assertEquals(Seeds.contentKey(a), Seeds.contentKey(b));
+        b[40] = Math.nextUp(b[40]);
+        assertTrue(Seeds.contentKey(a) != Seeds.contentKey(b), "one ulp in one pixel is another example");
+        assertTrue(Seeds.contentKey(new float[] {0f, 1f}) != Seeds.contentKey(new float[] {1f, 0f}));
+        assertTrue(Seeds.contentKey(new float[] {0f}) != Seeds.contentKey(new float[] {0f, 0f}));
+    }
+
+    @Test
     void elboLowerBoundsImportanceSampledLogLikelihoodAndTheGapShrinksWithK() {
         // A model after one short epoch: q(z|x) is still far from the true posterior, so the gap is many nats and
         // the differences between k are far above the Monte Carlo noise of 40 images.

@@ -1,4 +1,4 @@
-package io.sparkvae.evaluate;
+package io.sparkvae.scoring;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,5 +37,20 @@ public record BlockSum(long block, int examples, int labelled, double reconstruc
             out.add(current);
         }
         return out.iterator();
+    }
+
+    /**
+     * The sum of all {@code blocks}, added in block order: the same scores give a bit-identical total whatever the
+     * partitioning that produced them.
+     */
+    public static BlockSum total(List<BlockSum> blocks) {
+        List<BlockSum> sorted = new ArrayList<>(blocks);
+        sorted.sort(java.util.Comparator.comparingLong(BlockSum::block));
+        BlockSum t = new BlockSum(-1, 0, 0, 0, 0, 0);
+        for (BlockSum b : sorted) {
+            t = new BlockSum(-1, t.examples + b.examples, t.labelled + b.labelled, t.reconstruction + b.reconstruction,
+                    t.kl + b.kl, t.logLikelihoodIs + b.logLikelihoodIs);
+        }
+        return t;
     }
 }

@@ -1,10 +1,10 @@
-package io.sparkvae.evaluate;
+package io.sparkvae.scoring;
 
 import org.apache.spark.Partitioner;
 
 /**
- * Sends every example of one aligned block of source indices ({@code [b*blockSize, (b+1)*blockSize)}) to one
- * partition, blocks dealt round-robin so partitions get even work. Keys are source indices.
+ * Sends every example of one aligned block of indices ({@code [b*blockSize, (b+1)*blockSize)}) to one partition,
+ * blocks dealt round-robin so partitions get even work. Keys are indices ({@code Integer} or {@code Long}).
  */
 public final class BlockPartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
@@ -20,8 +20,8 @@ public final class BlockPartitioner extends Partitioner {
         this.blockSize = blockSize;
     }
 
-    /** The block a source index belongs to. */
-    public static long block(int index, int blockSize) {
+    /** The block an index belongs to. */
+    public static long block(long index, int blockSize) {
         return Math.floorDiv(index, blockSize);
     }
 
@@ -32,7 +32,7 @@ public final class BlockPartitioner extends Partitioner {
 
     @Override
     public int getPartition(Object key) {
-        return (int) Math.floorMod(block((Integer) key, blockSize), (long) partitions);
+        return (int) Math.floorMod(block(((Number) key).longValue(), blockSize), (long) partitions);
     }
 
     @Override

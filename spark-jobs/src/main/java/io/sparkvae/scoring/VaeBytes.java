@@ -1,4 +1,4 @@
-package io.sparkvae.evaluate;
+package io.sparkvae.scoring;
 
 import io.sparkvae.model.Vae;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package io.sparkvae.evaluate;
+package io.sparkvae.scoring;
 
 import java.io.Serializable;
 

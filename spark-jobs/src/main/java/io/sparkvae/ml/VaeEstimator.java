@@ -1,0 +1,418 @@
+package io.sparkvae.ml;
+
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.model.LoadedVae;
+import io.sparkvae.model.Vae;
+import io.sparkvae.provenance.Provenance;
+import io.sparkvae.train.SparkTrainer;
+import io.sparkvae.train.TrainingOutputs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a VAE on a DataFrame of images as a Spark ML {@link Estimator}: exactly the train stage's training
+ * ({@code train.SparkTrainer}: dl4j-spark parameter averaging across executors, Adam, the per-epoch validation score
+ * and checkpoints), with its hyper-parameters as Params whose defaults are the job config's defaults
+ * ({@code io/sparkvae/defaults.conf}). {@link #fit} returns a {@link VaeModel}; it works inside a
+ * {@code org.apache.spark.ml.Pipeline}.
+ *
+ * <p>{@link #validationFraction} of the rows (chosen by a seeded hash of their pixels) are held out and scored after
+ * every epoch. With a {@link #checkpointDir} (any Hadoop URI every executor can reach), the training's files go there
+ * ({@code model/}, {@code model/checkpoints/epoch-NNN/}, {@code metrics.jsonl}) and a fit that was interrupted resumes
+ * from its newest checkpoint; without one they go to a temporary folder that is deleted afterwards (local masters).
+ */
+public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(VaeEstimator.class);
+    static final String OWNER = "VaeEstimator";
+    /** The job config's defaults, the Params' defaults. */
+    private static final JobConfig DEFAULTS = JobConfigLoader.load("", "defaults", "defaults", List.of());
+
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> indexCol;
+    private final IntParam latentSize;
+    private final IntArrayParam hiddenSizes;
+    private final IntParam epochs;
+    private final IntParam batchSize;
+    private final DoubleParam learningRate;
+    private final Param<String> learningRateScaling;
+    private final IntParam workers;
+    private final IntParam averagingFrequency;
+    private final LongParam seed;
+    private final DoubleParam validationFraction;
+    private final Param<String> checkpointDir;
+
+    public VaeEstimator(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "images, one per row: array<float>, array<double> or vector of HWC "
+                + "pixel values in [0, 1], all of one size");
+        indexCol = new Param<>(this, "indexCol", "integer index column numbering the examples (the minibatch order is "
+                + "seeded by it); when absent, rows are numbered in input order");
+        latentSize = new IntParam(this, "latentSize", "dimensions of the latent space z", ParamValidators.gtEq(1));
+        hiddenSizes = new IntArrayParam(this, "hiddenSizes", "encoder hidden layer sizes; the decoder mirrors them");
+        epochs = new IntParam(this, "epochs", "passes over the training rows", ParamValidators.gtEq(1));
+        batchSize = new IntParam(this, "batchSize", "minibatch size per worker", ParamValidators.gtEq(1));
+        learningRate = new DoubleParam(this, "learningRate", "Adam's step size before scaling for the workers",
+                ParamValidators.gt(0));
+        learningRateScaling = new Param<>(this, "learningRateScaling", "none | linear | sqrt: each worker's step size is "
+                + "learningRate x workers (linear) or x sqrt(workers)",
+                ParamValidators.inArray(new String[] {"none", "linear", "sqrt"}));
+        workers = new IntParam(this, "workers", "parallel training workers (Spark tasks per averaging round)",
+                ParamValidators.gtEq(1));
+        averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches each worker fits between two "
+                + "parameter-averaging rounds", ParamValidators.gtEq(1));
+        seed = new LongParam(this, "seed", "seed of everything random: initialisation, minibatch order, noise, the "
+                + "held-out rows");
+        validationFraction = new DoubleParam(this, "validationFraction", "share of rows held out and scored after "
+                + "every epoch, in [0, 1)", ParamValidators.inRange(0, 1, true, false));
+        checkpointDir = new Param<>(this, "checkpointDir", "folder (Hadoop URI every executor reaches) for the model, "
+                + "its per-epoch checkpoints and metrics.jsonl; a fit there resumes from the newest checkpoint; empty: a "
+                + "temporary folder");
+        JobConfig.Model m = DEFAULTS.model();
+        JobConfig.Train t = DEFAULTS.train();
+        setDefault(inputCol, "pixels");
+        setDefault(indexCol, "index");
+        setDefault(latentSize, m.latent());
+        setDefault(hiddenSizes, m.hidden().stream().mapToInt(Integer::intValue).toArray());
+        setDefault(epochs, t.epochs());
+        setDefault(batchSize, t.batchSize());
+        setDefault(learningRate, t.learningRate());
+        setDefault(learningRateScaling, t.learningRateScaling());
+        setDefault(workers, t.workers());
+        setDefault(averagingFrequency, t.averagingFrequency());
+        setDefault(seed, DEFAULTS.seed());
+        setDefault(validationFraction, 0.1);
+        setDefault(checkpointDir, "");
+    }
+
+    public VaeEstimator() {
+        this(Identifiable.randomUID("vaeEstimator"));
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public static MLReader<VaeEstimator> read() {
+        return new DefaultParamsReadable<VaeEstimator>() {}.read();
+    }
+
+    public static VaeEstimator load(String path) {
+        return read().load(path);
+    }
+
+    // ---- parameters ------------------------------------------------------------------------------------------------
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> indexCol() {
+        return indexCol;
+    }
+
+    public IntParam latentSize() {
+        return latentSize;
+    }
+
+    public IntArrayParam hiddenSizes() {
+        return hiddenSizes;
+    }
+
+    public IntParam epochs() {
+        return epochs;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public DoubleParam learningRate() {
+        return learningRate;
+    }
+
+    public Param<String> learningRateScaling() {
+        return learningRateScaling;
+    }
+
+    public IntParam workers() {
+        return workers;
+    }
+
+    public IntParam averagingFrequency() {
+        return averagingFrequency;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public DoubleParam validationFraction() {
+        return validationFraction;
+    }
+
+    public Param<String> checkpointDir() {
+        return checkpointDir;
+    }
+
+    public String getInputCol() {
+        return $(inputCol);
+    }
+
+    public String getIndexCol() {
+        return $(indexCol);
+    }
+
+    public int getLatentSize() {
+        return (Integer) $(latentSize);
+    }
+
+    public int[] getHiddenSizes() {
+        return $(hiddenSizes);
+    }
+
+    public int getEpochs() {
+        return (Integer) $(epochs);
+    }
+
+    public int getBatchSize() {
+        return (Integer) $(batchSize);
+    }
+
+    public double getLearningRate() {
+        return (Double) $(learningRate);
+    }
+
+    public String getLearningRateScaling() {
+        return $(learningRateScaling);
+    }
+
+    public int getWorkers() {
+        return (Integer) $(workers);
+    }
+
+    public int getAveragingFrequency() {
+        return (Integer) $(averagingFrequency);
+    }
+
+    public long getSeed() {
+        return (Long) $(seed);
+    }
+
+    public double getValidationFraction() {
+        return (Double) $(validationFraction);
+    }
+
+    public String getCheckpointDir() {
+        return $(checkpointDir);
+    }
+
+    public VaeEstimator setInputCol(String value) {
+        return (VaeEstimator) set(inputCol, value);
+    }
+
+    public VaeEstimator setIndexCol(String value) {
+        return (VaeEstimator) set(indexCol, value);
+    }
+
+    public VaeEstimator setLatentSize(int value) {
+        return (VaeEstimator) set(latentSize, value);
+    }
+
+    public VaeEstimator setHiddenSizes(int[] value) {
+        return (VaeEstimator) set(hiddenSizes, value);
+    }
+
+    public VaeEstimator setEpochs(int value) {
+        return (VaeEstimator) set(epochs, value);
+    }
+
+    public VaeEstimator setBatchSize(int value) {
+        return (VaeEstimator) set(batchSize, value);
+    }
+
+    public VaeEstimator setLearningRate(double value) {
+        return (VaeEstimator) set(learningRate, value);
+    }
+
+    public VaeEstimator setLearningRateScaling(String value) {
+        return (VaeEstimator) set(learningRateScaling, value);
+    }
+
+    public VaeEstimator setWorkers(int value) {
+        return (VaeEstimator) set(workers, value);
+    }
+
+    public VaeEstimator setAveragingFrequency(int value) {
+        return (VaeEstimator) set(averagingFrequency, value);
+    }
+
+    public VaeEstimator setSeed(long value) {
+        return (VaeEstimator) set(seed, value);
+    }
+
+    public VaeEstimator setValidationFraction(double value) {
+        return (VaeEstimator) set(validationFraction, value);
+    }
+
+    public VaeEstimator setCheckpointDir(String value) {
+        return (VaeEstimator) set(checkpointDir, value);
+    }
+
+    // ---- fitting ---------------------------------------------------------------------------------------------------
+
+    /** The input column's index column, or -1 when there is none to number the rows by. */
+    private int indexAt(StructType schema) {
+        String index = getIndexCol();
+        if (index.isEmpty() || schema.getFieldIndex(index).isEmpty()) {
+            if (isSet(indexCol) && !index.isEmpty()) {
+                throw new IllegalArgumentException(OWNER + ": index column '" + index + "' does not exist; columns: "
+                        + String.join(", ", schema.fieldNames()));
+            }
+            return -1;
+        }
+        var type = schema.apply(index).dataType();
+        if (!type.equals(DataTypes.IntegerType) && !type.equals(DataTypes.LongType)) {
+            throw new IllegalArgumentException(OWNER + ": index column '" + index + "' is " + type.simpleString()
+                    + "; expected int or bigint");
+        }
+        return schema.fieldIndex(index);
+    }
+
+    /** Refuses an input the fit cannot read; the result is the schema the fitted model's {@code transform} returns. */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
+        indexAt(schema);
+        return new ScoredRows("latent_mean", "latent_log_var", "neg_elbo", "", "").schema(schema, OWNER);
+    }
+
+    @Override
+    public VaeModel fit(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        transformSchema(schema);
+        SparkSession spark = dataset.sparkSession();
+        Dataset<Row> input = dataset.toDF();
+        int indexAt = indexAt(schema);
+        PixelColumn sizing = PixelColumn.check(schema, getInputCol(), 0, indexAt >= 0 ? getIndexCol() : null, OWNER);
+        Row first = input.select(getInputCol()).where(org.apache.spark.sql.functions.col(getInputCol()).isNotNull()).first();
+        if (first == null) {
+            throw new BadInputException(OWNER + ": the input has no rows with an image in column '" + getInputCol() + "'");
+        }
+        int inputSize = PixelColumn.check(first.schema(), getInputCol(), 0, null, OWNER).read(first).length;
+        PixelColumn pixels = sizing.ofSize(inputSize);
+
+        HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+        boolean temporary = getCheckpointDir().isEmpty();
+        Path dir = temporary ? temporaryDir(files) : files.path(getCheckpointDir());
+        Dataset<Row> examples = TrainingExamples.of(spark, input, pixels, indexAt, getIndexCol(), getValidationFraction(), getSeed())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> train = TrainingExamples.split(examples, TrainingExamples.TRAIN);
+            Dataset<Row> val = TrainingExamples.split(examples, TrainingExamples.VAL);
+            long trainCount = train.count();
+            long valCount = val.count();
+            if (trainCount == 0) {
+                throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
+            }
+            JobConfig config = config(Math.max(1, input.rdd().getNumPartitions()));
+            Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
+            LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
+                    inputSize, valCount, getEpochs(), getWorkers(), dir);
+            SparkTrainer.Result result = new SparkTrainer(spark, files, config).train(train, valCount == 0 ? null : val,
+                    inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !temporary,
+                    m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
+                            m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));
+            Vae vae = result.vae();
+            VaeModel model = new VaeModel(uid, new LoadedVae(vae, provenance));
+            model.setInputCol(getInputCol()).setSeed(getSeed());
+            if (isSet(indexCol)) {
+                model.setIndexCol(getIndexCol());
+            }
+            return model.setParent(this);
+        } finally {
+            examples.unpersist();
+            if (temporary) {
+                files.deleteQuietly(dir);
+            }
+        }
+    }
+
+    /** The job config these Params describe, through the one config loader (defaults, validation). */
+    JobConfig config(int partitions) {
+        List<String> sets = new ArrayList<>(List.of(
+                "seed=" + getSeed(),
+                "data.partitions=" + partitions,
+                "model.latent=" + getLatentSize(),
+                "model.hidden=" + Arrays.toString(getHiddenSizes()),
+                "train.epochs=" + getEpochs(),
+                "train.batch-size=" + getBatchSize(),
+                "train.learning-rate=" + getLearningRate(),
+                "train.learning-rate-scaling=" + getLearningRateScaling(),
+                "train.workers=" + getWorkers(),
+                "train.averaging-frequency=" + getAveragingFrequency()));
+        return JobConfigLoader.load("", OWNER + " " + uid, uid, sets);
+    }
+
+    /** Every parameter's value by name, recorded as the model's provenance config. */
+    private Map<String, Object> paramValues() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (var p : params()) {
+            Object v = $(p);
+            out.put(p.name(), v instanceof int[] a ? Arrays.stream(a).boxed().toList() : v);
+        }
+        return out;
+    }
+
+    /** A fresh folder for a fit without checkpointDir: the application's checkpoint folder if set, else local temp. */
+    private static Path temporaryDir(HadoopFiles files) {
+        var sc = SparkSession.active().sparkContext();
+        if (sc.getCheckpointDir().isDefined()) {
+            return new Path(sc.getCheckpointDir().get(), "vae-estimator-" + java.util.UUID.randomUUID());
+        }
+        try {
+            return files.path(Files.createTempDirectory("vae-estimator").toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the training", e);
+        }
+    }
+
+    @Override
+    public VaeEstimator copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+}

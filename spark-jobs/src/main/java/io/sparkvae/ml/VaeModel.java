@@ -1,0 +1,379 @@
+package io.sparkvae.ml;
+
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.model.LoadedVae;
+import io.sparkvae.model.Vae;
+import io.sparkvae.scoring.BlockPartitioner;
+import io.sparkvae.scoring.ScoredBlocks;
+import io.sparkvae.scoring.ScoringSettings;
+import io.sparkvae.scoring.VaeBytes;
+import io.sparkvae.spark.TaskThreads;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * A trained VAE as a Spark ML {@link Model}: {@link #transform} appends each row's posterior (latent mean and
+ * log-variance), its -ELBO (an anomaly score: the highest are the most unusual rows) and, when asked, its reconstruction
+ * and importance-sampled log-likelihood, computed on the executors through the project's one scoring path (the model
+ * broadcast once, rows scored in blocks).
+ *
+ * <p>Every example draws its noise from a stream seeded by {@link #seed} and its own pixels, so its numbers do not
+ * depend on its neighbours or partition. With an {@link #indexCol} (default {@code index}, present in every prepared
+ * split) rows are regrouped into aligned index blocks exactly as the evaluate stage scores them: the numbers are then
+ * bit-identical whatever the partitioning, and equal to the evaluate stage's. Without one, rows are scored where they
+ * are, in runs of 100, without a shuffle, and agree across partitionings to within float rounding.
+ *
+ * <p>{@link #load} reads any run's {@code model/} folder as the train stage writes it; {@link #write} writes one (plus
+ * the parameters in Spark ML's {@code metadata/}) that the evaluate and render stages accept.
+ */
+public final class VaeModel extends Model<VaeModel> implements MLWritable {
+    private static final long serialVersionUID = 1L;
+    static final String OWNER = "VaeModel";
+
+    private final String uid;
+    private final transient LoadedVae model;
+    private transient Broadcast<VaeBytes> broadcast;
+    private transient SparkContext broadcastContext;
+
+    private final Param<String> inputCol;
+    private final Param<String> indexCol;
+    private final Param<String> latentMeanCol;
+    private final Param<String> latentLogVarCol;
+    private final Param<String> negElboCol;
+    private final Param<String> reconstructionCol;
+    private final Param<String> logLikelihoodCol;
+    private final IntParam isSamples;
+    private final IntParam elboSamples;
+    private final LongParam seed;
+
+    /** The model {@code loaded}, with default parameters (the seed is the one the model was trained with). */
+    public VaeModel(String uid, LoadedVae loaded) {
+        this.uid = uid;
+        this.model = loaded;
+        inputCol = new Param<>(this, "inputCol", "images, one per row: array<float>, array<double> or vector of "
+                + "HWC pixel values in [0, 1]");
+        indexCol = new Param<>(this, "indexCol", "integer index column; when present, rows are scored in aligned index "
+                + "blocks (bit-identical whatever the partitioning); empty: score rows where they are");
+        latentMeanCol = new Param<>(this, "latentMeanCol", "output: posterior mean E[z|x] (vector); empty skips it");
+        latentLogVarCol = new Param<>(this, "latentLogVarCol", "output: posterior log-variance (vector); empty skips it");
+        negElboCol = new Param<>(this, "negElboCol", "output: -ELBO in nats (double); empty skips it");
+        reconstructionCol = new Param<>(this, "reconstructionCol", "output: decoder means at the posterior mean "
+                + "(vector of pixel values); empty skips it");
+        logLikelihoodCol = new Param<>(this, "logLikelihoodCol", "output: importance-sampled log p(x) in nats with "
+                + "isSamples samples (double); empty skips it");
+        isSamples = new IntParam(this, "isSamples", "importance samples K for logLikelihoodCol (>= 1)", ParamValidators.gtEq(1));
+        elboSamples = new IntParam(this, "elboSamples", "eps draws per row for the -ELBO (>= 1)", ParamValidators.gtEq(1));
+        seed = new LongParam(this, "seed", "seed of the rows' noise streams (default: the seed the model was trained with)");
+        setDefault(inputCol, "pixels");
+        setDefault(indexCol, "index");
+        setDefault(latentMeanCol, "latent_mean");
+        setDefault(latentLogVarCol, "latent_log_var");
+        setDefault(negElboCol, "neg_elbo");
+        setDefault(reconstructionCol, "");
+        setDefault(logLikelihoodCol, "");
+        setDefault(isSamples, 1000);
+        setDefault(elboSamples, 1);
+        setDefault(seed, loaded.vae().spec().seed());
+    }
+
+    /** The model {@code loaded} with a fresh uid. */
+    public VaeModel(LoadedVae loaded) {
+        this(Identifiable.randomUID("vaeModel"), loaded);
+    }
+
+    /** Reads a model folder (a run's {@code model/}, or one {@link #write} wrote), on any Hadoop FileSystem. */
+    public static VaeModel load(String uri) {
+        return read().load(uri);
+    }
+
+    public static MLReader<VaeModel> read() {
+        return new VaeModelIo.Reader();
+    }
+
+    @Override
+    public MLWriter write() {
+        return new VaeModelIo.Writer(this);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** The VAE and the provenance it was saved with. */
+    public LoadedVae loaded() {
+        return model;
+    }
+
+    public Vae vae() {
+        return model.vae();
+    }
+
+    // ---- parameters ------------------------------------------------------------------------------------------------
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> indexCol() {
+        return indexCol;
+    }
+
+    public Param<String> latentMeanCol() {
+        return latentMeanCol;
+    }
+
+    public Param<String> latentLogVarCol() {
+        return latentLogVarCol;
+    }
+
+    public Param<String> negElboCol() {
+        return negElboCol;
+    }
+
+    public Param<String> reconstructionCol() {
+        return reconstructionCol;
+    }
+
+    public Param<String> logLikelihoodCol() {
+        return logLikelihoodCol;
+    }
+
+    public IntParam isSamples() {
+        return isSamples;
+    }
+
+    public IntParam elboSamples() {
+        return elboSamples;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public String getInputCol() {
+        return $(inputCol);
+    }
+
+    public String getIndexCol() {
+        return $(indexCol);
+    }
+
+    public String getLatentMeanCol() {
+        return $(latentMeanCol);
+    }
+
+    public String getLatentLogVarCol() {
+        return $(latentLogVarCol);
+    }
+
+    public String getNegElboCol() {
+        return $(negElboCol);
+    }
+
+    public String getReconstructionCol() {
+        return $(reconstructionCol);
+    }
+
+    public String getLogLikelihoodCol() {
+        return $(logLikelihoodCol);
+    }
+
+    public int getIsSamples() {
+        return (Integer) $(isSamples);
+    }
+
+    public int getElboSamples() {
+        return (Integer) $(elboSamples);
+    }
+
+    public long getSeed() {
+        return (Long) $(seed);
+    }
+
+    public VaeModel setInputCol(String value) {
+        return (VaeModel) set(inputCol, value);
+    }
+
+    public VaeModel setIndexCol(String value) {
+        return (VaeModel) set(indexCol, value);
+    }
+
+    public VaeModel setLatentMeanCol(String value) {
+        return (VaeModel) set(latentMeanCol, value);
+    }
+
+    public VaeModel setLatentLogVarCol(String value) {
+        return (VaeModel) set(latentLogVarCol, value);
+    }
+
+    public VaeModel setNegElboCol(String value) {
+        return (VaeModel) set(negElboCol, value);
+    }
+
+    public VaeModel setReconstructionCol(String value) {
+        return (VaeModel) set(reconstructionCol, value);
+    }
+
+    public VaeModel setLogLikelihoodCol(String value) {
+        return (VaeModel) set(logLikelihoodCol, value);
+    }
+
+    public VaeModel setIsSamples(int value) {
+        return (VaeModel) set(isSamples, value);
+    }
+
+    public VaeModel setElboSamples(int value) {
+        return (VaeModel) set(elboSamples, value);
+    }
+
+    public VaeModel setSeed(long value) {
+        return (VaeModel) set(seed, value);
+    }
+
+    // ---- transforming ----------------------------------------------------------------------------------------------
+
+    private ScoredRows outputs() {
+        return new ScoredRows(getLatentMeanCol(), getLatentLogVarCol(), getNegElboCol(), getReconstructionCol(),
+                getLogLikelihoodCol());
+    }
+
+    /** The index column to regroup by, or -1 to score rows where they are. */
+    private int indexAt(StructType schema) {
+        String index = getIndexCol();
+        if (index.isEmpty()) {
+            return -1;
+        }
+        if (schema.getFieldIndex(index).isEmpty()) {
+            if (isSet(indexCol)) {
+                throw new IllegalArgumentException(OWNER + ": index column '" + index + "' does not exist; columns: "
+                        + String.join(", ", schema.fieldNames()) + " (set indexCol to \"\" to score without one)");
+            }
+            return -1; // the default name, absent: score where the rows are
+        }
+        StructField f = schema.apply(index);
+        if (!f.dataType().equals(DataTypes.IntegerType) && !f.dataType().equals(DataTypes.LongType)) {
+            throw new IllegalArgumentException(OWNER + ": index column '" + index + "' is " + f.dataType().simpleString()
+                    + "; expected int or bigint (or set indexCol to \"\")");
+        }
+        return schema.fieldIndex(index);
+    }
+
+    /**
+     * The input schema with the output columns; refuses (IllegalArgumentException naming the column) a missing input
+     * column, one of another type or (where its metadata says) another size, an index column that is not an integer,
+     * and an output column that already exists.
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(), null, OWNER);
+        indexAt(schema);
+        return outputs().schema(schema, OWNER);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        StructType outSchema = transformSchema(schema);
+        int indexAt = indexAt(schema);
+        PixelColumn pixels = PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(),
+                indexAt >= 0 ? getIndexCol() : null, OWNER);
+        ScoredRows out = outputs();
+        ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
+                ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions());
+        SparkSession spark = dataset.sparkSession();
+        Broadcast<VaeBytes> bytes = broadcast(spark.sparkContext());
+        JavaRDD<Row> rows = dataset.toDF().javaRDD();
+        JavaRDD<Row> scored;
+        if (indexAt >= 0) {
+            String index = getIndexCol();
+            int partitions = Math.max(1, rows.getNumPartitions());
+            scored = rows.mapToPair(r -> new Tuple2<>(ScoredRows.index(r, indexAt, index), PackedRow.of(r, pixels)))
+                    .repartitionAndSortWithinPartitions(new BlockPartitioner(partitions, settings.blockSize()))
+                    .mapPartitions(it -> {
+                        TaskThreads.fitToTask();
+                        return ScoredBlocks.aligned(it, Tuple2::_1, t -> pixels.toFloats(t._2().image(), t._1()),
+                                () -> bytes.value().restore(), settings, (t, s, i) -> out.of(t._2().row(pixels), s, i));
+                    });
+        } else {
+            scored = rows.mapPartitions(it -> {
+                TaskThreads.fitToTask();
+                return ScoredBlocks.chunked(it, pixels::read, () -> bytes.value().restore(), settings, out::of);
+            });
+        }
+        return spark.createDataFrame(scored, outSchema);
+    }
+
+    /** The model's bytes on the executors: broadcast once per Spark application and kept for every transform. */
+    private synchronized Broadcast<VaeBytes> broadcast(SparkContext sc) {
+        if (broadcast == null || broadcastContext != sc) {
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(VaeBytes.of(vae()));
+            broadcastContext = sc;
+        }
+        return broadcast;
+    }
+
+    @Override
+    public VaeModel copy(ParamMap extra) {
+        VaeModel copy = new VaeModel(uid, model);
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public String toString() {
+        return "VaeModel: uid=" + uid + ", " + vae().spec();
+    }
+
+    /** Every parameter with a value, explicitly set ({@code true}) or default, as Spark ML's JSON encoding. */
+    java.util.Map<Boolean, java.util.Map<String, String>> encodedParams() {
+        java.util.Map<Boolean, java.util.Map<String, String>> out = new java.util.HashMap<>();
+        out.put(true, new java.util.TreeMap<>());
+        out.put(false, new java.util.TreeMap<>());
+        for (Param<?> p : params()) {
+            if (isDefined(p)) {
+                @SuppressWarnings("unchecked")
+                Param<Object> param = (Param<Object>) p;
+                out.get(isSet(p)).put(p.name(), param.jsonEncode($(param)));
+            }
+        }
+        return out;
+    }
+
+    /** Sets parameters from Spark ML's JSON encoding (what {@link #encodedParams} wrote); unknown names are refused. */
+    VaeModel applyEncodedParams(java.util.Map<String, String> encoded) {
+        encoded.forEach((name, json) -> {
+            @SuppressWarnings("unchecked")
+            Param<Object> param = (Param<Object>) getParam(name);
+            set(param, param.jsonDecode(json));
+        });
+        return this;
+    }
+
+    /** The FileSystem helper for {@code sc}'s Hadoop configuration, or the defaults without a running application. */
+    static HadoopFiles files() {
+        var active = SparkSession.getActiveSession();
+        if (active.isEmpty()) {
+            active = SparkSession.getDefaultSession();
+        }
+        return active.isDefined() ? new HadoopFiles(active.get().sparkContext().hadoopConfiguration()) : HadoopFiles.withDefaults();
+    }
+}

@@ -1,0 +1,129 @@
+package io.sparkvae.stages;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.evaluate.RunModel;
+import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.io.Json;
+import io.sparkvae.job.InputVersions;
+import io.sparkvae.job.Stage;
+import io.sparkvae.job.StageContext;
+import io.sparkvae.job.StageLog;
+import io.sparkvae.layout.RunLayout;
+import io.sparkvae.ml.Encoding;
+import io.sparkvae.model.LoadedVae;
+import io.sparkvae.provenance.Provenance;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code encode}: every example of a split (or of another Parquet folder) through the trained model, on the executors:
+ * its latent posterior, -ELBO and optionally log-likelihood, as Parquet in {@code runs/<run>/encode/<name>/}.
+ */
+public final class EncodeStage implements Stage {
+    public static final String NAME = "encode";
+    /** Rows the stage's log line names as the highest -ELBO. */
+    private static final int HIGHEST = 5;
+
+    @Override
+    public void run(StageContext ctx) {
+        JobConfig config = ctx.config();
+        HadoopFiles files = ctx.files();
+        RunLayout layout = ctx.layout();
+        RunLayout.EncodeFiles target = layout.encode();
+        if (ctx.skipOrLock(NAME, target.dir())) {
+            return;
+        }
+        JobConfig.Encode e = config.encode();
+        Path source;
+        LoadedVae model;
+        Dataset<Row> input;
+        String datasetHash = null;
+        SparkSession spark;
+        if (e.input().isEmpty()) {
+            source = layout.dataset().split(e.split());
+            TrainedRun run = TrainedRun.open(ctx, NAME, e.split());
+            model = run.model();
+            input = run.split();
+            datasetHash = run.manifest().hash();
+            spark = ctx.spark(NAME);
+        } else {
+            model = RunModel.load(layout.model(), files);
+            source = files.path(e.input());
+            if (!files.isDirectory(source)) {
+                throw new BadInputException("encode.input " + source + " is not a folder of Parquet files (not found)");
+            }
+            spark = ctx.spark(NAME);
+            try {
+                input = spark.read().parquet(source.toString());
+            } catch (RuntimeException ex) {
+                throw new BadInputException("encode.input " + source + ": not a Parquet folder (" + firstLine(ex) + ")", ex);
+            }
+        }
+        String where = e.input().isEmpty() ? source.toString() : "encode.input " + source;
+        Dataset<Row> table = Encoding.table(spark, input, model, config.seed(), config.evaluate().elboSamples(), e.isSamples(), where);
+        StageLog.info(String.format(Locale.ROOT, "encode: scoring %s with %s (K=%d importance samples)", source, layout.model(),
+                e.isSamples()));
+
+        long start = System.nanoTime();
+        Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), datasetHash)
+                .withModelSha256(model.provenance().modelSha256());
+        ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
+        // An output without _SUCCESS is a leftover of a crash between rename and marker: writeStaged replaces it.
+        Map<String, Object> description = files.writeStaged(target.dir(), ctx.overwrite(), dir -> {
+            RunLayout.EncodeFiles staged = target.stagedIn(dir);
+            table.write().parquet(staged.dir().toString()); // by the executors, one file per task
+            Map<String, Object> d = describe(spark, staged, table.columns()[0], source, e, config, model, layout.model(), provenance);
+            files.writeString(staged.description(), Json.write(d));
+            return d;
+        });
+        StageLog.info(String.format(Locale.ROOT, "encode: wrote %s: %d rows, mean -ELBO %.3f in %.1f s; highest -ELBO: %s",
+                target.dir(), description.get("rows"), (Double) description.get("mean_neg_elbo"),
+                (System.nanoTime() - start) / 1e9, description.get("highest_neg_elbo")));
+    }
+
+    /** What was scored, how, and its headline numbers, read back from the written table (two columns only). */
+    private static Map<String, Object> describe(SparkSession spark, RunLayout.EncodeFiles staged, String key, Path source,
+                                                JobConfig.Encode e, JobConfig config, LoadedVae model, Path modelDir,
+                                                Provenance provenance) {
+        Dataset<Row> written = spark.read().parquet(staged.dir().toString()).select(key, Encoding.NEG_ELBO);
+        Row totals = written.agg(count(col(key)), avg(col(Encoding.NEG_ELBO))).first();
+        List<Map<String, Object>> highest = written.orderBy(col(Encoding.NEG_ELBO).desc(), col(key)).limit(HIGHEST).collectAsList()
+                .stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put(key, r.get(0));
+                    m.put(Encoding.NEG_ELBO, r.getDouble(1));
+                    return m;
+                }).toList();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", source.toString());
+        d.put("split", e.input().isEmpty() ? e.split() : null);
+        d.put("rows", totals.getLong(0));
+        d.put("mean_neg_elbo", totals.isNullAt(1) ? Double.NaN : totals.getDouble(1));
+        d.put("highest_neg_elbo", highest);
+        d.put("elbo_samples", config.evaluate().elboSamples());
+        d.put("is_samples", e.isSamples());
+        d.put("seed", config.seed());
+        d.put("model", model.vae().spec().toMap());
+        d.put("model_dir", modelDir.toString());
+        d.put("model_provenance", model.provenance());
+        d.put("provenance", provenance);
+        return d;
+    }
+
+    private static String firstLine(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,134 @@
+package io.sparkvae.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.model.EpochMetrics;
+import io.sparkvae.testing.LocalSpark;
+import io.sparkvae.testing.StageRuns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link VaeEstimator} fitting through the train stage's parameter averaging on a real local Spark session. */
+@Tag("spark")
+class VaeEstimatorTest {
+    private static SparkSession spark;
+    private static Dataset<Row> train;
+    private static Dataset<Row> test;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void setUp() {
+        spark = LocalSpark.start("ml-estimator");
+        Path dataset = StageRuns.shared().root().resolve("datasets/mnist-limit200");
+        train = spark.read().parquet(dataset.resolve("train").toString());
+        test = spark.read().parquet(dataset.resolve("test").toString());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        spark.stop();
+    }
+
+    /** Cheap settings: two workers averaging after every minibatch of 50. */
+    private static VaeEstimator small() {
+        return new VaeEstimator().setLatentSize(2).setHiddenSizes(new int[] {16}).setEpochs(1).setBatchSize(50)
+                .setWorkers(2).setAveragingFrequency(1).setSeed(3);
+    }
+
+    @Test
+    void aPipelineHoldingTheEstimatorFitsTransformsSavesAndLoads() throws Exception {
+        // Vectors in a column of another name, no index column: a DataFrame as a user may have it.
+        Dataset<Row> features = train.select(functions.array_to_vector(col("pixels")).as("features"));
+        Dataset<Row> testFeatures = test.select(col("index"), functions.array_to_vector(col("pixels")).as("features"));
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {small().setInputCol("features")});
+        PipelineModel fitted = pipeline.fit(features);
+
+        VaeModel model = (VaeModel) fitted.stages()[0];
+        assertEquals("features", model.getInputCol());
+        assertEquals(784, model.vae().spec().inputSize());
+        assertEquals(List.of(16), model.vae().spec().hiddenSizes());
+        List<Row> out = fitted.transform(testFeatures).orderBy("index").collectAsList();
+        assertEquals(200, out.size());
+        for (Row r : out) {
+            double negElbo = r.getAs("neg_elbo");
+            assertTrue(Double.isFinite(negElbo) && negElbo > 0, "-ELBO " + negElbo);
+            assertEquals(2, ((Vector) r.getAs("latent_mean")).size());
+        }
+
+        Path saved = tmp.resolve("pipeline");
+        fitted.write().save(saved.toString());
+        List<Row> again = PipelineModel.load(saved.toString()).transform(testFeatures).orderBy("index").collectAsList();
+        assertEquals(out.toString(), again.toString());
+    }
+
+    @Test
+    void aFitWithACheckpointDirKeepsItsFilesAndResumesWhereItStopped() throws Exception {
+        Path dir = tmp.resolve("fit");
+        VaeModel first = small().setCheckpointDir(dir.toString()).fit(train);
+        List<EpochMetrics> one = EpochMetrics.parse(Files.readString(dir.resolve("metrics.jsonl")), "metrics.jsonl");
+        assertEquals(1, one.size());
+        assertTrue(Double.isFinite(one.get(0).valNegElbo()), "about 10% of the rows are held out and scored: " + one);
+        assertTrue(Files.exists(dir.resolve("model/_SUCCESS")));
+        assertTrue(Files.exists(dir.resolve("model/checkpoints/epoch-001")));
+
+        // Two epochs into the same folder: epoch 1 comes from its checkpoint, only epoch 2 is trained.
+        VaeModel second = small().setCheckpointDir(dir.toString()).setEpochs(2).fit(train);
+        List<EpochMetrics> two = EpochMetrics.parse(Files.readString(dir.resolve("metrics.jsonl")), "metrics.jsonl");
+        assertEquals(2, two.size());
+        assertEquals(one.get(0), two.get(0));
+        assertTrue(!first.vae().network().params().equals(second.vae().network().params()), "epoch 2 changed the model");
+        // The folder is a model folder: VaeModel reads it back.
+        assertEquals(second.vae().network().params(), VaeModel.load(dir.resolve("model").toString()).vae().network().params());
+    }
+
+    @Test
+    void paramsHaveTheJobConfigsDefaultsAreValidatedAndSaveAndLoad() {
+        VaeEstimator e = new VaeEstimator();
+        assertEquals(20, e.getLatentSize());
+        assertArrayEquals(new int[] {500}, e.getHiddenSizes());
+        assertEquals(30, e.getEpochs());
+        assertEquals(100, e.getBatchSize());
+        assertEquals(1e-3, e.getLearningRate());
+        assertEquals(42L, e.getSeed());
+        assertThrows(IllegalArgumentException.class, () -> e.setLearningRateScaling("cubic"));
+        assertThrows(IllegalArgumentException.class, () -> e.setValidationFraction(1.0));
+        assertThrows(IllegalArgumentException.class, () -> e.setEpochs(0));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> new VaeEstimator().setInputCol("image").fit(train));
+        assertTrue(missing.getMessage().contains("'image' does not exist"), missing.getMessage());
+
+        VaeEstimator custom = small().setLearningRateScaling("linear").setHiddenSizes(new int[] {64, 32});
+        Path saved = tmp.resolve("estimator");
+        try {
+            custom.write().save(saved.toString());
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        VaeEstimator back = VaeEstimator.load(saved.toString());
+        assertEquals(custom.uid(), back.uid());
+        assertEquals("linear", back.getLearningRateScaling());
+        assertArrayEquals(new int[] {64, 32}, back.getHiddenSizes());
+        assertEquals(custom.config(4).train(), back.config(4).train());
+        assertEquals(2e-3, back.config(4).train().workerLearningRate(), 1e-15);
+    }
+}
