@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import io.sparkvae.data.ImageShape;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,8 @@ final class HashedTableWriter {
         Path scratch = new Path(tmp, "staged-items");
         Path ranksDir = new Path(tmp, "ranked-ids");
         try {
-            spark.createDataFrame(staged, StagedExamples.SCHEMA).write().parquet(scratch.toString());
+            // Decoding happens here, on the executors: what the prepare stage's progress line counts.
+            spark.createDataFrame(TaskProgress.counted(staged), StagedExamples.SCHEMA).write().parquet(scratch.toString());
             Dataset<Row> st = spark.read().schema(StagedExamples.SCHEMA).parquet(scratch.toString());
             Column problem = col(StagedExamples.PROBLEM);
             Row totals = st.agg(count(lit(1)), sum(when(problem.isNotNull(), 1).otherwise(0)),

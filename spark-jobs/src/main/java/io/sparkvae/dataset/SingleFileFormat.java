@@ -7,6 +7,7 @@ import io.sparkvae.data.SpriteGrid;
 import io.sparkvae.data.SpriteSheet;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
+import io.sparkvae.spark.TaskProgress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -74,8 +75,8 @@ final class SingleFileFormat {
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             for (SplitRange range : plan) {
                 List<int[]> parts = chunks(range, data.partitions());
-                JavaRDD<Row> rows = jsc.parallelize(parts, parts.size())
-                        .mapPartitions(chunks -> cut(decoded.value(), range, chunks));
+                JavaRDD<Row> rows = TaskProgress.counted(jsc.parallelize(parts, parts.size())
+                        .mapPartitions(chunks -> cut(decoded.value(), range, chunks)));
                 spark.createDataFrame(rows, ExampleRows.SCHEMA).write().parquet(new Path(tmp, range.split()).toString());
                 splits.put(range.split(), new DatasetManifest.Split(range.sourceFile(), range.count(), range.firstIndex()));
             }

@@ -7,6 +7,7 @@ import io.sparkvae.scoring.BlockPartitioner;
 import io.sparkvae.scoring.ScoredBlocks;
 import io.sparkvae.scoring.ScoringSettings;
 import io.sparkvae.scoring.VaeBytes;
+import io.sparkvae.spark.TaskProgress;
 import io.sparkvae.spark.TaskThreads;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -320,7 +321,8 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
                 return ScoredBlocks.chunked(it, pixels::read, () -> bytes.value().restore(), settings, out::of);
             });
         }
-        return spark.createDataFrame(scored, outSchema);
+        // Counted for a progress line of whoever watches (the encode stage); invisible otherwise.
+        return spark.createDataFrame(TaskProgress.counted(scored), outSchema);
     }
 
     /** The model's bytes on the executors: broadcast once per Spark application and kept for every transform. */

@@ -49,6 +49,7 @@ public final class EncodeStage implements Stage {
         LoadedVae model;
         Dataset<Row> input;
         String datasetHash = null;
+        long rows = 0; // unknown for another Parquet folder: the progress line counts without a percentage
         SparkSession spark;
         if (e.input().isEmpty()) {
             source = layout.dataset().split(e.split());
@@ -56,6 +57,7 @@ public final class EncodeStage implements Stage {
             model = run.model();
             input = run.split();
             datasetHash = run.manifest().hash();
+            rows = run.manifest().splits().get(e.split()).count();
             spark = ctx.spark(NAME);
         } else {
             model = RunModel.load(layout.model(), files);
@@ -76,6 +78,7 @@ public final class EncodeStage implements Stage {
                 e.isSamples()));
 
         long start = System.nanoTime();
+        ctx.progress("examples encoded", rows);
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), datasetHash)
                 .withModelSha256(model.provenance().modelSha256());
         ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));

@@ -20,7 +20,10 @@ public final class PrepareStage implements Stage {
             return;
         }
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
-        var result = new DatasetPreparer(ctx.spark(NAME), ctx.files()).prepare(
+        var spark = ctx.spark(NAME);
+        // The total is known only once the source is read (a folder's files, a table's rows): a count without a percentage.
+        ctx.progress("examples decoded", 0);
+        var result = new DatasetPreparer(spark, ctx.files()).prepare(
                 data, ctx.files().path(data.raw()), target, ctx.overwrite(), provenance);
         StringBuilder counts = new StringBuilder();
         result.manifest().splits().forEach((k, v) -> counts.append(' ').append(k).append('=').append(v.count()));
