@@ -163,6 +163,10 @@ public final class StageContext implements AutoCloseable {
             events.finished("failed", Failures.exitCode(e), message, output, applicationId(), numbers);
             throw e;
         }
+        if (progress != null) {
+            progress.finish(); // the final count, once the work is done (a failure's error line stays alone)
+            progress = null;
+        }
         events.finished(skipped ? "skipped" : "ok", Failures.EXIT_OK, null, output, applicationId(), numbers);
     }
 

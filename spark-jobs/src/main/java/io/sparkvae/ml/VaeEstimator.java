@@ -353,7 +353,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
             Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
             LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
                     inputSize, valCount, getEpochs(), getWorkers(), dir);
-            SparkTrainer.Result result = new SparkTrainer(spark, files, config).train(train, valCount == 0 ? null : val,
+            SparkTrainer.Result result = new SparkTrainer(spark, files, config).extendingCompleteModels().train(train, valCount == 0 ? null : val,
                     inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !temporary,
                     m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
                             m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));

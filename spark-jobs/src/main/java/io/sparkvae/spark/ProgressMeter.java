@@ -32,6 +32,8 @@ public final class ProgressMeter implements AutoCloseable {
     private long firstCount;
     private long done;
     private long lastPrinted;
+    /** The count the last printed log line showed. */
+    private long lastShown;
     private int lastTenth;
     private boolean closed;
 
@@ -73,14 +75,30 @@ public final class ProgressMeter implements AutoCloseable {
                 draw(now);
             }
         } else if (tenth > lastTenth || now - lastPrinted >= QUIET_NANOS) {
-            out.println(line(now));
-            out.flush();
-            lastPrinted = now;
+            println(now);
         }
         lastTenth = Math.max(lastTenth, tenth);
     }
 
-    /** Ends the meter: a drawn line is removed (the stage prints its own summary). */
+    private void println(long now) {
+        out.println(line(now));
+        out.flush();
+        lastPrinted = now;
+        lastShown = done;
+    }
+
+    /**
+     * Ends the meter after the work completed: as {@link #close}, and a log gets a last line with the final count when
+     * its last line showed less (an unknown total, or the last stretch of a known one within a tenth and 30 s).
+     */
+    public synchronized void finish() {
+        if (!closed && !terminal && done > lastShown) {
+            println(nanos.getAsLong());
+        }
+        close();
+    }
+
+    /** Ends the meter: a drawn line is removed (the stage prints its own summary, or its error). */
     @Override
     public synchronized void close() {
         closed = true;

@@ -152,6 +152,12 @@ public final class TaskProgress extends SparkListener implements AutoCloseable {
         meter.close();
     }
 
+    /** Stops watching after the work completed: a log gets the final count (see {@link ProgressMeter#finish}). */
+    public void finish() {
+        sc.removeSparkListener(this);
+        meter.finish();
+    }
+
     /** For tests: the stages this watch counts in. */
     Set<Integer> stages() {
         return new HashSet<>(stages);

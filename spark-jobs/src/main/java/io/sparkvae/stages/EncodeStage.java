@@ -1,8 +1,6 @@
 package io.sparkvae.stages;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.evaluate.RunModel;
@@ -17,6 +15,8 @@ import io.sparkvae.layout.RunLayout;
 import io.sparkvae.ml.Encoding;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +79,8 @@ public final class EncodeStage implements Stage {
 
         long start = System.nanoTime();
         ctx.progress("examples encoded", rows);
+        JobLabels.describe(spark.sparkContext(), "score " + (e.input().isEmpty() ? "the " + e.split() + " split" : "encode.input")
+                + ", write latents and -ELBO");
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), datasetHash)
                 .withModelSha256(model.provenance().modelSha256());
         ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
@@ -86,6 +88,7 @@ public final class EncodeStage implements Stage {
         Map<String, Object> description = files.writeStaged(target.dir(), ctx.overwrite(), dir -> {
             RunLayout.EncodeFiles staged = target.stagedIn(dir);
             table.write().parquet(staged.dir().toString()); // by the executors, one file per task
+            JobLabels.describe(spark.sparkContext(), "summarise the written table");
             Map<String, Object> d = describe(spark, staged, table.columns()[0], source, e, config, model, layout.model(), provenance);
             files.writeString(staged.description(), Json.write(d));
             return d;
@@ -100,7 +103,8 @@ public final class EncodeStage implements Stage {
                                                 JobConfig.Encode e, JobConfig config, LoadedVae model, Path modelDir,
                                                 Provenance provenance) {
         Dataset<Row> written = spark.read().parquet(staged.dir().toString()).select(key, Encoding.NEG_ELBO);
-        Row totals = written.agg(count(col(key)), avg(col(Encoding.NEG_ELBO))).first();
+        long rows = written.count();
+        double mean = exactMean(written.select(Encoding.NEG_ELBO), rows);
         List<Map<String, Object>> highest = written.orderBy(col(Encoding.NEG_ELBO).desc(), col(key)).limit(HIGHEST).collectAsList()
                 .stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -111,8 +115,8 @@ public final class EncodeStage implements Stage {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", source.toString());
         d.put("split", e.input().isEmpty() ? e.split() : null);
-        d.put("rows", totals.getLong(0));
-        d.put("mean_neg_elbo", totals.isNullAt(1) ? Double.NaN : totals.getDouble(1));
+        d.put("rows", rows);
+        d.put("mean_neg_elbo", mean);
         d.put("highest_neg_elbo", highest);
         d.put("elbo_samples", config.evaluate().elboSamples());
         d.put("is_samples", e.isSamples());
@@ -122,6 +126,30 @@ public final class EncodeStage implements Stage {
         d.put("model_provenance", model.provenance());
         d.put("provenance", provenance);
         return d;
+    }
+
+    /**
+     * The mean of a double column from its exact sum: the same whatever order the executors' partial sums arrive in (a
+     * floating-point sum would differ in its last bits between runs, as the part files, and so the partitions, are
+     * listed in another order each time). NaN when empty or when a value is not finite.
+     */
+    private static double exactMean(Dataset<Row> column, long rows) {
+        List<BigDecimal> partials = column.javaRDD().mapPartitions(it -> {
+            BigDecimal sum = BigDecimal.ZERO;
+            while (it.hasNext()) {
+                Row r = it.next();
+                double v = r.isNullAt(0) ? Double.NaN : r.getDouble(0);
+                if (!Double.isFinite(v)) {
+                    return java.util.Collections.<BigDecimal>singletonList(null).iterator();
+                }
+                sum = sum.add(new BigDecimal(v));
+            }
+            return List.of(sum).iterator();
+        }).collect();
+        if (rows == 0 || partials.contains(null)) {
+            return Double.NaN;
+        }
+        return partials.stream().reduce(BigDecimal.ZERO, BigDecimal::add).doubleValue() / rows;
     }
 
     private static String firstLine(Throwable t) {

@@ -12,6 +12,7 @@ import io.sparkvae.job.StageLog;
 import io.sparkvae.layout.RunLayout;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.spark.JobLabels;
 import io.sparkvae.render.Generation;
 import io.sparkvae.render.PriorSamples;
 import io.sparkvae.render.Renderer;
@@ -53,6 +54,7 @@ public final class GenerateStage implements Stage {
         ctx.recordInputs(new InputVersions.Read(provenance.datasetSha256(), provenance.modelSha256()));
         Renderer renderer = new Renderer(files, model.vae(), manifest.shape(), r.scale(), config.runName(), null, provenance);
         int partitions = (int) Math.max(1, Math.min(config.data().partitions() * 4L, (g.samples() + 99) / 100));
+        JobLabels.describe(spark.sparkContext(), "draw " + g.samples() + " samples from the prior, write them");
         Dataset<Row> samples = PriorSamples.draw(spark, model.vae(), g.samples(), config.seed(), partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {

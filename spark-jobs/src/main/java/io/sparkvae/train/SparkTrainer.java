@@ -53,6 +53,8 @@ public final class SparkTrainer {
     private final JobConfig config;
     /** Whether a dataset identity a checkpoint recorded is the dataset trained on now. */
     private Predicate<String> sameDataset = identity -> true;
+    /** Whether a resume may continue a complete model's newest checkpoint (see {@link #extendingCompleteModels}). */
+    private boolean extendComplete;
 
     public SparkTrainer(SparkSession spark, HadoopFiles files, JobConfig config) {
         this.spark = spark;
@@ -66,6 +68,17 @@ public final class SparkTrainer {
      */
     public SparkTrainer resumingOnly(Predicate<String> isCurrent) {
         this.sameDataset = isCurrent;
+        return this;
+    }
+
+    /**
+     * With {@code resume}, a complete model with no interrupted attempt beside it is continued too: its newest
+     * checkpoint is saved into the new attempt and training goes on from there, so more epochs extend a finished fit
+     * (the complete model stays in place until the new one commits). {@code ml.VaeEstimator}'s {@code checkpointDir}
+     * works so; the train stage does not ({@code --overwrite} there means a new training).
+     */
+    public SparkTrainer extendingCompleteModels() {
+        this.extendComplete = true;
         return this;
     }
 
@@ -202,7 +215,8 @@ public final class SparkTrainer {
     /**
      * The checkpoint to resume from: the newest usable one of the interrupted attempt ({@code out.attempt()}), or,
      * when there is none, of an incomplete model folder (a training interrupted before trainings had their own folder,
-     * or killed between its rename and its {@code _SUCCESS}), which then becomes the attempt. Checkpoints of another
+     * or killed between its rename and its {@code _SUCCESS}), which then becomes the attempt, or (only when
+     * {@link #extendingCompleteModels}) of a complete one, whose newest checkpoint is saved into the attempt. Checkpoints of another
      * dataset version are not resumed (training starts afresh, saying so); a checkpoint of another model, or past the
      * configured epochs, is refused: resuming it would record a config that did not make the model.
      */
@@ -210,9 +224,14 @@ public final class SparkTrainer {
                                                       Provenance provenance) {
         Checkpoints source = attempt;
         boolean adopt = false;
-        if (!attempt.any() && files.exists(out.model()) && !files.isComplete(out.model())) {
-            source = new Checkpoints(files, out.modelCheckpoints(), config.train().keepCheckpoints());
-            adopt = true;
+        boolean extend = false;
+        if (!attempt.any() && files.exists(out.model())) {
+            boolean complete = files.isComplete(out.model());
+            if (!complete || extendComplete) {
+                source = new Checkpoints(files, out.modelCheckpoints(), config.train().keepCheckpoints());
+                adopt = !complete;
+                extend = complete;
+            }
         }
         var restored = source.latest();
         if (restored.isEmpty()) {
@@ -235,6 +254,9 @@ public final class SparkTrainer {
         if (adopt) {
             files.delete(out.attempt());
             files.rename(out.model(), out.attempt());
+        } else if (extend) {
+            files.delete(out.attempt());
+            attempt.save(r.epoch(), r.vae(), r.provenance(), r.history());
         }
         return restored;
     }

@@ -107,7 +107,7 @@ class VaeModelTest {
         }
         // Without an index column rows are scored where they are: the same noise, so the same numbers up to the gemms'
         // float rounding in blocks of other neighbours.
-        Dataset<Row> unindexed = test.withColumnRenamed("index", "id");
+        Dataset<Row> unindexed = test.drop("id").withColumnRenamed("index", "id"); // the split's own id: the source's name for it
         Map<Integer, double[]> a = byId(model.transform(unindexed.repartition(1)));
         Map<Integer, double[]> b = byId(model.transform(unindexed.repartition(7)));
         one.forEach((index, v) -> {
@@ -146,7 +146,7 @@ class VaeModelTest {
         assertEquals("vector", s.apply("reconstruction").dataType().simpleString());
         assertEquals(DataTypes.DoubleType, s.apply("neg_elbo").dataType());
         assertTrue(s.getFieldIndex("latent_log_var").isEmpty());
-        assertEquals(List.of("index", "split", "label", "pixels", "latent_mean", "neg_elbo", "reconstruction", "log_likelihood"),
+        assertEquals(List.of("index", "split", "label", "pixels", "id", "latent_mean", "neg_elbo", "reconstruction", "log_likelihood"),
                 List.of(s.fieldNames()));
         Row first = out.orderBy("index").first();
         double[] reconstruction = ((Vector) first.getAs("reconstruction")).toArray();

@@ -60,7 +60,8 @@ class NamedJobsTest {
         assertEquals(0, run.code(), run.out() + run.err());
 
         Set<String> descriptions = new LinkedHashSet<>();
-        List<String> groups = List.of("prepare mnist-limit200", "train tiny", "evaluate tiny", "render tiny");
+        List<String> groups = List.of("prepare mnist-limit200", "train tiny", "evaluate tiny", "encode tiny", "render tiny",
+                "generate tiny");
         for (Job job : jobs) {
             assertTrue(groups.contains(job.group()), "a job outside the stages' groups: " + job);
             assertTrue(job.description().startsWith(job.group() + ": "), "a job without its step: " + job);
@@ -74,21 +75,25 @@ class NamedJobsTest {
                 "train tiny: epoch 1/2, averaging round 1/1", "train tiny: epoch 2/2, averaging round 1/1",
                 "train tiny: epoch 2/2: validation -ELBO",
                 "evaluate tiny: importance sampling K=20 on 200 test examples", "evaluate tiny: write per-example scores",
-                "render tiny: posterior means of the test split, pick examples")) {
+                "encode tiny: score the test split, write latents and -ELBO", "encode tiny: summarise the written table",
+                "render tiny: posterior means of the test split, pick examples",
+                "generate tiny: draw 100 samples from the prior, write them")) {
             assertTrue(descriptions.contains(expected), "no job '" + expected + "' among " + descriptions);
         }
 
         // Each stage's executor work, counted as it happens: stderr is not a terminal here, so one line per tenth.
-        for (String done : List.of("evaluate tiny: examples scored 200 of 200 (100%)", "render tiny: examples encoded 200 of 200 (100%)")) {
+        for (String done : List.of("prepare mnist-limit200: examples decoded 600", "evaluate tiny: examples scored 200 of 200 (100%)",
+                "encode tiny: examples encoded 200 of 200 (100%)", "render tiny: examples encoded 200 of 200 (100%)")) {
             assertTrue(run.err().contains(done), "no progress line '" + done + "' in:\n" + run.err());
         }
         assertTrue(!run.err().contains("\r"), "no terminal redraws in a log");
 
-        // events.jsonl: a start and an end per stage; a second pipeline over the complete root skips all four.
+        // events.jsonl: a start and an end per stage; a second pipeline over the complete root skips all six.
         Path events = root.resolve("runs/tiny/events.jsonl");
         List<JsonNode> first = read(events);
         assertEquals(List.of("started prepare", "finished prepare", "started train", "finished train", "started evaluate",
-                "finished evaluate", "started render", "finished render"), names(first));
+                "finished evaluate", "started encode", "finished encode", "started render", "finished render", "started generate",
+                "finished generate"), names(first));
         JsonNode evaluate = first.get(5);
         assertEquals("ok", evaluate.path("outcome").asText());
         assertEquals(0, evaluate.path("exit_code").asInt(-1));
@@ -101,8 +106,8 @@ class NamedJobsTest {
         StageRuns.Outcome again = StageRuns.vae("pipeline", conf, root);
         assertEquals(0, again.code(), again.out() + again.err());
         List<JsonNode> both = read(events);
-        assertEquals(16, both.size());
-        for (JsonNode e : both.subList(8, 16)) {
+        assertEquals(24, both.size());
+        for (JsonNode e : both.subList(12, 24)) {
             if (e.path("event").asText().equals("finished")) {
                 assertEquals("skipped", e.path("outcome").asText(), e.toString());
             }

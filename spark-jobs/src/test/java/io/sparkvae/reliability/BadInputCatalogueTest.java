@@ -334,7 +334,7 @@ class BadInputCatalogueTest {
                     (d, s) -> configLine(d, "train.epochs = lots").names("train.epochs", "whole number")),
             new Case("config-out-of-range", "`--set evaluate.is-samples=0`", ALL,
                     (d, s) -> new Run(d.root()).set("evaluate.is-samples=0").names("evaluate.is-samples", "out of range")),
-            new Case("config-bad-choice", "`--set data.dataset=cifar`", ALL,
+            new Case("config-bad-choice", "`--set data.dataset=cifar`: no preset of that name, and no `data.format`", ALL,
                     (d, s) -> new Run(d.root()).set("data.dataset=cifar").names("data.dataset", "mnist, punks")),
             new Case("config-preset-key", "`--set data.sprite-sheet.count=5` with the punks preset", ALL,
                     (d, s) -> new Run(d.root()).set("data.sprite-sheet.count=5").set("data.dataset=punks")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.Json;
+import io.sparkvae.layout.RunLayout;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.StageRuns;
 import io.sparkvae.testing.TreeSnapshot;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("spark")
 class RerunDeterminismTest {
-    private static final List<String> STAGES = List.of("prepare", "train", "evaluate", "render");
+    private static final List<String> STAGES = RunLayout.STAGES;
     /** What legitimately differs between two runs: when they ran and how fast. */
     private static final Set<String> TIMING_FIELDS = Set.of("createdAt", "seconds", "images_per_second");
 

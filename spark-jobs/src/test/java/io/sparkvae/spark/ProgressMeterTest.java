@@ -83,6 +83,23 @@ class ProgressMeterTest {
         clock.set(80 * SECOND);
         meter.update(323);
         assertEquals(List.of("render r: examples encoded 123", "render r: examples encoded 323, 5/s"), lines());
+        clock.set(90 * SECOND);
+        meter.update(400);
+        assertEquals(2, lines().size(), "within 30 s: quiet");
+        meter.finish();
+        assertEquals("render r: examples encoded 400, 6/s", lines().get(2), "the final count when the work is done");
+        meter.finish();
+        meter.close();
+        assertEquals(3, lines().size(), "once");
+    }
+
+    @Test
+    void aFailedStageGetsNoFinalLine() {
+        ProgressMeter meter = new ProgressMeter("prepare p", "examples decoded", 0, out, false, clock::get);
+        clock.set(SECOND);
+        meter.update(5);
+        meter.close(); // what a failing stage does: its error line must stay the only one
+        assertEquals(List.of(), lines());
     }
 
     @Test
