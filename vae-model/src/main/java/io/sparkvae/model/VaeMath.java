@@ -26,8 +26,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * code that trains the model. The DL4J glue ({@link VaeOutputLayer}) and {@link Vae} call it.
  *
  * <p>Per image: {@code -ELBO = sum_d [softplus(l_d) - x_d l_d] + KL(N(mu, sigma^2) || N(0, I))}, with l the decoder's
- * pixel logits; its gradient w.r.t. l is {@code sigmoid(l) - x}. softplus never overflows: see
- * {@link #stableSoftplusUses}. KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
+ * pixel logits; its gradient w.r.t. l is {@code sigmoid(l) - x}. softplus never overflows (see the note on the
+ * two softplus paths below). KL is the closed form {@code 0.5 * sum_j (mu^2 + sigma^2 - 1 - log sigma^2)}.
  *
  * <p>Cost model (measured on the 2-core benchmark machine, see docs/BENCHMARKS.md): besides the gemms, every ND4J op
  * call costs tens of microseconds whatever its size, and much more when other processes compete for the cores. So:
@@ -45,15 +45,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class VaeMath {
 
-    /**
-     * How often the overflow-proof softplus path ran (tests check both paths are exercised). softplus(l) =
-     * log(1 + exp(l)) is first evaluated directly, which is exact to float precision wherever exp(l) does not overflow
-     * (l below about 88.7 in float, 709 in double: large l give log(exp(l)) = l, very negative l lose at most ~1e-7
-     * nats per pixel). An overflow shows up as an infinite sum; only then is the always-finite form
-     * {@code softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|)} evaluated. The normal path thus skips the abs/negate
-     * passes over the logits.
+    /*
+     * softplus(l) = log(1 + exp(l)) is first evaluated directly, which is exact to float precision wherever exp(l) does
+     * not overflow (l below about 88.7 in float, 709 in double: large l give log(exp(l)) = l, very negative l lose at
+     * most ~1e-7 nats per pixel). An overflow shows up as an infinite sum; only then is the always-finite form
+     * softplus(l) = 1/2 l + 1/2 |l| + softplus(-|l|) evaluated. The normal path thus skips the abs/negate passes over
+     * the logits. (VaeMathTest drives both paths with logits beyond exp's range and checks the values.)
      */
-    long stableSoftplusUses;
 
     private final VaeParameterLayout layout;
     private final boolean tanh;
@@ -289,7 +287,6 @@ final class VaeMath {
         if (Double.isFinite(direct)) {
             return direct - xDotL;
         }
-        stableSoftplusUses++;
         return stableSoftplusTotal(l, t) - xDotL;
     }
 
@@ -428,7 +425,6 @@ final class VaeMath {
         l.sum(softplusRows, 1);
         if (!Double.isFinite(softplusRows.sumNumber().doubleValue())) {
             // exp overflowed somewhere: recompute the logits and use the form that cannot overflow (rare path).
-            stableSoftplusUses++;
             decodeLogits(b, z);
             INDArray t = b.work;
             Nd4j.exec(new Abs(l, t));

@@ -142,10 +142,9 @@ class VaeMathTest {
         assertEquals(expectedTotal, total, 1e-9 * expectedTotal);
         // The training path sums the same loss in fewer passes; it must agree, large logits included.
         math.noiseBuffer(BATCH, DataType.DOUBLE).assign(eps);
-        long stableBefore = math.stableSoftplusUses;
         double trainingTotal = math.forwardBackward(params, x, Nd4j.zeros(DataType.DOUBLE, 1, layout.numParams), 1.0);
+        // Finite and right although exp(l) overflows for some logits: only the overflow-proof path gives that.
         assertEquals(expectedTotal, trainingTotal, 1e-9 * expectedTotal);
-        assertEquals(stableBefore + 1, math.stableSoftplusUses, "the overflow-proof path ran");
         assertTrue(maxAbsLogit > 710, "test should reach logits where exp overflows even in double: " + maxAbsLogit);
     }
 
@@ -174,9 +173,9 @@ class VaeMathTest {
         }
         INDArray out = Nd4j.create(DataType.DOUBLE, BATCH);
         // one sample per image: row r belongs to image r
-        long stableBefore = math.stableSoftplusUses;
         math.bernoulliLogLikelihood(params, z, x, 1, out);
-        assertEquals(logitScale > 1 ? 1 : 0, math.stableSoftplusUses - stableBefore, "path under test, max logit " + maxLogit);
+        // Scale 3000 puts logits where exp overflows even in double: finite, matching values prove the stable form ran.
+        assertEquals(logitScale > 1, maxLogit > 710, "path under test, max logit " + maxLogit);
         for (int r = 0; r < BATCH; r++) {
             assertEquals(expected.getDouble(r), out.getDouble(r), 1e-9 * Math.max(1, Math.abs(expected.getDouble(r))), "row " + r);
         }
