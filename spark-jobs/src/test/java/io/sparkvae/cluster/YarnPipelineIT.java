@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.cli.VaeMain;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
+import io.sparkvae.layout.RunLayout;
 import io.sparkvae.testing.ChildProcess;
 import io.sparkvae.testing.MiniHadoop;
 import io.sparkvae.testing.StageOutputs;
@@ -128,7 +129,7 @@ class YarnPipelineIT {
         ChildProcess.Result r = submit("pipeline", "client", "client", List.of("--event-log", "hdfs:///vae/spark-events"));
         System.out.printf("yarn: client-mode pipeline in %.1f s%n", r.seconds());
         assertEquals(0, r.exitCode(), r.tail());
-        assertTrue(r.output().contains("pipeline: all 4 stages complete"), r.tail());
+        assertTrue(r.output().contains("pipeline: all 6 stages complete"), r.tail());
         ApplicationId app = last(hadoop.finishedApplications());
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         assertOutputs("client");
@@ -153,7 +154,7 @@ class YarnPipelineIT {
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         // The driver ran in the application master's container: its console is that container's stdout.
         String driver = hadoop.applicationMasterLog(app, "stdout");
-        assertTrue(driver.contains("pipeline: all 4 stages complete"), "driver's stdout in the AM container:\n" + driver);
+        assertTrue(driver.contains("pipeline: all 6 stages complete"), "driver's stdout in the AM container:\n" + driver);
         assertOutputs("cluster");
         Map<String, Double> cluster = numbers("cluster");
         report("cluster", cluster);
@@ -291,7 +292,9 @@ class YarnPipelineIT {
         out.assertPrepared("punks-limit1000", 1000);
         out.assertTrained(run, 2);
         out.assertEvaluated(run, 1000);
+        out.assertEncoded(run, "test", 1000);
         out.assertRendered(run);
+        out.assertGenerated(run);
         out.assertNoLeftovers();
     }
 
@@ -336,7 +339,7 @@ class YarnPipelineIT {
                 .lines().map(YarnPipelineIT::read).toList();
         List<String> seen = events.stream().map(e -> e.path("event").asText() + " " + e.path("stage").asText()).toList();
         List<String> expected = new ArrayList<>();
-        for (String stage : List.of("prepare", "train", "evaluate", "render")) {
+        for (String stage : RunLayout.STAGES) {
             expected.add("started " + stage);
             expected.add("finished " + stage);
         }

@@ -550,9 +550,15 @@ public final class HadoopFiles {
             out = null; // HDFS names a lost create race otherwise (AlreadyBeingCreatedException)
         }
         if (out == null) {
-            byte[] line = afterLastLine(fs, p, bytes);
+            // The last byte is checked only once this writer holds the file (the append lease): checked before, another
+            // writer's line could land in between and two newlines would follow it.
             out = fs.append(p);
-            bytes = line;
+            try {
+                bytes = afterLastLine(fs, p, out.getPos(), bytes);
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                throw e;
+            }
         }
         try (FSDataOutputStream o = out) {
             o.write(bytes);
@@ -560,14 +566,12 @@ public final class HadoopFiles {
         }
     }
 
-    /** {@code bytes}, after a newline when the file's last byte is not one (a line cut short by a killed writer). */
-    private static byte[] afterLastLine(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        long length;
-        try {
-            length = fs.getFileStatus(p).getLen();
-        } catch (FileNotFoundException e) {
-            return bytes;
-        }
+    /**
+     * {@code bytes}, after a newline when the file's last byte is not one (a line cut short by a killed writer).
+     *
+     * @param length the file's length as the appending stream sees it (where it will write)
+     */
+    private static byte[] afterLastLine(FileSystem fs, Path p, long length, byte[] bytes) throws IOException {
         if (length == 0) {
             return bytes;
         }
