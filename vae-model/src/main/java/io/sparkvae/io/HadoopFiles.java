@@ -455,6 +455,11 @@ public final class HadoopFiles {
         return new UncheckedIOException("cannot write " + p, e);
     }
 
+    /** Serialises this JVM's appends to remote file systems (see {@link #appendLine}). */
+    private static final Object REMOTE_APPENDS = new Object();
+    /** How long an append waits for another writer's lease before taking that writer for dead. */
+    private static final long LEASE_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     /**
      * Appends one line to a log that several processes may write ({@code events.jsonl}), creating it if absent. The
      * line goes out in one write, after a newline if a writer killed mid-line left the file without one, so a reader
@@ -483,11 +488,15 @@ public final class HadoopFiles {
                 appendLocally(file.toPath(), bytes);
                 return true;
             }
-            long deadline = System.nanoTime() + patience.toNanos();
+            long start = System.nanoTime();
+            long deadline = start + patience.toNanos();
             long pause = 50;
             while (true) {
                 try {
-                    appendOnce(fs, p, bytes);
+                    // One append at a time from this JVM: its threads never take the lease from each other.
+                    synchronized (REMOTE_APPENDS) {
+                        appendOnce(fs, p, bytes);
+                    }
                     return true;
                 } catch (UnsupportedOperationException e) {
                     byte[] before = fs.exists(p) ? readBytes(p) : new byte[0];
@@ -498,7 +507,10 @@ public final class HadoopFiles {
                     if (System.nanoTime() > deadline) {
                         return false;
                     }
-                    if (pause >= 1000 && fs instanceof org.apache.hadoop.hdfs.DistributedFileSystem dfs) {
+                    // A live writer holds the lease for milliseconds; one that has held it this long is taken to be
+                    // dead (a killed process whose lease has not expired yet) and its lease is recovered.
+                    if (System.nanoTime() - start > LEASE_PATIENCE_NANOS
+                            && fs instanceof org.apache.hadoop.hdfs.DistributedFileSystem dfs) {
                         dfs.recoverLease(p);
                     }
                     Thread.sleep(pause);
@@ -560,9 +572,26 @@ public final class HadoopFiles {
                 throw e;
             }
         }
-        try (FSDataOutputStream o = out) {
-            o.write(bytes);
-            o.hflush();
+        // Not try-with-resources: HDFS's stream rethrows its write failure from close(), and suppressing an exception
+        // in itself is an IllegalArgumentException, which would escape the caller's retry of IOExceptions.
+        IOException failure = null;
+        try {
+            out.write(bytes);
+            out.hflush();
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else if (e != failure) {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
