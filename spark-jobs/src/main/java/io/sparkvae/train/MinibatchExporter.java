@@ -16,19 +16,17 @@ import org.apache.spark.sql.Row;
 import scala.Tuple2;
 
 /**
- * Writes a split as shuffled minibatches, one {@link MinibatchFile} each, from the executors (the layout dl4j-spark's
- * {@code fitPaths} trains from, read back by {@link MinibatchFile.Loader}). The shuffle is seeded, so a resumed run
- * exports the same minibatches; the averaging rounds then visit them in a fresh seeded order every epoch.
+ * Writes a split as shuffled minibatches, one {@link MinibatchFile} each, from the executors; the averaging workers
+ * read them back with {@link MinibatchFile#load}. The shuffle is seeded, so a resumed run exports the same minibatches;
+ * the averaging rounds then visit them in a fresh seeded order every epoch ({@link RoundPlan}).
  *
- * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}): dl4j-spark parses each name
- * with {@code new URI(...)}, which a raw path with a space, '#', '%' or other characters outside a URI refuses, and
- * then opens it as a raw path, which an escaped one would miss. So {@link MinibatchFile.Loader}, not dl4j-spark's
- * default loader, reads them.
+ * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}), so a path with a space, '#',
+ * '%' or other characters outside a URI survives the trip to the executors.
  */
 public final class MinibatchExporter {
     private MinibatchExporter() {}
 
-    /** Exports and returns the files' URIs (escaped, for {@link MinibatchFile.Loader}); {@code dir} must not exist yet. */
+    /** Exports and returns the files' URIs (escaped, for {@link MinibatchFile#load}); {@code dir} must not exist yet. */
     public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
         String target = dir.toString();
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.

@@ -1,6 +1,5 @@
 package io.sparkvae.train;
 
-import io.sparkvae.model.Vae;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,10 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.deeplearning4j.core.loader.DataSetLoader;
-import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * held them twice (as features and as the labels the VAE ignores) and was read back value by value, which made
  * loading cost as much as the model's gemms (docs/BENCHMARKS.md, "Profile").
  *
- * <p>{@link Loader} is how dl4j-spark's workers read the files ({@code fitPaths(paths, loader)}).
+ * <p>The averaging workers read them with {@link #load}.
  */
 public final class MinibatchFile {
     private static final int MAGIC = 0x42454156; // "VAEB" read as a little-endian int32
@@ -49,6 +45,11 @@ public final class MinibatchFile {
 
     /** Reads one minibatch file into a FLOAT [rows, cols] matrix; {@code what} names the file in errors. */
     public static INDArray read(InputStream in, String what) throws IOException {
+        return readPixels(in, what).matrix();
+    }
+
+    /** Reads one minibatch file; {@code what} names the file in errors. */
+    static Minibatch readPixels(InputStream in, String what) throws IOException {
         byte[] header = in.readNBytes(HEADER_BYTES);
         ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
         if (header.length != HEADER_BYTES || h.getInt() != MAGIC) {
@@ -65,7 +66,7 @@ public final class MinibatchFile {
         }
         float[] pixels = new float[rows * cols];
         ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(pixels);
-        return Nd4j.create(pixels, new long[] {rows, cols}, 'c');
+        return new Minibatch(pixels, rows, cols);
     }
 
     /**
@@ -77,30 +78,31 @@ public final class MinibatchFile {
         return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
     }
 
-    /**
-     * dl4j-spark's reader of these files on the workers: one file, named by its escaped URI, opened with the task's
-     * Hadoop configuration, gives one {@link Vae#minibatch}.
-     */
-    public static final class Loader implements DataSetLoader {
-        private static final long serialVersionUID = 1L;
-        /** One configuration per executor JVM and Spark application (building one parses Hadoop's XML files). */
-        private static Configuration conf;
-        private static SparkEnv confOf;
-
-        @Override
-        public DataSet load(Source source) throws IOException {
-            Path file = new Path(URI.create(source.getPath()));
-            try (InputStream in = file.getFileSystem(conf()).open(file)) {
-                return Vae.minibatch(read(in, source.getPath()));
-            }
+    /** One minibatch file, named by its escaped URI, read with the task's Hadoop configuration. */
+    static Minibatch load(String uri) throws IOException {
+        Path file = new Path(URI.create(uri));
+        try (InputStream in = file.getFileSystem(cachedConf()).open(file)) {
+            return readPixels(in, uri);
         }
+    }
 
-        private static synchronized Configuration conf() {
-            if (conf == null || confOf != SparkEnv.get()) {
-                conf = taskHadoopConf();
-                confOf = SparkEnv.get();
-            }
-            return conf;
+    /** One configuration per executor JVM and Spark application (building one parses Hadoop's XML files). */
+    private static Configuration conf;
+    private static SparkEnv confOf;
+
+    private static synchronized Configuration cachedConf() {
+        if (conf == null || confOf != SparkEnv.get()) {
+            conf = taskHadoopConf();
+            confOf = SparkEnv.get();
+        }
+        return conf;
+    }
+
+    /** A minibatch's pixels, row-major. */
+    record Minibatch(float[] pixels, int rows, int cols) {
+        /** The pixels as a FLOAT [rows, cols] matrix. */
+        INDArray matrix() {
+            return Nd4j.create(pixels, new long[] {rows, cols}, 'c');
         }
     }
 }

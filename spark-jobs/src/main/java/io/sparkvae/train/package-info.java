@@ -1,2 +1,2 @@
-/** Training on Spark: dl4j-spark parameter averaging over exported minibatches, per-epoch validation, checkpoints. */
+/** Training on Spark: parameter averaging over exported minibatches (rounds of our own), per-epoch validation, checkpoints. */
 package io.sparkvae.train;

@@ -1,48 +1,43 @@
 package io.sparkvae.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.model.Seeds;
 import io.sparkvae.model.Vae;
 import io.sparkvae.model.VaeSpec;
-import io.sparkvae.testing.LocalSpark;
+import io.sparkvae.spark.SparkSessionFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One averaging round through dl4j-spark on a real local Spark: the driver's parameters and Adam state must equal
- * the mean of what each worker produces from the broadcast state, recomputed here independently; for dl4j-spark's own
- * master and for the train stage's {@link CompactAveragingMaster}, which must average exactly the same way.
+ * Parameter averaging on a real local Spark: one round's result equals the mean of what each worker produces from the
+ * broadcast state, recomputed here independently; and a whole epoch gives the same bits whatever order the workers'
+ * results arrive in (one core running them one after another, or three at once).
  */
 @Tag("spark")
 class ParameterAveragingTest {
-    private static SparkSession spark;
+    private static final long SEED = 42;
+    private static final VaeSpec SPEC = new VaeSpec(12, List.of(8), 3, "relu", "xavier", "adam", 1e-2, 5);
 
-    @BeforeAll
-    static void start() {
-        spark = LocalSpark.start("averaging");
-    }
+    @TempDir
+    Path dir;
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
-    private static DataSet minibatch(long seed) {
+    private static float[][] minibatch(long seed) {
         Random r = new Random(seed);
         float[][] x = new float[20][12];
         for (float[] row : x) {
@@ -50,52 +45,97 @@ class ParameterAveragingTest {
                 row[i] = r.nextFloat();
             }
         }
-        return Vae.minibatch(Nd4j.create(x));
+        return x;
     }
 
-    @ParameterizedTest(name = "compact transfer: {0}")
-    @ValueSource(booleans = {false, true})
-    void oneRoundAveragesParametersAndUpdaterStateOfTheWorkers(boolean compact) {
-        VaeSpec spec = new VaeSpec(12, List.of(8), 3, "relu", "xavier", "adam", 1e-2, 5);
-        MultiLayerNetwork start = Vae.create(spec).network();
-        // Warm the Adam state so that averaging it is not trivially averaging zeros.
-        start.fit(minibatch(99));
+    private List<String> writeMinibatches(int n) throws IOException {
+        List<String> uris = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path file = dir.resolve("batch-" + i + ".bin");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                MinibatchFile.write(minibatch(i + 1), out);
+            }
+            uris.add(file.toUri().toString());
+        }
+        return uris;
+    }
+
+    /** A network whose Adam state is warm, so averaging it is not trivially averaging zeros. */
+    private static MultiLayerNetwork warmStart() {
+        MultiLayerNetwork start = Vae.create(SPEC).network();
+        start.fit(Vae.minibatch(Nd4j.create(minibatch(99))));
+        return start;
+    }
+
+    @Test
+    void oneRoundAveragesParametersAndUpdaterStateOfTheWorkers() throws IOException {
+        List<String> files = writeMinibatches(2);
+        MultiLayerNetwork start = warmStart();
         INDArray startParams = start.params().dup();
         INDArray startState = start.getUpdater().getStateViewArray().dup();
+        int startIteration = start.getLayerWiseConfigurations().getIterationCount();
 
-        List<DataSet> batches = List.of(minibatch(1), minibatch(2));
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        var scoreSum = jsc.sc().doubleAccumulator();
-        var seen = jsc.sc().longAccumulator();
-        WorkerStepHook hook = new WorkerStepHook(42, 1, scoreSum, seen);
-        var builder = new ParameterAveragingTrainingMaster.Builder(2, 20)
-                .batchSizePerWorker(20).averagingFrequency(1).saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct).rngSeed(7L).trainingHooks(hook);
-        ParameterAveragingTrainingMaster master = compact ? new CompactAveragingMaster(builder) : builder.build();
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, start.clone(), master);
-        MultiLayerNetwork averaged = sparkNet.fit(jsc.parallelize(batches, 2));
+        MultiLayerNetwork averaged = start.clone();
+        ParameterAveraging.EpochFit fit;
+        SparkSession spark = SparkSessionFactory.create("local[2]", "test-averaging", List.of());
+        try (ParameterAveraging averaging = new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), averaged,
+                files, 2, 1, 0, SEED)) {
+            fit = averaging.fitEpoch(averaged, 1, "epoch 1/1");
+        } finally {
+            spark.stop();
+        }
 
-        // Independently: each worker starts from the same state, fits its one minibatch with the hook's noise seed.
+        // Independently: each worker starts from the same state and fits its one minibatch with noise seeded by the run
+        // seed, the epoch and the minibatch's content.
         INDArray paramSum = Nd4j.zeros(startParams.dataType(), startParams.shape());
         INDArray stateSum = Nd4j.zeros(startState.dataType(), startState.shape());
-        for (DataSet b : batches) {
+        double negElboSum = 0;
+        for (int i = 0; i < 2; i++) {
             MultiLayerNetwork worker = start.clone();
             worker.setParams(startParams.dup());
             worker.getUpdater().getStateViewArray().assign(startState);
-            hook.preUpdate(b, worker);
-            worker.fit(b);
+            float[][] x = minibatch(i + 1);
+            Nd4j.getRandom().setSeed(Seeds.of(SEED, Seeds.Purpose.TRAINING_NOISE, 1, Seeds.contentKey(Nd4j.create(x).data().asFloat())));
+            worker.fit(Vae.minibatch(Nd4j.create(x)));
             paramSum.addi(worker.params());
             stateSum.addi(worker.getUpdater().getStateViewArray());
+            negElboSum += worker.score() * x.length;
         }
-        INDArray expectedParams = paramSum.divi(2);
-        INDArray expectedState = stateSum.divi(2);
 
         assertTrue(averaged.params().sub(startParams).norm2Number().doubleValue() > 1e-4, "training moved the parameters");
-        assertEquals(0.0, averaged.params().sub(expectedParams).amaxNumber().doubleValue(), 1e-6, "parameters are the workers' mean");
-        assertEquals(0.0, averaged.getUpdater().getStateViewArray().sub(expectedState).amaxNumber().doubleValue(), 1e-6,
+        assertEquals(0.0, averaged.params().sub(paramSum.divi(2)).amaxNumber().doubleValue(), 1e-6, "parameters are the workers' mean");
+        assertEquals(0.0, averaged.getUpdater().getStateViewArray().sub(stateSum.divi(2)).amaxNumber().doubleValue(), 1e-6,
                 "Adam state is the workers' mean");
-        assertEquals(40, seen.value(), "the hook saw both minibatches");
-        assertEquals(start.getLayerWiseConfigurations().getIterationCount() + 1,
-                averaged.getLayerWiseConfigurations().getIterationCount(), "the round's step is counted (Adam's bias correction)");
+        assertEquals(40, fit.examples(), "both minibatches were fitted");
+        assertEquals(negElboSum / 40, fit.meanNegElbo(), 1e-9, "the epoch's -ELBO is the examples' mean");
+        assertEquals(startIteration + 1, averaged.getLayerWiseConfigurations().getIterationCount(),
+                "the round's step is counted (Adam's bias correction)");
+    }
+
+    @Test
+    void anEpochGivesTheSameBitsWhateverOrderTheWorkersFinishIn() throws IOException {
+        List<String> files = writeMinibatches(13);
+        float[] sequential = epochOn("local[1]", files);
+        float[] concurrent = epochOn("local[3]", files);
+        assertTrue(sequential.length > 0);
+        assertArrayEquals(sequential, concurrent, "3 workers run one after another and at once end in the same parameters");
+    }
+
+    private static float[] epochOn(String master, List<String> files) {
+        MultiLayerNetwork net = warmStart();
+        SparkSession spark = SparkSessionFactory.create(master, "test-averaging-order", List.of());
+        try (ParameterAveraging averaging = new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), net, files,
+                3, 2, 1, SEED)) {
+            averaging.fitEpoch(net, 1, "epoch 1/2");
+            averaging.fitEpoch(net, 2, "epoch 2/2");
+        } finally {
+            spark.stop();
+        }
+        float[] params = net.params().toFloatVector();
+        float[] state = net.getUpdater().getStateViewArray().toFloatVector();
+        float[] all = new float[params.length + state.length];
+        System.arraycopy(params, 0, all, 0, params.length);
+        System.arraycopy(state, 0, all, params.length, state.length);
+        return all;
     }
 }

@@ -15,7 +15,7 @@ public final class Seeds {
         TRAINING_NOISE(0x54524E4FL),
         /** Order of the training examples in the exported minibatches: (source index). */
         MINIBATCH_ORDER(0x4D424F52L),
-        /** dl4j-spark's split of the minibatch files into averaging rounds: (epoch). */
+        /** The order of the minibatch files an epoch cuts into averaging rounds: (epoch). */
         AVERAGING_ROUNDS(0x41565244L),
         /** eps of the per-epoch validation score: (epoch), then the scoring's own purposes below. */
         VALIDATION_NOISE(0x56414C4EL),

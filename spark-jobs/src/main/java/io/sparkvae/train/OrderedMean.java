@@ -1,0 +1,104 @@
+package io.sparkvae.train;
+
+import java.util.TreeMap;
+
+/**
+ * The workers' mean state, summed in worker order whatever order their results arrive in. Floating-point addition is
+ * not associative, so adding results as tasks finish would make the averaged parameters, and everything trained from
+ * them, depend on scheduling (a retried or preempted task arrives later). Results that arrive early wait until their
+ * predecessors are in; in the usual case little waits, so the driver holds about one state besides the sum.
+ */
+final class OrderedMean {
+    private final int workers;
+    private final TreeMap<Integer, WorkerResult> waiting = new TreeMap<>();
+    private int next;
+    private int contributing;
+    private float[] parameters;
+    private float[] updaterState;
+    private boolean updaterMissing;
+    private double negElboSum;
+    private long examples;
+
+    OrderedMean(int workers) {
+        this.workers = workers;
+    }
+
+    /** Takes worker {@code index}'s result (each index once). */
+    void accept(int index, WorkerResult result) {
+        if (index < next || waiting.containsKey(index) || index >= workers) {
+            throw new IllegalStateException("worker " + index + " of " + workers + " reported twice or out of range");
+        }
+        waiting.put(index, result);
+        while (!waiting.isEmpty() && waiting.firstKey() == next) {
+            add(waiting.pollFirstEntry().getValue());
+            next++;
+        }
+    }
+
+    private void add(WorkerResult r) {
+        negElboSum += r.negElboSum();
+        examples += r.examples();
+        if (r.examples() == 0) {
+            return; // a worker without minibatches this round returns its start state: it must not weigh in
+        }
+        contributing++;
+        float[] p = r.state().parameterValues();
+        float[] u = r.state().updaterValues();
+        if (parameters == null) {
+            parameters = p;
+            updaterState = u;
+            updaterMissing = u == null;
+            return;
+        }
+        addInto(parameters, p);
+        if (u == null || updaterState == null) {
+            updaterMissing = true;
+            updaterState = null;
+        } else {
+            addInto(updaterState, u);
+        }
+    }
+
+    private static void addInto(float[] sum, float[] values) {
+        if (sum.length != values.length) {
+            throw new IllegalStateException("workers returned states of different sizes: " + sum.length + " vs " + values.length);
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += values[i];
+        }
+    }
+
+    /** Whether every worker has reported. */
+    boolean complete() {
+        return next == workers;
+    }
+
+    /** The mean state at {@code iteration}, or null when no worker fitted anything. */
+    TrainingState mean(int iteration) {
+        if (!complete()) {
+            throw new IllegalStateException("only " + next + " of " + workers + " workers have reported");
+        }
+        if (contributing == 0) {
+            return null;
+        }
+        divide(parameters, contributing);
+        if (!updaterMissing) {
+            divide(updaterState, contributing);
+        }
+        return TrainingState.of(parameters, updaterMissing ? null : updaterState, iteration);
+    }
+
+    private static void divide(float[] values, int n) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] /= n;
+        }
+    }
+
+    double negElboSum() {
+        return negElboSum;
+    }
+
+    long examples() {
+        return examples;
+    }
+}

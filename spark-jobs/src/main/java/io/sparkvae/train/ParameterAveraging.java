@@ -1,0 +1,112 @@
+package io.sparkvae.train;
+
+import io.sparkvae.spark.JobLabels;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Parameter averaging across Spark tasks, the algorithm of dl4j-spark's {@code ParameterAveragingTrainingMaster} with
+ * the round loop owned here: each round, {@code workers} tasks start from the broadcast parameters and Adam state,
+ * each fits up to {@code frequency} minibatches ({@link RoundWorker}), and the driver replaces the network's state by
+ * their mean ({@link OrderedMean}, summed in worker order) and advances Adam's iteration count by {@code frequency}.
+ *
+ * <p>Owning the loop removes what dl4j-spark did around it every round: rebuilding each worker's network from a
+ * serialized configuration ({@link WorkerNetworks} keeps them), shipping the state as INDArrays ({@link TrainingState}
+ * ships bytes), a count of the minibatch files and a random split of them per epoch ({@link RoundPlan} cuts rounds from a
+ * seeded order, so no Spark job is spent on it), and a reduction whose order followed task arrival.
+ */
+final class ParameterAveraging implements AutoCloseable {
+    private final JavaSparkContext jsc;
+    private final Broadcast<WorkerSetup> setup;
+    private final int workers;
+    private final int frequency;
+    private final long seed;
+
+    /** The outcome of one epoch of rounds. */
+    record EpochFit(double negElboSum, long examples, int rounds) {
+        double meanNegElbo() {
+            return examples == 0 ? Double.NaN : negElboSum / examples;
+        }
+    }
+
+    /**
+     * @param minibatches the training minibatch files (escaped URIs, {@link MinibatchExporter})
+     * @param network     the network being trained (its configuration is broadcast once)
+     * @param prefetch    minibatches a worker reads ahead of its steps (0: none)
+     */
+    ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
+            int prefetch, long seed) {
+        this.jsc = jsc;
+        this.workers = workers;
+        this.frequency = frequency;
+        this.seed = seed;
+        this.setup = jsc.broadcast(new WorkerSetup(UUID.randomUUID().toString(), network.getLayerWiseConfigurations().toJson(),
+                List.copyOf(minibatches), prefetch, seed));
+    }
+
+    /** Fits one epoch into {@code network}; its jobs are described as {@code <epochLabel>, averaging round r/R}. */
+    EpochFit fitEpoch(MultiLayerNetwork network, int epoch, String epochLabel) {
+        RoundPlan plan = RoundPlan.of(setup.value().minibatches().size(), workers, frequency, seed, epoch);
+        SparkContext sc = jsc.sc();
+        double negElboSum = 0;
+        long examples = 0;
+        int round = 0;
+        for (int[][] assignment : plan.rounds()) {
+            round++;
+            sc.setJobDescription(JobLabels.description(sc, epochLabel + ", averaging round " + round + "/" + plan.rounds().size()));
+            OrderedMean mean = runRound(network, epoch, assignment);
+            negElboSum += mean.negElboSum();
+            examples += mean.examples();
+            TrainingState next = mean.mean(network.getLayerWiseConfigurations().getIterationCount() + frequency);
+            if (next != null) {
+                next.applyTo(network);
+            }
+        }
+        return new EpochFit(negElboSum, examples, round);
+    }
+
+    private OrderedMean runRound(MultiLayerNetwork network, int epoch, int[][] assignment) {
+        Broadcast<TrainingState> start = jsc.broadcast(TrainingState.of(network));
+        try {
+            OrderedMean mean = new OrderedMean(assignment.length);
+            RDD<int[]> tasks = jsc.parallelize(Arrays.asList(assignment), assignment.length).rdd();
+            ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
+            jsc.sc().runJob(tasks, new RoundWorker(setup, start, epoch), new Collect(mean), tag);
+            return mean;
+        } finally {
+            start.destroy();
+        }
+    }
+
+    /** Hands each task's result to the ordered mean as it arrives (on the driver; Spark calls it one at a time). */
+    private static final class Collect extends AbstractFunction2<Object, WorkerResult, BoxedUnit> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final transient OrderedMean mean;
+
+        Collect(OrderedMean mean) {
+            this.mean = mean;
+        }
+
+        @Override
+        public BoxedUnit apply(Object index, WorkerResult result) {
+            mean.accept((Integer) index, result);
+            return BoxedUnit.UNIT;
+        }
+    }
+
+    @Override
+    public void close() {
+        setup.destroy();
+    }
+}

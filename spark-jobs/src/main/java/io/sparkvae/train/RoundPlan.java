@@ -1,0 +1,61 @@
+package io.sparkvae.train;
+
+import io.sparkvae.model.Seeds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Which minibatches each worker fits in each averaging round of one epoch. The epoch visits every minibatch once, in
+ * an order drawn from the run seed and the epoch, cut into rounds of {@code workers x frequency} minibatches: worker
+ * {@code w} of a round fits the {@code w}-th run of {@code frequency} of them. The last round's remainder is shared as
+ * evenly as the count allows, so no worker idles while another fits a whole round alone.
+ *
+ * <p>Nothing here depends on where or when a task runs, so a rerun, a resumed run and a run whose tasks were retried
+ * fit the same minibatches in the same order.
+ */
+record RoundPlan(List<int[][]> rounds) {
+
+    /**
+     * @param minibatches how many minibatches the epoch has
+     * @param workers     parallel workers per round
+     * @param frequency   minibatches each worker fits between two averagings
+     */
+    static RoundPlan of(int minibatches, int workers, int frequency, long seed, int epoch) {
+        if (minibatches < 0 || workers < 1 || frequency < 1) {
+            throw new IllegalArgumentException("bad round plan: " + minibatches + " minibatches, " + workers + " workers, frequency "
+                    + frequency);
+        }
+        int[] order = permutation(minibatches, new Random(Seeds.of(seed, Seeds.Purpose.AVERAGING_ROUNDS, epoch)));
+        List<int[][]> rounds = new ArrayList<>();
+        int perRound = workers * frequency;
+        for (int from = 0; from < minibatches; from += perRound) {
+            int size = Math.min(perRound, minibatches - from);
+            int active = Math.min(workers, size);
+            int[][] round = new int[active][];
+            int at = from;
+            for (int w = 0; w < active; w++) {
+                int share = size / active + (w < size % active ? 1 : 0);
+                round[w] = Arrays.copyOfRange(order, at, at + share);
+                at += share;
+            }
+            rounds.add(round);
+        }
+        return new RoundPlan(List.copyOf(rounds));
+    }
+
+    private static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,65 @@
+package io.sparkvae.train;
+
+import io.sparkvae.model.Seeds;
+import io.sparkvae.model.Vae;
+import io.sparkvae.spark.TaskThreads;
+import java.io.Serializable;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One worker's share of an averaging round, run as a Spark task: from the round's broadcast start state it fits its
+ * minibatches one step each, in the order the {@link RoundPlan} gives, and returns its state and the -ELBO it saw.
+ *
+ * <p>Each step's noise (the VAE's eps) is seeded by the run seed, the epoch and the minibatch's content, so the
+ * workers, which all start from the same state, draw distinct noise, and a retried task draws the same.
+ */
+final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<WorkerSetup> setup;
+    private final Broadcast<TrainingState> start;
+    private final int epoch;
+
+    RoundWorker(Broadcast<WorkerSetup> setup, Broadcast<TrainingState> start, int epoch) {
+        this.setup = setup;
+        this.start = start;
+        this.epoch = epoch;
+    }
+
+    /** Fits the partition's one element: the indices of this worker's minibatches. */
+    @Override
+    public WorkerResult apply(Iterator<int[]> partition) {
+        int[] minibatches = partition.next();
+        if (partition.hasNext()) {
+            throw new IllegalStateException("an averaging task got more than one worker's minibatches");
+        }
+        return fit(setup.value(), start.value(), epoch, minibatches);
+    }
+
+    /** The round of one worker: outside Spark too (tests compare it with an independent recomputation). */
+    static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches) {
+        TaskThreads.fitToTask();
+        MultiLayerNetwork net = WorkerNetworks.borrow(setup);
+        try {
+            start.applyTo(net);
+            double negElboSum = 0;
+            long examples = 0;
+            MinibatchReader reader = new MinibatchReader(setup.minibatches(), minibatches, setup.prefetch());
+            for (int i = 0; i < minibatches.length; i++) {
+                MinibatchFile.Minibatch batch = reader.next();
+                Nd4j.getRandom().setSeed(Seeds.of(setup.seed(), Seeds.Purpose.TRAINING_NOISE, epoch, Seeds.contentKey(batch.pixels())));
+                net.fit(Vae.minibatch(batch.matrix()));
+                negElboSum += net.score() * batch.rows();
+                examples += batch.rows();
+            }
+            Nd4j.getExecutioner().commit();
+            return new WorkerResult(examples == 0 ? start : TrainingState.of(net), negElboSum, examples);
+        } finally {
+            WorkerNetworks.giveBack(setup, net);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.sparkvae.train;
+
+import java.io.Serializable;
+
+/**
+ * One worker's round: its state after fitting its minibatches, and the sum of their -ELBO (minibatch mean times its
+ * examples) and examples, added in the order it fitted them.
+ */
+record WorkerResult(TrainingState state, double negElboSum, long examples) implements Serializable {}

@@ -1,0 +1,13 @@
+package io.sparkvae.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What every worker of one training needs in every round, broadcast once per training: the network's configuration,
+ * the minibatch files (by escaped URI; a round names its minibatches by their index here), how many minibatches a
+ * worker reads ahead of its steps, and the run seed.
+ *
+ * @param trainingId tells one training's cached worker networks from another's ({@link WorkerNetworks})
+ */
+record WorkerSetup(String trainingId, String configurationJson, List<String> minibatches, int prefetch, long seed) implements Serializable {}

@@ -1,0 +1,112 @@
+package io.sparkvae.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** How an epoch's minibatches are cut into averaging rounds. */
+class RoundPlanTest {
+
+    @ParameterizedTest(name = "{0} minibatches, {1} workers, frequency {2}")
+    @CsvSource({"450, 2, 50", "100, 2, 50", "7, 3, 2", "1, 4, 10", "0, 2, 5", "61, 8, 3"})
+    void everyMinibatchIsFittedOnceAndRoundsAreFullButTheLast(int minibatches, int workers, int frequency) {
+        RoundPlan plan = RoundPlan.of(minibatches, workers, frequency, 7, 3);
+        BitSet seen = new BitSet();
+        List<int[][]> rounds = plan.rounds();
+        for (int r = 0; r < rounds.size(); r++) {
+            int[][] round = rounds.get(r);
+            assertTrue(round.length <= workers);
+            int smallest = Integer.MAX_VALUE;
+            int largest = 0;
+            for (int[] share : round) {
+                assertTrue(share.length >= 1 && share.length <= frequency, "a worker fits 1 to frequency minibatches");
+                smallest = Math.min(smallest, share.length);
+                largest = Math.max(largest, share.length);
+                for (int m : share) {
+                    assertFalse(seen.get(m), "minibatch " + m + " fitted twice");
+                    seen.set(m);
+                }
+            }
+            if (r < rounds.size() - 1) {
+                assertEquals(workers, round.length, "every round but the last has all workers");
+                assertEquals(frequency, smallest, "every round but the last is full");
+            }
+            assertTrue(largest - smallest <= 1, "a round's minibatches are shared evenly");
+        }
+        assertEquals(minibatches, seen.cardinality(), "the epoch visits every minibatch");
+    }
+
+    @Test
+    void theOrderDependsOnSeedAndEpochOnly() {
+        assertTrue(same(RoundPlan.of(100, 2, 5, 7, 3), RoundPlan.of(100, 2, 5, 7, 3)));
+        assertFalse(same(RoundPlan.of(100, 2, 5, 7, 3), RoundPlan.of(100, 2, 5, 7, 4)), "each epoch has its own order");
+        assertFalse(same(RoundPlan.of(100, 2, 5, 7, 3), RoundPlan.of(100, 2, 5, 8, 3)), "each seed has its own order");
+    }
+
+    private static boolean same(RoundPlan a, RoundPlan b) {
+        if (a.rounds().size() != b.rounds().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.rounds().size(); i++) {
+            if (!Arrays.deepEquals(a.rounds().get(i), b.rounds().get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void orderedMeanIsTheSameWhateverOrderResultsArriveIn() {
+        java.util.Random r = new java.util.Random(1);
+        WorkerResult[] results = new WorkerResult[5];
+        for (int w = 0; w < results.length; w++) {
+            float[] p = new float[257];
+            float[] u = new float[514];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3)); // magnitudes that make order matter
+            }
+            for (int i = 0; i < u.length; i++) {
+                u[i] = r.nextFloat();
+            }
+            results[w] = new WorkerResult(TrainingState.of(p, u, 0), r.nextDouble() * 1e4, 100);
+        }
+        int[][] orders = {{0, 1, 2, 3, 4}, {4, 3, 2, 1, 0}, {2, 0, 4, 1, 3}};
+        TrainingState first = null;
+        double firstScore = 0;
+        for (int[] order : orders) {
+            OrderedMean mean = new OrderedMean(results.length);
+            for (int w : order) {
+                mean.accept(w, results[w]);
+            }
+            TrainingState state = mean.mean(10);
+            if (first == null) {
+                first = state;
+                firstScore = mean.negElboSum();
+            } else {
+                assertArrayEquals(first.parameters(), state.parameters());
+                assertArrayEquals(first.updaterState(), state.updaterState());
+                assertEquals(firstScore, mean.negElboSum(), 0.0);
+            }
+        }
+        // The data is such that arrival order would matter: summing in reverse gives other bits somewhere.
+        float[] forward = new float[257];
+        float[] backward = new float[257];
+        for (int w = 0; w < results.length; w++) {
+            float[] a = results[w].state().parameterValues();
+            float[] b = results[results.length - 1 - w].state().parameterValues();
+            for (int i = 0; i < forward.length; i++) {
+                forward[i] += a[i];
+                backward[i] += b[i];
+            }
+        }
+        assertFalse(Arrays.equals(forward, backward), "the test data is sensitive to summation order");
+    }
+}
