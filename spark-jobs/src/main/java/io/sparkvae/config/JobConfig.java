@@ -187,10 +187,11 @@ public record JobConfig(
      *
      * @param learningRate        the configured step size, before scaling for the workers
      * @param learningRateScaling {@code none}, {@code linear} or {@code sqrt}: see {@link #workerLearningRate()}
+     * @param earlyStopping       when to stop before {@code epochs}, judged by the validation -ELBO
      */
     public record Train(
             int epochs, int batchSize, String optimizer, double learningRate, String learningRateScaling, int workers,
-            int averagingFrequency, int prefetch, int keepCheckpoints) implements Serializable {
+            int averagingFrequency, int prefetch, int keepCheckpoints, EarlyStopping earlyStopping) implements Serializable {
 
         /** The step size each worker's optimiser runs at: the learning rate times workers, sqrt(workers) or 1. */
         public double workerLearningRate() {
@@ -199,6 +200,21 @@ public record JobConfig(
                 case "sqrt" -> learningRate * Math.sqrt(workers);
                 default -> learningRate;
             };
+        }
+    }
+
+    /**
+     * Early stopping: training ends once the validation -ELBO has not improved on its best by more than {@code minDelta}
+     * nats for {@code patience} epochs, and the model of its best epoch is the one kept.
+     *
+     * @param patience epochs without improvement before stopping; 0 turns early stopping off
+     */
+    public record EarlyStopping(int patience, double minDelta) implements Serializable {
+        /** Off: every configured epoch is trained and the last one's model kept. */
+        public static final EarlyStopping OFF = new EarlyStopping(0, 0);
+
+        public boolean enabled() {
+            return patience > 0;
         }
     }
 

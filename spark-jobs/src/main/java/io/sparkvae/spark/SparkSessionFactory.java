@@ -45,6 +45,12 @@ public final class SparkSessionFactory {
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // Every averaging round ships the model's parameters and Adam state out and back (10-30 MB for the shipped
+        // models). A task result up to this size travels in the task's status message instead of through the block
+        // manager (a second copy and a fetch); larger ones still take that way. Must stay below spark.rpc.message.maxSize.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
+        // Float parameters do not compress: LZ4 over each round's broadcast only costs the driver time.
+        conf.setIfMissing("spark.broadcast.compress", "false");
         parse(extraConf).forEach(conf::set);
         // The executors' file system calls give up on a silent server too, as the driver's do (HadoopFiles).
         HadoopFiles.boundedWaitsUnset().forEach((key, value) -> conf.setIfMissing(HADOOP_PREFIX + key, value));

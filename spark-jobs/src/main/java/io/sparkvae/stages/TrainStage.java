@@ -16,7 +16,7 @@ import io.sparkvae.train.TrainingOutputs;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code train}: the VAE on the prepared train split with dl4j-spark parameter averaging across executors. */
+/** {@code train}: the VAE on the prepared train split with parameter averaging across executors. */
 public final class TrainStage implements Stage {
     public static final String NAME = "train";
 
@@ -61,6 +61,13 @@ public final class TrainStage implements Stage {
         ctx.record("epochs", last.epoch());
         ctx.record("train_neg_elbo", last.trainNegElbo());
         ctx.record("val_neg_elbo", last.valNegElbo());
+        if (t.earlyStopping().enabled()) {
+            ctx.record("kept_epoch", result.keptEpoch());
+            if (result.stoppedEarly(t.epochs())) {
+                StageLog.info("train: stopped early after epoch " + last.epoch() + "; kept the model of epoch " + result.keptEpoch()
+                        + ", the best validation -ELBO");
+            }
+        }
         StageLog.info(String.format(Locale.ROOT, "train: wrote %s (final -ELBO train %.2f, val %.2f)", layout.model(),
                 last.trainNegElbo(), last.valNegElbo()));
     }

@@ -33,6 +33,8 @@ public final class Checkpoints {
     private final HadoopFiles files;
     private final Path root;
     private final int keep;
+    /** An epoch whose checkpoint pruning spares (early stopping's best), or 0. */
+    private int protectedEpoch;
 
     /**
      * @param dir  the checkpoint folder ({@code RunLayout.checkpoints()})
@@ -64,17 +66,28 @@ public final class Checkpoints {
         prune();
     }
 
+    /** Spares {@code epoch}'s checkpoint from pruning (0: none), e.g. the best epoch early stopping will keep. */
+    public void protect(int epoch) {
+        this.protectedEpoch = epoch;
+    }
+
+    /** The checkpoint of {@code epoch}; fails when it does not load. */
+    public Restored load(int epoch) {
+        Path dir = dir(epoch);
+        LoadedVae loaded = VaeStore.load(dir, files);
+        List<EpochMetrics> history = EpochMetrics.parse(files.readString(new Path(dir, HISTORY)), new Path(dir, HISTORY).toString());
+        if (history.size() != epoch) {
+            throw new IllegalStateException(new Path(dir, HISTORY) + " has " + history.size() + " epochs, expected " + epoch);
+        }
+        return new Restored(epoch, loaded.vae(), loaded.provenance(), history);
+    }
+
     /** The newest checkpoint that loads cleanly, if any. */
     public Optional<Restored> latest() {
         for (int epoch : epochsNewestFirst()) {
             Path dir = dir(epoch);
             try {
-                LoadedVae loaded = VaeStore.load(dir, files);
-                List<EpochMetrics> history = EpochMetrics.parse(files.readString(new Path(dir, HISTORY)), new Path(dir, HISTORY).toString());
-                if (history.size() != epoch) {
-                    throw new IllegalStateException("history has " + history.size() + " epochs");
-                }
-                return Optional.of(new Restored(epoch, loaded.vae(), loaded.provenance(), history));
+                return Optional.of(load(epoch));
             } catch (RuntimeException e) {
                 LOG.warn("skipping unusable checkpoint {}: {}", dir, String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             }
@@ -111,7 +124,9 @@ public final class Checkpoints {
         }
         List<Integer> epochs = epochsNewestFirst();
         for (int i = keep; i < epochs.size(); i++) {
-            files.delete(dir(epochs.get(i)));
+            if (epochs.get(i) != protectedEpoch) {
+                files.delete(dir(epochs.get(i)));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkvae.train;
 
 import io.sparkvae.config.JobConfig;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.DiskFullException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.EpochMetrics;
@@ -36,8 +37,16 @@ import org.slf4j.LoggerFactory;
 public final class SparkTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
 
-    /** What a finished training returns. */
-    public record Result(Vae vae, List<EpochMetrics> history) {}
+    /**
+     * What a finished training returns: the model kept (the last epoch's, or the best one's with early stopping) and
+     * every epoch trained.
+     */
+    public record Result(Vae vae, List<EpochMetrics> history, int keptEpoch) {
+        /** Whether early stopping ended the training before its configured epochs. */
+        public boolean stoppedEarly(int configuredEpochs) {
+            return history.get(history.size() - 1).epoch() < configuredEpochs;
+        }
+    }
 
     private final SparkSession spark;
     private final HadoopFiles files;
@@ -115,6 +124,11 @@ public final class SparkTrainer {
             vae = Vae.create(input.spec(inputSize));
         }
 
+        EarlyStop earlyStop = new EarlyStop(t.earlyStopping());
+        if (earlyStop.rule().enabled() && valRows == null) {
+            throw new BadInputException("train.early-stopping.patience = " + t.earlyStopping().patience()
+                    + " needs a validation split to judge by, and there is none");
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         files.deleteTemporarySiblings(out.batches()); // a killed run's export (the whole training split) would stay forever
         Path batchesDir = files.temporarySibling(out.batches());
@@ -124,7 +138,7 @@ public final class SparkTrainer {
             MultiLayerNetwork network = vae.network();
             try (ParameterAveraging averaging = new ParameterAveraging(jsc, network, batchFiles, t.workers(), t.averagingFrequency(),
                     t.prefetch(), input.seed())) {
-                for (int epoch = history.size() + 1; epoch <= t.epochs(); epoch++) {
+                for (int epoch = history.size() + 1; epoch <= t.epochs() && !earlyStop.stopAfter(history); epoch++) {
                     long started = System.nanoTime();
                     String epochLabel = "epoch " + epoch + "/" + t.epochs();
                     ParameterAveraging.EpochFit fit;
@@ -145,6 +159,7 @@ public final class SparkTrainer {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     EpochMetrics m = new EpochMetrics(epoch, fit.meanNegElbo(), valNegElbo, seconds, trainExamples / fitSeconds);
                     history.add(m);
+                    checkpoints.protect(earlyStop.rule().enabled() ? earlyStop.bestEpoch(history) : 0);
                     checkpoints.save(epoch, vae, provenance, history);
                     if (!keepOldLog) {
                         writeLog(out.log(), history);
@@ -152,11 +167,16 @@ public final class SparkTrainer {
                     progress.accept(m);
                 }
             }
+            int best = earlyStop.bestEpoch(history);
+            if (best != history.get(history.size() - 1).epoch()) {
+                LOG.info("early stopping: keeping the model of epoch {}, the best validation -ELBO", best);
+                vae = checkpoints.load(best).vae();
+            }
             VaeStore.save(vae, provenance, out.attempt(), files);
             // The rename replaces an older model (moved aside first, deleted once the new one is in place).
             files.commitDirectory(out.attempt(), out.model(), true);
             writeLog(out.log(), history);
-            return new Result(vae, history);
+            return new Result(vae, history, best);
         } finally {
             files.deleteQuietly(batchesDir);
             dropIfNothingToResume(out.attempt(), checkpoints);
