@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a VAE on a DataFrame of images as a Spark ML {@link Estimator}: exactly the train stage's training
- * ({@code train.SparkTrainer}: dl4j-spark parameter averaging across executors, Adam, the per-epoch validation score
+ * ({@code train.SparkTrainer}: parameter averaging across executors, Adam, the per-epoch validation score
  * and checkpoints), with its hyper-parameters as Params whose defaults are the job config's defaults
  * ({@code io/sparkvae/defaults.conf}). {@link #fit} returns a {@link VaeModel}; it works inside a
  * {@code org.apache.spark.ml.Pipeline}.

@@ -8,7 +8,7 @@ import org.apache.spark.SparkContext;
  * ({@code train mnist-z20: epoch 7/30, averaging round 12/25}).
  *
  * <p>Spark keeps both as local properties of the thread that starts the jobs (inherited by threads it creates), so a
- * label holds for every job started inside its scope, including those started by libraries (dl4j-spark, Spark SQL).
+ * label holds for every job started inside its scope, including those started by libraries (Spark SQL).
  * Scopes nest: closing one restores what was set before it.
  */
 public final class JobLabels {

@@ -18,6 +18,7 @@ final class OrderedMean {
     private boolean updaterMissing;
     private double negElboSum;
     private long examples;
+    private RoundCosts costs = RoundCosts.NONE;
 
     OrderedMean(int workers) {
         this.workers = workers;
@@ -38,6 +39,7 @@ final class OrderedMean {
     private void add(WorkerResult r) {
         negElboSum += r.negElboSum();
         examples += r.examples();
+        costs = costs.plus(r.costs());
         if (r.examples() == 0) {
             return; // a worker without minibatches this round returns its start state: it must not weigh in
         }
@@ -100,5 +102,10 @@ final class OrderedMean {
 
     long examples() {
         return examples;
+    }
+
+    /** The workers' costs, summed. */
+    RoundCosts costs() {
+        return costs;
     }
 }

@@ -34,7 +34,7 @@ final class ParameterAveraging implements AutoCloseable {
     private final long seed;
 
     /** The outcome of one epoch of rounds. */
-    record EpochFit(double negElboSum, long examples, int rounds) {
+    record EpochFit(double negElboSum, long examples, int rounds, RoundCosts costs) {
         double meanNegElbo() {
             return examples == 0 ? Double.NaN : negElboSum / examples;
         }
@@ -62,31 +62,38 @@ final class ParameterAveraging implements AutoCloseable {
         double negElboSum = 0;
         long examples = 0;
         int round = 0;
+        RoundCosts costs = RoundCosts.NONE;
         for (int[][] assignment : plan.rounds()) {
             round++;
             sc.setJobDescription(JobLabels.description(sc, epochLabel + ", averaging round " + round + "/" + plan.rounds().size()));
-            OrderedMean mean = runRound(network, epoch, assignment);
+            long t0 = System.nanoTime();
+            Broadcast<TrainingState> start = jsc.broadcast(TrainingState.of(network));
+            long t1 = System.nanoTime();
+            OrderedMean mean;
+            try {
+                mean = runRound(start, epoch, assignment);
+            } finally {
+                start.destroy();
+            }
+            long t2 = System.nanoTime();
             negElboSum += mean.negElboSum();
             examples += mean.examples();
             TrainingState next = mean.mean(network.getLayerWiseConfigurations().getIterationCount() + frequency);
             if (next != null) {
                 next.applyTo(network);
             }
+            long t3 = System.nanoTime();
+            costs = costs.plus(mean.costs()).plus(new RoundCosts((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, 0, 0, 0, 0));
         }
-        return new EpochFit(negElboSum, examples, round);
+        return new EpochFit(negElboSum, examples, round, costs);
     }
 
-    private OrderedMean runRound(MultiLayerNetwork network, int epoch, int[][] assignment) {
-        Broadcast<TrainingState> start = jsc.broadcast(TrainingState.of(network));
-        try {
-            OrderedMean mean = new OrderedMean(assignment.length);
-            RDD<int[]> tasks = jsc.parallelize(Arrays.asList(assignment), assignment.length).rdd();
-            ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
-            jsc.sc().runJob(tasks, new RoundWorker(setup, start, epoch), new Collect(mean), tag);
-            return mean;
-        } finally {
-            start.destroy();
-        }
+    private OrderedMean runRound(Broadcast<TrainingState> start, int epoch, int[][] assignment) {
+        OrderedMean mean = new OrderedMean(assignment.length);
+        RDD<int[]> tasks = jsc.parallelize(Arrays.asList(assignment), assignment.length).rdd();
+        ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
+        jsc.sc().runJob(tasks, new RoundWorker(setup, start, epoch), new Collect(mean), tag);
+        return mean;
     }
 
     /** Hands each task's result to the ordered mean as it arrives (on the driver; Spark calls it one at a time). */

@@ -42,22 +42,31 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
 
     /** The round of one worker: outside Spark too (tests compare it with an independent recomputation). */
     static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches) {
+        long t0 = System.nanoTime();
         TaskThreads.fitToTask();
         MultiLayerNetwork net = WorkerNetworks.borrow(setup);
         try {
             start.applyTo(net);
+            long t1 = System.nanoTime();
+            long reads = 0;
             double negElboSum = 0;
             long examples = 0;
             MinibatchReader reader = new MinibatchReader(setup.minibatches(), minibatches, setup.prefetch());
             for (int i = 0; i < minibatches.length; i++) {
+                long r0 = System.nanoTime();
                 MinibatchFile.Minibatch batch = reader.next();
+                reads += System.nanoTime() - r0;
                 Nd4j.getRandom().setSeed(Seeds.of(setup.seed(), Seeds.Purpose.TRAINING_NOISE, epoch, Seeds.contentKey(batch.pixels())));
                 net.fit(Vae.minibatch(batch.matrix()));
                 negElboSum += net.score() * batch.rows();
                 examples += batch.rows();
             }
             Nd4j.getExecutioner().commit();
-            return new WorkerResult(examples == 0 ? start : TrainingState.of(net), negElboSum, examples);
+            long t2 = System.nanoTime();
+            TrainingState end = examples == 0 ? start : TrainingState.of(net);
+            long t3 = System.nanoTime();
+            RoundCosts costs = new RoundCosts(0, 0, 0, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
+            return new WorkerResult(end, negElboSum, examples, costs);
         } finally {
             WorkerNetworks.giveBack(setup, net);
         }

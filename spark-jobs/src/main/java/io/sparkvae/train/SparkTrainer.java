@@ -41,10 +41,18 @@ public final class SparkTrainer {
      * What a finished training returns: the model kept (the last epoch's, or the best one's with early stopping) and
      * every epoch trained.
      */
-    public record Result(Vae vae, List<EpochMetrics> history, int keptEpoch) {
+    public record Result(Vae vae, List<EpochMetrics> history, int keptEpoch, RoundCosts costs) {
         /** Whether early stopping ended the training before its configured epochs. */
         public boolean stoppedEarly(int configuredEpochs) {
             return history.get(history.size() - 1).epoch() < configuredEpochs;
+        }
+
+        /**
+         * Where this process's epochs spent their time, in seconds by name: the driver's broadcasts, round jobs and
+         * averaging, and the tasks' set-up, minibatch reads, steps and packing (summed over workers).
+         */
+        public java.util.Map<String, Double> averagingCosts() {
+            return costs.byName();
         }
     }
 
@@ -136,6 +144,7 @@ public final class SparkTrainer {
             long trainExamples = trainRows.count();
             List<String> batchFiles = export(jsc, trainRows, trainExamples, batchesDir);
             MultiLayerNetwork network = vae.network();
+            RoundCosts costs = RoundCosts.NONE;
             try (ParameterAveraging averaging = new ParameterAveraging(jsc, network, batchFiles, t.workers(), t.averagingFrequency(),
                     t.prefetch(), input.seed())) {
                 for (int epoch = history.size() + 1; epoch <= t.epochs() && !earlyStop.stopAfter(history); epoch++) {
@@ -146,6 +155,9 @@ public final class SparkTrainer {
                         fit = averaging.fitEpoch(network, epoch, epochLabel);
                     }
                     double fitSeconds = (System.nanoTime() - started) / 1e9;
+                    costs = costs.plus(fit.costs());
+                    LOG.debug("epoch {}: {} averaging rounds in {} s; {}", epoch, fit.rounds(), String.format(java.util.Locale.ROOT, "%.2f", fitSeconds),
+                            fit.costs().describe());
                     requireFinite(fit.meanNegElbo(), "training -ELBO", epoch, checkpoints);
                     requireFinite(network.params().sumNumber().doubleValue(), "parameters", epoch, checkpoints);
                     vae = Vae.wrap(network);
@@ -176,7 +188,7 @@ public final class SparkTrainer {
             // The rename replaces an older model (moved aside first, deleted once the new one is in place).
             files.commitDirectory(out.attempt(), out.model(), true);
             writeLog(out.log(), history);
-            return new Result(vae, history, best);
+            return new Result(vae, history, best, costs);
         } finally {
             files.deleteQuietly(batchesDir);
             dropIfNothingToResume(out.attempt(), checkpoints);

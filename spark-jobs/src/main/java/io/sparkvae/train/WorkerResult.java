@@ -4,6 +4,6 @@ import java.io.Serializable;
 
 /**
  * One worker's round: its state after fitting its minibatches, and the sum of their -ELBO (minibatch mean times its
- * examples) and examples, added in the order it fitted them.
+ * examples) and examples, added in the order it fitted them, and where its time went ({@link RoundCosts}, task side).
  */
-record WorkerResult(TrainingState state, double negElboSum, long examples) implements Serializable {}
+record WorkerResult(TrainingState state, double negElboSum, long examples, RoundCosts costs) implements Serializable {}

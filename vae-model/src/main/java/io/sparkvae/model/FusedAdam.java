@@ -12,8 +12,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * fifth of a training step (docs/BENCHMARKS.md, "Profile").
  *
  * <p>Never written into a configuration: {@link VaeLayer#getUpdaterByParam} hands it to DL4J's updater in place of
- * the configured {@code Adam}, so saved models, checkpoints and dl4j-spark's broadcasts keep recording plain
- * {@code Adam}, and the Adam state stays exactly what dl4j-spark averages and ModelSerializer saves.
+ * the configured {@code Adam}, so saved models, checkpoints and the averaging rounds' configuration keep recording plain
+ * {@code Adam}, and the Adam state stays exactly what parameter averaging averages and ModelSerializer saves.
  */
 final class FusedAdam extends Adam {
 

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a {@link Vae} in this JVM: epochs over an in-memory dataset, reshuffled every epoch from the seed, through
- * the same {@code MultiLayerNetwork.fit(DataSet)} call dl4j-spark's workers make.
+ * the same {@code MultiLayerNetwork.fit(DataSet)} call the Spark trainer's workers make.
  */
 public final class SingleProcessTrainer {
 

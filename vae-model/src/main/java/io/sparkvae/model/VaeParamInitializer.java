@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and initialises it from ND4J's RNG (which {@code MultiLayerNetwork.init()} seeds with the configuration's seed).
  *
  * <p>One key means one updater block: Adam/AdaGrad state is a single view the size of the parameters, which is exactly
- * what dl4j-spark averages.
+ * what parameter averaging averages.
  */
 public final class VaeParamInitializer implements ParamInitializer {
 

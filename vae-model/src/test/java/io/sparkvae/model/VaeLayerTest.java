@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
-/** The DL4J side: what dl4j-spark's workers rely on (JSON config, ModelSerializer, plain fit, workspaces). */
+/** The DL4J side: what the averaging workers rely on (JSON config, ModelSerializer, plain fit, workspaces). */
 class VaeLayerTest {
 
     private static void fitBatches(MultiLayerNetwork net, INDArray data, int steps, int batch, long rngSeed) {
@@ -67,7 +67,7 @@ class VaeLayerTest {
         assertEquals(net.params(), restored.params());
         assertEquals(adamState, restored.getUpdater().getStateViewArray());
 
-        // What a dl4j-spark worker does: rebuild from JSON, set broadcast params and updater state, fit.
+        // What an averaging worker does: rebuild from JSON, set broadcast params and updater state, fit.
         MultiLayerNetwork worker = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson()));
         worker.init(net.params().dup(), false);
         worker.getUpdater().setStateViewArray(worker, adamState.dup(), false);
