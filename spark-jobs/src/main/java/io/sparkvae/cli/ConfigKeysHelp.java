@@ -1,8 +1,10 @@
 package io.sparkvae.cli;
 
 import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.layout.StageDescriptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** The help's list of config keys, each with its default and meaning, generated from {@code defaults.conf}. */
 final class ConfigKeysHelp {
@@ -12,10 +14,25 @@ final class ConfigKeysHelp {
 
     private ConfigKeysHelp() {}
 
-    /** Footer lines for a command that takes a job config (picocli formats them, so '%' is escaped). */
+    /** Footer lines listing every config key, for commands that run every stage (pipeline, experiment). */
     static String[] footer() {
+        return footer(key -> true);
+    }
+
+    /** Footer lines listing the keys {@code stage} reads: its sections' and the common ones. */
+    static String[] footer(StageDescriptor stage) {
+        List<String> sections = new ArrayList<>(StageDescriptor.COMMON_SECTIONS);
+        sections.addAll(stage.sections());
+        return footer(key -> sections.contains(key.split("\\.", 2)[0]));
+    }
+
+    /** Footer lines for a command that takes a job config (picocli formats them, so '%' is escaped). */
+    private static String[] footer(Predicate<String> listed) {
         List<String> lines = new ArrayList<>(List.of("", "Config keys and their defaults (in the --conf file, or --set KEY=VALUE):"));
         for (JobConfigLoader.KeyDoc key : JobConfigLoader.keys()) {
+            if (!listed.test(key.key())) {
+                continue;
+            }
             lines.add("  " + key.key() + " = " + key.defaultValue());
             lines.addAll(wrap(key.meaning()));
         }

@@ -1,14 +1,9 @@
 package io.sparkvae.cli;
 
 import io.sparkvae.job.Failures;
-import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
-import io.sparkvae.stages.EncodeStage;
-import io.sparkvae.stages.EvaluateStage;
-import io.sparkvae.stages.GenerateStage;
-import io.sparkvae.stages.PrepareStage;
-import io.sparkvae.stages.RenderStage;
-import io.sparkvae.stages.TrainStage;
+import io.sparkvae.layout.StageDescriptor;
+import io.sparkvae.stages.StageCatalog;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,28 +23,29 @@ final class StageCommands {
         @Spec
         CommandSpec spec;
 
-        abstract Stage stage();
+        /** Whether train continues an interrupted training ({@code --resume}); only train has the option. */
+        boolean resume() {
+            return false;
+        }
 
         @Override
         public Integer call() {
-            try (StageContext ctx = StageContext.standalone(options.toJob(), spec.name())) {
-                ctx.run(spec.name(), stage());
+            StageDescriptor stage = StageDescriptor.named(spec.name())
+                    .orElseThrow(() -> new IllegalStateException("no stage is named " + spec.name()));
+            try (StageContext ctx = StageContext.standalone(options.toJob(), stage)) {
+                ctx.run(stage, StageCatalog.stage(stage, resume()));
             }
             return Failures.EXIT_OK;
         }
     }
 
-    @Command(name = PrepareStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.PREPARE, mixinStandardHelpOptions = true,
             description = {"Slice the raw data set into partitioned train/val/test Parquet under <root>/datasets/<dataset>/,",
                     "with manifest.json, preview-<split>.png contact sheets and _SUCCESS (written last)."})
     static final class Prepare extends StageCommand {
-        @Override
-        Stage stage() {
-            return new PrepareStage();
-        }
     }
 
-    @Command(name = TrainStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.TRAIN, mixinStandardHelpOptions = true,
             description = {"Train the VAE on the prepared train split with parameter averaging across executors.",
                     "Writes <root>/runs/<run>/model/ (checkpoints/epoch-NNN after every epoch, the final model, then _SUCCESS)",
                     "and <root>/runs/<run>/metrics.jsonl (one JSON object per epoch)."})
@@ -58,50 +54,34 @@ final class StageCommands {
         boolean resume;
 
         @Override
-        Stage stage() {
-            return new TrainStage(resume);
+        boolean resume() {
+            return resume;
         }
     }
 
-    @Command(name = EvaluateStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.EVALUATE, mixinStandardHelpOptions = true,
             description = {"Score the test split on the executors: -ELBO (and its parts) and importance-sampled log p(x).",
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/eval/ (metrics.json, per_example.parquet, _SUCCESS)."})
     static final class Evaluate extends StageCommand {
-        @Override
-        Stage stage() {
-            return new EvaluateStage();
-        }
     }
 
-    @Command(name = RenderStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.RENDER, mixinStandardHelpOptions = true,
             description = {"Pictures: reconstructions, the 2-D manifold, prior samples, latent scatter, training curve.",
                     "Reads <root>/runs/<run>/model and metrics.jsonl; writes <root>/runs/<run>/render/ (PNG + sidecar JSON each)."})
     static final class Render extends StageCommand {
-        @Override
-        Stage stage() {
-            return new RenderStage();
-        }
     }
 
-    @Command(name = EncodeStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.ENCODE, mixinStandardHelpOptions = true,
             description = {"Score a split (encode.split, default test) or another Parquet folder (encode.input) with the trained model",
                     "on the executors: per row its latent mean and log-variance, -ELBO and (encode.is-samples > 0) log-likelihood.",
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/encode/<name>/ (Parquet, _encode.json, _SUCCESS)."})
     static final class Encode extends StageCommand {
-        @Override
-        Stage stage() {
-            return new EncodeStage();
-        }
     }
 
-    @Command(name = GenerateStage.NAME, mixinStandardHelpOptions = true,
+    @Command(name = StageDescriptor.Names.GENERATE, mixinStandardHelpOptions = true,
             description = {"Draw generate.samples seeded samples from the prior and decode them on the executors.",
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/generate/ (samples.parquet, samples.png + sidecar,",
                     "with generate.images = true also images/sample-NNNNNN.png, then _SUCCESS)."})
     static final class Generate extends StageCommand {
-        @Override
-        Stage stage() {
-            return new GenerateStage();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkvae.cli;
 
+import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.job.Failures;
 import java.io.PrintWriter;
 import java.util.List;
@@ -30,8 +31,8 @@ public final class VaeMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The commands that take a job config, whose help lists every config key. */
-    private static final List<String> CONFIGURED = List.of("prepare", "train", "evaluate", "render", "pipeline", "experiment");
+    /** The commands that run every stage, whose help lists every config key (a stage's lists its own). */
+    private static final List<String> ALL_STAGES = List.of("pipeline", "experiment");
 
     @Override
     public void run() {
@@ -55,8 +56,11 @@ public final class VaeMain implements Runnable {
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new VaeMain());
-        for (String name : CONFIGURED) {
+        for (String name : ALL_STAGES) {
             cli.getSubcommands().get(name).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer());
+        }
+        for (StageDescriptor stage : StageDescriptor.values()) {
+            cli.getSubcommands().get(stage.commandName()).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer(stage));
         }
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr()));
         cli.setParameterExceptionHandler(VaeMain::usageError);

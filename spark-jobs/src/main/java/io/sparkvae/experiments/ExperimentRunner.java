@@ -7,6 +7,7 @@ import io.sparkvae.job.JobOptions;
 import io.sparkvae.job.SparkSessions;
 import io.sparkvae.job.StageLog;
 import io.sparkvae.layout.RunLayout;
+import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.pipeline.Pipeline;
 import io.sparkvae.pipeline.PipelinePlan;
 import io.sparkvae.train.Checkpoints;
@@ -53,7 +54,7 @@ public final class ExperimentRunner {
     }
 
     /** Stages of a run whose output is not complete yet. */
-    public List<String> todo(PipelinePlan plan) {
+    public List<StageDescriptor> todo(PipelinePlan plan) {
         return plan.steps().stream().filter(s -> !files.isComplete(s.output())).map(PipelinePlan.Step::stage).toList();
     }
 
@@ -71,15 +72,16 @@ public final class ExperimentRunner {
             for (int i = 0; i < plans.size(); i++) {
                 ExperimentRun run = experiment.runs().get(i);
                 PipelinePlan plan = plans.get(i);
-                List<String> todo = todo(plan);
+                List<StageDescriptor> todo = todo(plan);
+                List<String> todoNames = todo.stream().map(StageDescriptor::commandName).toList();
                 String head = String.format(Locale.ROOT, "experiment %s: [%d/%d] %s", experiment.name(), i + 1, plans.size(), run.name());
                 if (todo.isEmpty()) {
                     StageLog.info(head + ": complete, skipping");
                     continue;
                 }
-                StageLog.info(head + " (" + run.label() + "): " + String.join(", ", todo));
-                boolean resumed = todo.contains("train")
-                        && new Checkpoints(files, plan.step("train").output(), 0).any();
+                StageLog.info(head + " (" + run.label() + "): " + String.join(", ", todoNames));
+                boolean resumed = todo.contains(StageDescriptor.TRAIN)
+                        && new Checkpoints(files, plan.step(StageDescriptor.TRAIN).output(), 0).any();
                 long t0 = System.nanoTime();
                 int rc = Pipeline.run(options(run), session, err);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -90,7 +92,7 @@ public final class ExperimentRunner {
                 }
                 Path timingFile = layout.timings(run.name());
                 List<RunTiming> timings = new ArrayList<>(ResultsCollector.timings(files, timingFile));
-                timings.add(new RunTiming(run.name(), seconds, todo, resumed, master, Instant.now().toString()));
+                timings.add(new RunTiming(run.name(), seconds, todoNames, resumed, master, Instant.now().toString()));
                 files.writeBytesAtomically(timingFile, JsonLines.of(timings).getBytes(StandardCharsets.UTF_8));
                 StageLog.info(String.format(Locale.ROOT, "%s: done in %.1f s", head, seconds));
             }

@@ -1,5 +1,6 @@
 package io.sparkvae.experiments;
 
+import io.sparkvae.layout.StageDescriptor;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -18,6 +19,7 @@ public record RunTiming(String run, double seconds, @JsonProperty("stages_run") 
 
     /** True when the call trained, evaluated and rendered the run from scratch (prepare may have been done before). */
     public boolean whole() {
-        return !resumed && stagesRun.containsAll(List.of("train", "evaluate", "render"));
+        return !resumed && stagesRun.containsAll(List.of(StageDescriptor.TRAIN.commandName(), StageDescriptor.EVALUATE.commandName(),
+                StageDescriptor.RENDER.commandName()));
     }
 }

@@ -5,6 +5,7 @@ import io.sparkvae.dataset.DatasetManifest;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
 import io.sparkvae.layout.RunLayout;
+import io.sparkvae.layout.StageDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -15,8 +16,8 @@ import org.apache.hadoop.fs.Path;
  * modelSha256}: the model's); comparing them with the current inputs tells an output made from what is there now
  * from a <em>stale</em> one, whatever the files' time stamps say.
  *
- * <p>Train reads the dataset; evaluate, encode, render and generate read the dataset (generate: its shape) and the
- * model; prepare reads raw files only (their hashes are in its manifest) and is never stale by this test.
+ * <p>Which inputs a stage reads is its {@link StageDescriptor}'s to say; prepare reads raw files only (their hashes are
+ * in its manifest) and is never stale by this test.
  */
 public final class InputVersions {
     private InputVersions() {}
@@ -29,7 +30,7 @@ public final class InputVersions {
      * or null when its inputs are the ones it recorded, or when that cannot be told (an input missing or incomplete,
      * an output recorded before identities were recorded).
      */
-    public static String staleness(HadoopFiles files, RunLayout layout, String stage) {
+    public static String staleness(HadoopFiles files, RunLayout layout, StageDescriptor stage) {
         Read recorded = recorded(files, layout, stage);
         return recorded == null ? null : changes(files, layout, stage, recorded, false);
     }
@@ -40,9 +41,9 @@ public final class InputVersions {
      * @param goneCounts whether an input that is now missing or incomplete counts as changed (when about to commit,
      *                   it does: it is being replaced)
      */
-    public static String changes(HadoopFiles files, RunLayout layout, String stage, Read read, boolean goneCounts) {
+    public static String changes(HadoopFiles files, RunLayout layout, StageDescriptor stage, Read read, boolean goneCounts) {
         List<String> reasons = new ArrayList<>();
-        if (!stage.equals("prepare") && read.dataset() != null) {
+        if (stage.reads(StageDescriptor.Input.DATASET) && read.dataset() != null) {
             Path dir = layout.dataset().dir();
             DatasetManifest now = files.isComplete(dir) ? manifest(files, dir) : null;
             if (now == null) {
@@ -54,7 +55,7 @@ public final class InputVersions {
                         + shortHash(now.hash()) + ")");
             }
         }
-        if (!stage.equals("prepare") && !stage.equals("train") && read.model() != null) {
+        if (stage.reads(StageDescriptor.Input.MODEL) && read.model() != null) {
             Path dir = layout.model();
             String now = files.isComplete(dir) ? modelIdentity(files, layout) : null;
             if (now == null) {
@@ -69,8 +70,8 @@ public final class InputVersions {
     }
 
     /** The identities the complete output of {@code stage} recorded, or null when it has none (or is unreadable). */
-    static Read recorded(HadoopFiles files, RunLayout layout, String stage) {
-        if (stage.equals("prepare") || !files.isComplete(layout.output(stage))) {
+    static Read recorded(HadoopFiles files, RunLayout layout, StageDescriptor stage) {
+        if (stage == StageDescriptor.PREPARE || !files.isComplete(layout.output(stage))) {
             return null;
         }
         JsonNode provenance = provenance(files, layout.provenanceRecord(stage));
@@ -79,7 +80,7 @@ public final class InputVersions {
 
     /** The model's recorded identity, or null (a model saved before identities were recorded). */
     private static String modelIdentity(HadoopFiles files, RunLayout layout) {
-        JsonNode p = provenance(files, layout.provenanceRecord("train"));
+        JsonNode p = provenance(files, layout.provenanceRecord(StageDescriptor.TRAIN));
         return p == null ? null : text(p, "modelSha256");
     }
 

@@ -5,6 +5,7 @@ import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;
+import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.spark.JobLabels;
 import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.spark.TaskProgress;
@@ -49,8 +50,8 @@ public final class StageContext implements AutoCloseable {
     private boolean skipped;
     /** The stage's key numbers for its events line ({@link #record}). */
     private final Map<String, Object> numbers = new LinkedHashMap<>();
-    /** The stage that took the lock, and the output it locked or found complete. */
-    private String stage;
+    /** The stage this context runs (bound once, by {@link #run}), and the output it locked or found complete. */
+    private StageDescriptor stage;
     private Path output;
     /** The input versions the stage read, or null before it said ({@link #recordInputs}). */
     private InputVersions.Read inputsRead;
@@ -78,8 +79,8 @@ public final class StageContext implements AutoCloseable {
     }
 
     /** For a stage run on its own: its Spark application, if it starts one, is named after it and stopped on close. */
-    public static StageContext standalone(JobOptions options, String stage) {
-        return open(options, SparkSessions.forCommand(stage, options), true);
+    public static StageContext standalone(JobOptions options, StageDescriptor stage) {
+        return open(options, SparkSessions.forCommand(stage.commandName(), options), true);
     }
 
     private static StageContext open(JobOptions options, SparkSessions sessions, boolean ownsSessions) {
@@ -126,20 +127,28 @@ public final class StageContext implements AutoCloseable {
      * while another live run holds it), holds it until {@link #close}, sweeps what killed runs of the output left
      * beside it, and returns false: the stage builds the output.
      */
-    public boolean skipOrLock(String stage, Path output) {
-        this.stage = stage;
+    public boolean skipOrLock(Path output) {
+        StageDescriptor stage = stage();
         this.output = output;
         if (skipComplete(stage, output)) {
             sweepIfUnlocked(stage, output);
             return true;
         }
-        outputLock = OutputLock.acquire(plainFiles, output, stage, OutputLock.Timing.DEFAULT, StageLog::info);
+        outputLock = OutputLock.acquire(plainFiles, output, stage.commandName(), OutputLock.Timing.DEFAULT, StageLog::info);
         sweep(stage, output);
         // A run that held the lock until a moment ago may have completed the output meanwhile.
         return skipComplete(stage, output);
     }
 
-    private boolean skipComplete(String stage, Path output) {
+    /** The stage this context runs ({@link #run} binds it). */
+    public StageDescriptor stage() {
+        if (stage == null) {
+            throw new IllegalStateException("no stage is running in this context: run it through StageContext.run");
+        }
+        return stage;
+    }
+
+    private boolean skipComplete(StageDescriptor stage, Path output) {
         if (plainFiles.isComplete(output) && !options.overwrite()) {
             String stale = InputVersions.staleness(plainFiles, layout, stage);
             StageLog.info(stage + ": " + output + (stale == null ? " is already complete; skipping (--overwrite rebuilds it)"
@@ -154,8 +163,12 @@ public final class StageContext implements AutoCloseable {
      * Runs {@code body} as stage {@code stage} of this run, appending its start and its end (outcome, times, the
      * numbers it {@link #record}ed) to the run's {@link RunLayout#events()}. Failures propagate unchanged.
      */
-    public void run(String stage, Stage body) {
-        StageEvents events = StageEvents.started(plainFiles, layout.events(), stage, config.runName());
+    public void run(StageDescriptor stage, Stage body) {
+        if (this.stage != null) {
+            throw new IllegalStateException("this context already ran " + this.stage + "; a context runs one stage");
+        }
+        this.stage = stage;
+        StageEvents events = StageEvents.started(plainFiles, layout.events(), stage.commandName(), config.runName());
         try {
             body.run(this);
         } catch (RuntimeException | Error e) {
@@ -190,16 +203,16 @@ public final class StageContext implements AutoCloseable {
         return spark == null ? null : spark.sparkContext().applicationId();
     }
 
-    private void sweep(String stage, Path output) {
+    private void sweep(StageDescriptor stage, Path output) {
         plainFiles.sweep(output).forEach(done -> StageLog.info(stage + ": " + done));
     }
 
     /** A skipping stage sweeps debris of its output too, if no other run is writing it right now. */
-    private void sweepIfUnlocked(String stage, Path output) {
+    private void sweepIfUnlocked(StageDescriptor stage, Path output) {
         if (!plainFiles.hasDebris(output)) {
             return;
         }
-        try (OutputLock lock = OutputLock.acquire(plainFiles, output, stage, OutputLock.Timing.DEFAULT, StageLog::info)) {
+        try (OutputLock lock = OutputLock.acquire(plainFiles, output, stage.commandName(), OutputLock.Timing.DEFAULT, StageLog::info)) {
             sweep(stage, output);
         } catch (RuntimeException e) {
             // Another run holds the lock (its temporary sibling is live; it cleans up after itself), or the folder is
@@ -231,10 +244,11 @@ public final class StageContext implements AutoCloseable {
      * The Spark session, started on the first stage's demand; executor losses are reported under {@code stage}, and
      * the stage's jobs carry its label ({@link RunLayout#label}) in the Spark UI.
      */
-    public SparkSession spark(String stage) {
+    public SparkSession spark() {
+        StageDescriptor stage = stage();
         if (spark == null) {
             spark = sessions.get(config.runName());
-            executorLoss = new ExecutorLossLog(stage);
+            executorLoss = new ExecutorLossLog(stage.commandName());
             spark.sparkContext().addSparkListener(executorLoss);
             jobLabels = JobLabels.stage(spark.sparkContext(), layout.label(stage));
             // Until the stage names its first step: what every stage does first (schema reads, caching inputs).

@@ -1,11 +1,9 @@
 package io.sparkvae.layout;
 
-import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Every path of one run under an output root, and the stages in pipeline order with the folder whose {@code _SUCCESS}
- * marks each complete:
+ * Every path of one run under an output root ({@link StageDescriptor} says which folder marks each stage complete):
  *
  * <pre>
  * &lt;root&gt;/datasets/&lt;dataset&gt;/         prepare  ({@link DatasetLayout})
@@ -25,9 +23,6 @@ import org.apache.hadoop.fs.Path;
  * <p>Adding an output means adding it here and in the stage that writes it.
  */
 public final class RunLayout {
-    /** The pipeline's stages, in the order they run. */
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate");
-
     /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
     private static final String DEFAULT_ENCODING = "test";
 
@@ -162,8 +157,8 @@ public final class RunLayout {
      * What {@code stage}'s Spark jobs are labelled with in the Spark UI: the stage and the name its output goes by,
      * the dataset folder for prepare ({@code prepare punks}) and the run for the others ({@code train mnist-z20}).
      */
-    public String label(String stage) {
-        return stage + " " + ("prepare".equals(stage) ? dataset.dir().getName() : run);
+    public String label(StageDescriptor stage) {
+        return stage.commandName() + " " + (stage == StageDescriptor.PREPARE ? dataset.dir().getName() : run);
     }
 
     /** Where workflow engines write each stage's console output ({@code <stage>.log}). */
@@ -172,33 +167,13 @@ public final class RunLayout {
     }
 
     /** The folder whose {@code _SUCCESS} marks {@code stage} complete. */
-    public Path output(String stage) {
-        return switch (stage) {
-            case "prepare" -> dataset.dir();
-            case "train" -> model();
-            case "evaluate" -> eval().dir();
-            case "encode" -> encode().dir();
-            case "render" -> render().dir();
-            case "generate" -> generate().dir();
-            default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
-        };
+    public Path output(StageDescriptor stage) {
+        return stage.output(this);
     }
 
-    /**
-     * The file holding the provenance of {@code stage}'s output (what it was made from: the identities of the
-     * dataset and model it read): the dataset's manifest, the model's provenance, the evaluation's metrics, the
-     * reconstructions' sidecar.
-     */
-    public Path provenanceRecord(String stage) {
-        return switch (stage) {
-            case "prepare" -> dataset.manifest();
-            case "train" -> new Path(model(), "provenance.json");
-            case "evaluate" -> eval().metrics();
-            case "encode" -> encode().description();
-            case "render" -> new Path(render().dir(), "reconstructions.json");
-            case "generate" -> new Path(generate().dir(), "samples.json");
-            default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
-        };
+    /** The file holding the provenance of {@code stage}'s output (see {@link StageDescriptor#provenanceRecord}). */
+    public Path provenanceRecord(StageDescriptor stage) {
+        return stage.provenanceRecord(this);
     }
 
     /** A sweep's folder under this root. */

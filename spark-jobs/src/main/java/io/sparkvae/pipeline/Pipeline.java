@@ -1,5 +1,6 @@
 package io.sparkvae.pipeline;
 
+import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.evaluate.EvalReport;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.job.Failures;
@@ -43,8 +44,8 @@ public final class Pipeline {
         Path metrics = plan.layout().eval().metrics();
         StageLog.info("evaluation (" + PipelineSummary.display(metrics) + "):");
         EvalReport.read(files, metrics).headline().forEach((k, v) -> StageLog.info("  " + k + " = " + v));
-        List<Path> pictures = new java.util.ArrayList<>(PipelineSummary.pictures(files, plan.step("render").output()));
-        pictures.addAll(PipelineSummary.pictures(files, plan.step("generate").output()));
+        List<Path> pictures = new java.util.ArrayList<>(PipelineSummary.pictures(files, plan.step(StageDescriptor.RENDER).output()));
+        pictures.addAll(PipelineSummary.pictures(files, plan.step(StageDescriptor.GENERATE).output()));
         StageLog.info("pictures (" + pictures.size() + "):");
         for (Path p : pictures) {
             StageLog.info("  " + PipelineSummary.display(p));

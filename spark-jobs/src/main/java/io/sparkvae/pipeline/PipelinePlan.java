@@ -4,6 +4,7 @@ import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.job.InputVersions;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.layout.RunLayout;
+import io.sparkvae.layout.StageDescriptor;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 
@@ -16,7 +17,7 @@ import org.apache.hadoop.fs.Path;
 public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fetch, List<Step> steps) {
 
     /** One stage and its output directory. */
-    public record Step(String stage, Path output) {
+    public record Step(StageDescriptor stage, Path output) {
         public Path marker() {
             return new Path(output, HadoopFiles.SUCCESS);
         }
@@ -26,7 +27,7 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
         RunLayout layout = ctx.layout();
         var data = ctx.config().data();
         return new PipelinePlan(layout, data.dataset(), ctx.files().path(data.raw()), data.fetchName(),
-                RunLayout.STAGES.stream().map(s -> new Step(s, layout.output(s))).toList());
+                StageDescriptor.pipeline().stream().map(s -> new Step(s, layout.output(s))).toList());
     }
 
     public String run() {
@@ -37,8 +38,8 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
         return layout.root();
     }
 
-    public Step step(String stage) {
-        return steps.stream().filter(s -> s.stage().equals(stage)).findFirst()
+    public Step step(StageDescriptor stage) {
+        return steps.stream().filter(s -> s.stage() == stage).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no stage " + stage));
     }
 
@@ -46,7 +47,7 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
      * Why {@code stage}'s complete output is stale (made from inputs that have changed since), or null when it is
      * current, incomplete, or cannot be told ({@link InputVersions}).
      */
-    public String staleness(HadoopFiles files, String stage) {
+    public String staleness(HadoopFiles files, StageDescriptor stage) {
         return InputVersions.staleness(files, layout, stage);
     }
 
@@ -67,7 +68,7 @@ public record PipelinePlan(RunLayout layout, String dataset, Path raw, String fe
         sb.append("logs\t").append(layout.logs()).append('\n');
         sb.append("metrics\t").append(layout.eval().metrics()).append('\n');
         for (Step s : steps) {
-            sb.append(s.stage()).append('\t').append(s.output()).append('\t');
+            sb.append(s.stage().commandName()).append('\t').append(s.output()).append('\t');
             if (!files.isComplete(s.output())) {
                 sb.append("todo");
             } else {

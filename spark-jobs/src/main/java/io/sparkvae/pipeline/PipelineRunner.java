@@ -1,5 +1,6 @@
 package io.sparkvae.pipeline;
 
+import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.job.Failures;
 import io.sparkvae.job.JobOptions;
 import io.sparkvae.job.SparkSessions;
@@ -32,7 +33,7 @@ public final class PipelineRunner {
     }
 
     /** Runs every stage of the plan; returns 0, or the exit code of the first stage that failed. */
-    public int run(PipelinePlan plan, Map<String, Stage> stages, JobOptions options, HadoopFiles files) {
+    public int run(PipelinePlan plan, Map<StageDescriptor, Stage> stages, JobOptions options, HadoopFiles files) {
         long start = System.nanoTime();
         int i = 0;
         for (PipelinePlan.Step step : plan.steps()) {
@@ -67,7 +68,7 @@ public final class PipelineRunner {
         return Failures.EXIT_OK;
     }
 
-    private int runOne(String name, Stage stage, JobOptions options) {
+    private int runOne(StageDescriptor name, Stage stage, JobOptions options) {
         try (StageContext ctx = StageContext.open(options, sessions)) {
             ctx.run(name, stage);
             return Failures.EXIT_OK;

@@ -31,7 +31,6 @@ import org.apache.spark.sql.SparkSession;
  * its latent posterior, -ELBO and optionally log-likelihood, as Parquet in {@code runs/<run>/encode/<name>/}.
  */
 public final class EncodeStage implements Stage {
-    public static final String NAME = "encode";
     /** Rows the stage's log line names as the highest -ELBO. */
     private static final int HIGHEST = 5;
 
@@ -41,7 +40,7 @@ public final class EncodeStage implements Stage {
         HadoopFiles files = ctx.files();
         RunLayout layout = ctx.layout();
         RunLayout.EncodeFiles target = layout.encode();
-        if (ctx.skipOrLock(NAME, target.dir())) {
+        if (ctx.skipOrLock(target.dir())) {
             return;
         }
         JobConfig.Encode e = config.encode();
@@ -53,19 +52,19 @@ public final class EncodeStage implements Stage {
         SparkSession spark;
         if (e.input().isEmpty()) {
             source = layout.dataset().split(e.split());
-            TrainedRun run = TrainedRun.open(ctx, NAME, e.split());
+            TrainedRun run = TrainedRun.open(ctx, e.split());
             model = run.model();
             input = run.split();
             datasetHash = run.manifest().hash();
             rows = run.manifest().splits().get(e.split()).count();
-            spark = ctx.spark(NAME);
+            spark = ctx.spark();
         } else {
             model = RunModel.load(layout.model(), files);
             source = files.path(e.input());
             if (!files.isDirectory(source)) {
                 throw new BadInputException("encode.input " + source + " is not a folder of Parquet files (not found)");
             }
-            spark = ctx.spark(NAME);
+            spark = ctx.spark();
             try {
                 input = spark.read().parquet(source.toString());
             } catch (RuntimeException ex) {

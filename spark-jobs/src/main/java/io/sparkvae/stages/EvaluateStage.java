@@ -29,22 +29,20 @@ import org.apache.spark.sql.SparkSession;
 
 /** {@code evaluate}: scores the test split on the executors: -ELBO (and its parts) and importance-sampled log p(x). */
 public final class EvaluateStage implements Stage {
-    public static final String NAME = "evaluate";
-
     @Override
     public void run(StageContext ctx) {
         JobConfig config = ctx.config();
         RunLayout layout = ctx.layout();
         RunLayout.EvalFiles target = layout.eval();
-        if (ctx.skipOrLock(NAME, target.dir())) {
+        if (ctx.skipOrLock(target.dir())) {
             return;
         }
         ScoringSettings settings = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), config.evaluate().isSamples());
-        TrainedRun run = TrainedRun.open(ctx, NAME, "test");
+        TrainedRun run = TrainedRun.open(ctx, "test");
         LoadedVae model = run.model();
         DatasetManifest manifest = run.manifest();
         Dataset<Row> test = run.split();
-        SparkSession spark = ctx.spark(NAME);
+        SparkSession spark = ctx.spark();
         Path datasetDir = layout.dataset().dir();
         int count = manifest.splits().get("test").count();
         int partitions = SplitBlocks.partitionsFor(count, settings.blockSize(), config.data().partitions(),

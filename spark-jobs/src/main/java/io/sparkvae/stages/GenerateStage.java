@@ -28,19 +28,17 @@ import org.apache.spark.storage.StorageLevel;
  * {@code runs/<run>/generate/}: {@code samples.parquet}, the grid {@code samples.png} and optionally one PNG each.
  */
 public final class GenerateStage implements Stage {
-    public static final String NAME = "generate";
-
     @Override
     public void run(StageContext ctx) {
         JobConfig config = ctx.config();
         HadoopFiles files = ctx.files();
         RunLayout layout = ctx.layout();
         RunLayout.GenerateFiles target = layout.generate();
-        if (ctx.skipOrLock(NAME, target.dir())) {
+        if (ctx.skipOrLock(target.dir())) {
             return;
         }
         LoadedVae model = RunModel.load(layout.model(), files);
-        SparkSession spark = ctx.spark(NAME);
+        SparkSession spark = ctx.spark();
         // The pictures need the image shape, which the run's dataset records (the model knows only its input size).
         Path datasetDir = layout.dataset().dir();
         DatasetManifest manifest = new DatasetReader(spark, files).open(datasetDir, config.data());

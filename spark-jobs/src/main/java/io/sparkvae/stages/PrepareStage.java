@@ -10,17 +10,15 @@ import org.apache.hadoop.fs.Path;
 
 /** {@code prepare}: a data set in any format ({@code data.format}) into partitioned train/val/test Parquet, a manifest and previews. */
 public final class PrepareStage implements Stage {
-    public static final String NAME = "prepare";
-
     @Override
     public void run(StageContext ctx) {
         JobConfig.Data data = ctx.config().data();
         Path target = ctx.layout().dataset().dir();
-        if (ctx.skipOrLock(NAME, target)) {
+        if (ctx.skipOrLock(target)) {
             return;
         }
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), null);
-        var spark = ctx.spark(NAME);
+        var spark = ctx.spark();
         // The total is known only once the source is read (a folder's files, a table's rows): a count without a percentage.
         ctx.progress("examples decoded", 0);
         var result = new DatasetPreparer(spark, ctx.files()).prepare(

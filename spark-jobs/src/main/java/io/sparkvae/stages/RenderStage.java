@@ -32,25 +32,23 @@ import org.apache.spark.sql.SparkSession;
  * between test examples and the test examples the model finds most unusual (highest -ELBO).
  */
 public final class RenderStage implements Stage {
-    public static final String NAME = "render";
-
     @Override
     public void run(StageContext ctx) {
         JobConfig config = ctx.config();
         HadoopFiles files = ctx.files();
         RunLayout layout = ctx.layout();
         RunLayout.RenderFiles target = layout.render();
-        if (ctx.skipOrLock(NAME, target.dir())) {
+        if (ctx.skipOrLock(target.dir())) {
             return;
         }
-        TrainedRun run = TrainedRun.open(ctx, NAME, "test");
+        TrainedRun run = TrainedRun.open(ctx, "test");
         LoadedVae model = run.model();
         DatasetManifest manifest = run.manifest();
         Dataset<Row> test = run.split();
         Path logPath = layout.trainingLog();
         List<EpochMetrics> log = files.exists(logPath) ? EpochMetrics.parse(files.readString(logPath), logPath.toString()) : null;
 
-        SparkSession spark = ctx.spark(NAME);
+        SparkSession spark = ctx.spark();
 
         int latent = model.vae().spec().latentSize();
         JobConfig.Render r = config.render();

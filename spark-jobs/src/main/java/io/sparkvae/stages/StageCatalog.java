@@ -1,34 +1,40 @@
 package io.sparkvae.stages;
 
 import io.sparkvae.job.Stage;
-import io.sparkvae.layout.RunLayout;
+import io.sparkvae.layout.StageDescriptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every stage of the pipeline by name, in the order {@link RunLayout#STAGES} runs them. */
+/** The class that implements each {@link StageDescriptor}; the switch is exhaustive, so a new stage must be added here. */
 public final class StageCatalog {
     private StageCatalog() {}
 
     /**
+     * The stages {@code vae pipeline} runs, in order.
+     *
      * @param resumeTraining whether train continues from its newest checkpoint ({@code train --resume})
      */
-    public static Map<String, Stage> pipeline(boolean resumeTraining) {
-        Map<String, Stage> stages = new LinkedHashMap<>();
-        for (String name : RunLayout.STAGES) {
-            stages.put(name, stage(name, resumeTraining));
+    public static Map<StageDescriptor, Stage> pipeline(boolean resumeTraining) {
+        Map<StageDescriptor, Stage> stages = new LinkedHashMap<>();
+        for (StageDescriptor stage : StageDescriptor.pipeline()) {
+            stages.put(stage, stage(stage, resumeTraining));
         }
         return stages;
     }
 
-    private static Stage stage(String name, boolean resumeTraining) {
-        return switch (name) {
-            case PrepareStage.NAME -> new PrepareStage();
-            case TrainStage.NAME -> new TrainStage(resumeTraining);
-            case EvaluateStage.NAME -> new EvaluateStage();
-            case EncodeStage.NAME -> new EncodeStage();
-            case RenderStage.NAME -> new RenderStage();
-            case GenerateStage.NAME -> new GenerateStage();
-            default -> throw new IllegalStateException("no stage implements " + name);
+    /**
+     * The implementation of {@code stage}.
+     *
+     * @param resumeTraining whether train continues from its newest checkpoint (other stages ignore it)
+     */
+    public static Stage stage(StageDescriptor stage, boolean resumeTraining) {
+        return switch (stage) {
+            case PREPARE -> new PrepareStage();
+            case TRAIN -> new TrainStage(resumeTraining);
+            case EVALUATE -> new EvaluateStage();
+            case ENCODE -> new EncodeStage();
+            case RENDER -> new RenderStage();
+            case GENERATE -> new GenerateStage();
         };
     }
 }

@@ -18,8 +18,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** {@code train}: the VAE on the prepared train split with parameter averaging across executors. */
 public final class TrainStage implements Stage {
-    public static final String NAME = "train";
-
     private final boolean resume;
 
     /** @param resume continue from the newest complete checkpoint (start fresh if there is none) */
@@ -30,10 +28,10 @@ public final class TrainStage implements Stage {
     @Override
     public void run(StageContext ctx) {
         RunLayout layout = ctx.layout();
-        if (ctx.skipOrLock(NAME, layout.model())) {
+        if (ctx.skipOrLock(layout.model())) {
             return;
         }
-        SparkSession spark = ctx.spark(NAME);
+        SparkSession spark = ctx.spark();
         DatasetReader reader = new DatasetReader(spark, ctx.files());
         DatasetManifest manifest = reader.open(layout.dataset().dir(), ctx.config().data());
         // Before any data is read or parameter allocated: a model that cannot fit is refused, saying what it needs.
@@ -61,6 +59,7 @@ public final class TrainStage implements Stage {
         ctx.record("epochs", last.epoch());
         ctx.record("train_neg_elbo", last.trainNegElbo());
         ctx.record("val_neg_elbo", last.valNegElbo());
+        result.averagingCosts().forEach(ctx::record); // where the epochs' time went (docs/BENCHMARKS.md reads these)
         if (t.earlyStopping().enabled()) {
             ctx.record("kept_epoch", result.keptEpoch());
             if (result.stoppedEarly(t.epochs())) {

@@ -17,12 +17,13 @@ import org.apache.spark.sql.Row;
  */
 record TrainedRun(LoadedVae model, DatasetManifest manifest, Dataset<Row> split) {
 
-    /** Opens the model and {@code split} of the run in {@code ctx}; {@code stage} names the stage in messages. */
-    static TrainedRun open(StageContext ctx, String stage, String split) {
+    /** Opens the model and {@code split} of the run in {@code ctx}; its stage is named in messages. */
+    static TrainedRun open(StageContext ctx, String split) {
+        String stage = ctx.stage().commandName();
         RunLayout layout = ctx.layout();
         LoadedVae model = RunModel.load(layout.model(), ctx.files());
         Path datasetDir = layout.dataset().dir();
-        DatasetReader reader = new DatasetReader(ctx.spark(stage), ctx.files());
+        DatasetReader reader = new DatasetReader(ctx.spark(), ctx.files());
         DatasetManifest manifest = reader.open(datasetDir, ctx.config().data());
         RunModel.requireFits(model, manifest, layout.model(), datasetDir);
         String note = RunModel.datasetNote(model, manifest, datasetDir);

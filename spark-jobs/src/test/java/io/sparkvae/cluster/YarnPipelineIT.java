@@ -1,5 +1,6 @@
 package io.sparkvae.cluster;
 
+import io.sparkvae.layout.StageDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -339,7 +340,7 @@ class YarnPipelineIT {
                 .lines().map(YarnPipelineIT::read).toList();
         List<String> seen = events.stream().map(e -> e.path("event").asText() + " " + e.path("stage").asText()).toList();
         List<String> expected = new ArrayList<>();
-        for (String stage : RunLayout.STAGES) {
+        for (String stage : StageDescriptor.pipeline().stream().map(StageDescriptor::commandName).toList()) {
             expected.add("started " + stage);
             expected.add("finished " + stage);
         }
@@ -389,7 +390,7 @@ class YarnPipelineIT {
                     "evaluate " + run + ": importance sampling K=10 on 1000 test examples")) {
                 assertTrue(descriptions.contains(expected), "no job '" + expected + "' among " + descriptions);
             }
-            List<String> groups = RunLayout.STAGES.stream().map(s -> s + " " + (s.equals("prepare") ? "punks-limit1000" : run)).toList();
+            List<String> groups = StageDescriptor.pipeline().stream().map(StageDescriptor::commandName).toList().stream().map(s -> s + " " + (s.equals("prepare") ? "punks-limit1000" : run)).toList();
             jobs.forEach(j -> assertTrue(groups.contains(j.path("jobGroup").asText()), "a job outside the stages' groups: " + j));
         } finally {
             ChildProcess.kill(server);

@@ -1,5 +1,6 @@
 package io.sparkvae.pipeline;
 
+import io.sparkvae.layout.StageDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -31,22 +32,25 @@ class SharedSessionTest {
 
     @Test
     void stagesShareThePipelinesApplicationAndOnlyItsOwnerStopsIt() {
-        SparkSession shared;
+        SparkSession[] first = new SparkSession[1];
         try (SparkSessions pipeline = SparkSessions.forCommand("pipeline", options())) {
             try (StageContext prepare = StageContext.open(options(), pipeline)) {
-                shared = prepare.spark("prepare");
-                assertEquals("vae-pipeline-punks-z2", shared.sparkContext().appName());
+                prepare.run(StageDescriptor.PREPARE, ctx -> first[0] = ctx.spark());
+                assertEquals("vae-pipeline-punks-z2", first[0].sparkContext().appName());
             }
-            assertFalse(shared.sparkContext().isStopped(), "a stage stopped the pipeline's session");
+            assertFalse(first[0].sparkContext().isStopped(), "a stage stopped the pipeline's session");
             try (StageContext train = StageContext.open(options(), pipeline)) {
-                assertSame(shared, train.spark("train"));
+                train.run(StageDescriptor.TRAIN, ctx -> assertSame(first[0], ctx.spark()));
             }
         }
+        SparkSession shared = first[0];
         assertTrue(shared.sparkContext().isStopped(), "closing the pipeline's application stops it");
 
         SparkSession own;
-        try (StageContext alone = StageContext.standalone(options(), "prepare")) {
-            own = alone.spark("prepare");
+        try (StageContext alone = StageContext.standalone(options(), StageDescriptor.PREPARE)) {
+            SparkSession[] started = new SparkSession[1];
+            alone.run(StageDescriptor.PREPARE, ctx -> started[0] = ctx.spark());
+            own = started[0];
             assertNotSame(shared, own);
             assertEquals("vae-prepare-punks-z2", own.sparkContext().appName());
         }
@@ -57,12 +61,12 @@ class SharedSessionTest {
     void aSessionAlreadyRunningInTheJvmIsUsedAndLeftRunning() {
         SparkSession shell = LocalSpark.start("shell");
         try {
-            try (StageContext alone = StageContext.standalone(options(), "prepare")) {
-                assertSame(shell, alone.spark("prepare"));
+            try (StageContext alone = StageContext.standalone(options(), StageDescriptor.PREPARE)) {
+                alone.run(StageDescriptor.PREPARE, ctx -> assertSame(shell, ctx.spark()));
             }
             try (SparkSessions pipeline = SparkSessions.forCommand("pipeline", options());
                  StageContext train = StageContext.open(options(), pipeline)) {
-                assertSame(shell, train.spark("train"));
+                train.run(StageDescriptor.TRAIN, ctx -> assertSame(shell, ctx.spark()));
             }
             assertFalse(shell.sparkContext().isStopped(), "a stage stopped the session it did not start");
         } finally {

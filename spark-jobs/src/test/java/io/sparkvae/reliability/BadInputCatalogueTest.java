@@ -1,5 +1,6 @@
 package io.sparkvae.reliability;
 
+import io.sparkvae.layout.StageDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,13 +60,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("spark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCatalogueTest {
+    private static List<String> readers(StageDescriptor.Input input) {
+        return StageDescriptor.pipeline().stream().filter(s -> s.reads(input)).map(StageDescriptor::commandName).toList();
+    }
+
     private static final HadoopFiles FILES = HadoopFiles.withDefaults();
-    private static final List<String> ALL = List.of("prepare", "train", "evaluate", "encode", "render", "generate", "pipeline");
+    private static final List<String> ALL = java.util.stream.Stream.concat(StageDescriptor.pipeline().stream().map(StageDescriptor::commandName),
+            java.util.stream.Stream.of("pipeline")).toList();
     /** Stages that read a prepared dataset's manifest. */
-    private static final List<String> DATASET_READERS = List.of("train", "evaluate", "encode", "render", "generate");
+    private static final List<String> DATASET_READERS = readers(StageDescriptor.Input.DATASET);
     /** Stages that read a split's rows. */
     private static final List<String> READERS = List.of("train", "evaluate", "encode", "render");
-    private static final List<String> MODEL_READERS = List.of("evaluate", "encode", "render", "generate");
+    private static final List<String> MODEL_READERS = readers(StageDescriptor.Input.MODEL);
     private static final String DATASET = "datasets/mnist-limit200";
     private static final String RUN = "runs/tiny";
     private static final Path DOC = ChildProcess.repo().resolve("docs/RELIABILITY.md");

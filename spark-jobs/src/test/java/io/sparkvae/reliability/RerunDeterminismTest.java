@@ -1,5 +1,6 @@
 package io.sparkvae.reliability;
 
+import io.sparkvae.layout.StageDescriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("spark")
 class RerunDeterminismTest {
-    private static final List<String> STAGES = RunLayout.STAGES;
+    private static final List<String> STAGES = StageDescriptor.pipeline().stream().map(StageDescriptor::commandName).toList();
     /** What legitimately differs between two runs: when they ran and how fast. */
     private static final Set<String> TIMING_FIELDS = Set.of("createdAt", "seconds", "images_per_second");
 
