@@ -71,7 +71,7 @@ class NamedJobsTest {
         for (String expected : List.of(
                 "prepare mnist-limit200: write the idx splits",
                 "prepare mnist-limit200: check val split, draw its preview",
-                "train tiny: read inputs", "train tiny: export minibatches", "train tiny: epoch 1/2: count minibatches",
+                "train tiny: read inputs", "train tiny: export minibatches",
                 "train tiny: epoch 1/2, averaging round 1/1", "train tiny: epoch 2/2, averaging round 1/1",
                 "train tiny: epoch 2/2: validation -ELBO",
                 "evaluate tiny: importance sampling K=20 on 200 test examples", "evaluate tiny: write per-example scores",
