@@ -18,7 +18,7 @@
 #   scripts/submit.sh --put-spark-jars hdfs:///apps/spark-vae/jars   (then --conf spark.yarn.jars=hdfs:///apps/spark-vae/jars/*.jar)
 # VAE_JOB_JAR replaces the local job jar's location (e.g. local:///opt/vae/spark-vae-jobs.jar baked into a
 # Kubernetes image, or hdfs:///apps/vae/spark-vae-jobs.jar for YARN cluster mode).
-# Exit status: the stage's (0 done, 2 bad input or config, 1 other failure; in cluster mode any failure is 1);
+# Exit status: the stage's (docs/OPERATIONS.md#exit-codes; in cluster mode any failure is 1);
 # 2 for bad usage of this script.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

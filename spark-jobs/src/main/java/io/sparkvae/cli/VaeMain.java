@@ -11,9 +11,8 @@ import picocli.CommandLine.Command;
  * The job jar's main class: {@code vae <stage> [options]}, the same under {@code scripts/vae} and
  * {@code spark-submit}. The only picocli layer: every command parses its options and calls library code.
  *
- * <p>Exit codes are the stage contract a workflow engine relies on ({@link Failures}): 0 done (or already done),
- * 2 bad input or config (retrying will not help), 75 the output is being written by another run (retry after a pause),
- * 1 any other failure (worth a retry). A usage error (no or an unknown command, an unknown or missing option) prints
+ * <p>Exit codes are the stage contract a workflow engine relies on ({@link Failures}; stated in
+ * docs/OPERATIONS.md, "Exit codes"). A usage error (no or an unknown command, an unknown or missing option) prints
  * {@code error: ...} and one line pointing to {@code --help}, and exits 2.
  */
 @Command(
@@ -24,8 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {StageCommands.Prepare.class, StageCommands.Train.class, StageCommands.Evaluate.class,
                 StageCommands.Encode.class, StageCommands.Render.class, StageCommands.Generate.class, PipelineCommand.class,
                 ExperimentCommand.class, ReportCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit status: 0 done, 2 bad input or config, 75 the output is being written by another run (retry",
-                "later), 1 other failure (worth a retry).",
+        footer = {"", "Exit status: 0 done, 2 bad input, 75 output locked by another run, 1 other (docs/OPERATIONS.md#exit-codes).",
                 "Run 'vae <stage> --help' for a stage's options and every config key."})
 public final class VaeMain implements Runnable {
     @CommandLine.Spec

@@ -15,9 +15,8 @@ import java.util.Map;
 /**
  * Runs the stages one after another in this JVM and one Spark application, each exactly as when run alone (its own
  * context, checks, skip rule and lock), stopping at the first failure and returning its exit code, so the pipeline
- * keeps the stage contract: 0 all done (or skipped), 2 bad input or config, 75 an output another run is writing,
- * 1 other failure. Unlike a stage run alone, the pipeline rebuilds a complete output that is stale (made from inputs
- * that changed since): it brings the whole run up to date.
+ * keeps the stage contract's exit codes ({@link Failures}). Unlike a stage run alone, the pipeline rebuilds a complete
+ * output that is stale (made from inputs that changed since): it brings the whole run up to date.
  */
 public final class PipelineRunner {
     private final SparkSessions sessions;

@@ -34,11 +34,8 @@ import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,11 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * other's to the last digit. A third run has one executor container preempted by the scheduler in the middle of an
  * epoch and must end exactly as the undisturbed YARN runs did. The client run's event log goes to HDFS, and Spark's
  * History Server ({@code scripts/history-server.sh}) reads it back with every job named after the pipeline's step.
- * The tests run in order: the later ones compare with the client run.
+ * The client run is made once, by whichever test needs it first, so every test also runs alone and in any order.
  */
 @Tag("spark")
 @Tag("slow")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnPipelineIT {
     /**
      * Relative difference allowed between YARN's numbers and local[2]'s. Measured: 2.5e-9 (final train -ELBO),
@@ -85,8 +81,11 @@ class YarnPipelineIT {
     private static Path repo;
     /** The numbers of the local[2] run every YARN run must reproduce. */
     private static Map<String, Double> local;
-    /** The numbers of the client-mode YARN run, which the later YARN runs must reproduce exactly. */
-    private static Map<String, Double> yarn;
+    /** The client-mode YARN run, which the other YARN runs must reproduce exactly (see {@link #clientRun()}). */
+    private static ClientRun client;
+
+    /** The client-mode pipeline's outcome and its YARN application (null when it failed before one finished). */
+    private record ClientRun(ChildProcess.Result result, ApplicationId app) {}
 
     @BeforeAll
     static void startClusterAndRunLocally() throws Exception {
@@ -124,14 +123,12 @@ class YarnPipelineIT {
     }
 
     @Test
-    @Order(1)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void clientModeRunsThePipelineOnYarnWithTheLocalNumbersAndKeepsItsHistory() throws Exception {
-        ChildProcess.Result r = submit("pipeline", "client", "client", List.of("--event-log", "hdfs:///vae/spark-events"));
-        System.out.printf("yarn: client-mode pipeline in %.1f s%n", r.seconds());
+        ChildProcess.Result r = clientRun().result();
         assertEquals(0, r.exitCode(), r.tail());
         assertTrue(r.output().contains("pipeline: all 6 stages complete"), r.tail());
-        ApplicationId app = last(hadoop.finishedApplications());
+        ApplicationId app = clientRun().app();
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         assertOutputs("client");
         Map<String, Double> client = numbers("client");
@@ -139,15 +136,14 @@ class YarnPipelineIT {
         for (var e : local.entrySet()) {
             assertEquals(e.getValue(), client.get(e.getKey()), LOCAL_TOLERANCE * Math.abs(e.getValue()), "client " + e.getKey() + " vs local[2]");
         }
-        yarn = client;
         assertEvents("client");
         assertHistoryServerShowsNamedJobs("client");
     }
 
     @Test
-    @Order(2)
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void clusterModeRunsTheDriverInAContainerWithTheClientRunsNumbers() throws Exception {
+        Map<String, Double> reference = clientNumbers();
         ChildProcess.Result r = submit("pipeline", "cluster", "cluster", List.of());
         System.out.printf("yarn: cluster-mode pipeline in %.1f s%n", r.seconds());
         assertEquals(0, r.exitCode(), r.tail());
@@ -159,14 +155,14 @@ class YarnPipelineIT {
         assertOutputs("cluster");
         Map<String, Double> cluster = numbers("cluster");
         report("cluster", cluster);
-        assertEquals(clientRun(), cluster, "cluster-mode numbers vs client mode's");
+        assertEquals(reference, cluster, "cluster-mode numbers vs client mode's");
         assertEvents("cluster");
     }
 
     @Test
-    @Order(3)
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void anExecutorPreemptedMidEpochIsReplacedAndTrainingEndsAsUndisturbed() throws Exception {
+        Map<String, Double> reference = clientNumbers();
         Path log = tmp.resolve("logs/preempted.log");
         // Trains on the reference run's dataset, under its root.
         Process p = ChildProcess.start(command("train", "client", "preempted", "local", List.of()), repo, env(), log);
@@ -195,7 +191,7 @@ class YarnPipelineIT {
         Map<String, Double> trained = numbers("local", "preempted");
         report("preempted", trained);
         for (String key : List.of("train_neg_elbo", "val_neg_elbo")) {
-            assertEquals(clientRun().get(key), trained.get(key), key + " after the preemption vs the undisturbed YARN run");
+            assertEquals(reference.get(key), trained.get(key), key + " after the preemption vs the undisturbed YARN run");
         }
     }
 
@@ -209,7 +205,6 @@ class YarnPipelineIT {
      * wait their turn, and a writer that died holding the file (its lease) with half a line written is taken over.
      */
     @Test
-    @Order(4)
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void hdfsAppendsKeepEveryLineWholeUnderConcurrencyAndAfterAKilledWriter() throws Exception {
         HadoopFiles files = HadoopFiles.withDefaults();
@@ -328,9 +323,21 @@ class YarnPipelineIT {
         System.out.printf("yarn: %s numbers %s; relative difference to local[2]:%s%n", run, numbers, diff);
     }
 
-    private static Map<String, Double> clientRun() {
-        assertNotNull(yarn, "the client-mode run (the first test) did not finish");
-        return yarn;
+    /** The client-mode pipeline with its event log on HDFS, run once by whichever test needs it first. */
+    private static synchronized ClientRun clientRun() {
+        if (client == null) {
+            ChildProcess.Result r = submit("pipeline", "client", "client", List.of("--event-log", "hdfs:///vae/spark-events"));
+            System.out.printf("yarn: client-mode pipeline in %.1f s%n", r.seconds());
+            client = new ClientRun(r, r.exitCode() == 0 ? last(hadoop.finishedApplications()) : null);
+        }
+        return client;
+    }
+
+    /** The client-mode run's numbers, which the other YARN runs must reproduce exactly. */
+    private static Map<String, Double> clientNumbers() {
+        ChildProcess.Result r = clientRun().result();
+        assertEquals(0, r.exitCode(), "the client-mode run failed: " + r.tail());
+        return numbers("client");
     }
 
     /** events.jsonl: each stage's start and its end, ok, with its key numbers. */

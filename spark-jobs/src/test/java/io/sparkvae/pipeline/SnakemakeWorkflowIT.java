@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.job.OutputLock;
@@ -52,24 +51,16 @@ class SnakemakeWorkflowIT {
         // 1. Interrupt the workflow once evaluate has started: SIGTERM to its whole process group (snakemake, the
         //    job's shell and the stage's JVM), as a terminal's Ctrl-C or a batch system's kill would. setsid gives the
         //    workflow a group of its own, so the signal does not reach this test's JVM.
-        Path evaluateLog = root.resolve("logs/punks-z2/evaluate.log");
+        // The stage takes its output's lock once its JVM is up and before any Spark work: interrupted then, it is
+        // interrupted at work, not while starting.
+        Path evaluateLock = root.resolve("runs/punks-z2/.eval.lock");
         Path log1 = tmp.resolve("logs/1-interrupted.log");
         long t0 = System.nanoTime();
         List<String> inOwnGroup = new ArrayList<>(List.of("setsid"));
         inOwnGroup.addAll(cmd);
         Process p = ChildProcess.start(inOwnGroup, ChildProcess.repo(), Map.of("VAE_DRIVER_MEMORY", "2g"), log1);
         try {
-            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(8);
-            while (!Files.exists(evaluateLog)) {
-                if (!p.isAlive()) {
-                    fail("snakemake ended (exit " + p.exitValue() + ") before evaluate started:\n" + ChildProcess.tailOf(log1));
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    fail("evaluate did not start within 8 minutes:\n" + ChildProcess.tailOf(log1));
-                }
-                Thread.sleep(200);
-            }
-            Thread.sleep(1000); // let the stage's JVM start, so the signal interrupts real work
+            ChildProcess.await(p, log1, "evaluate holding its output's lock", () -> Files.exists(evaluateLock), Duration.ofMinutes(8));
             assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).inheritIO().start().waitFor(),
                     "kill the workflow's process group");
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "snakemake did not stop on SIGTERM:\n" + ChildProcess.tailOf(log1));
