@@ -34,15 +34,14 @@ if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
 fi
 
 build_if_missing() {
-  if [[ ! -f "$jar" || ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/spark-shared-classpath.txt" \
-        || ! -f "$launcher/jvm-options.txt" ]]; then
+  if [[ ! -f "$jar" || ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/jvm-options.txt" ]]; then
     echo "submit.sh: building the job jar (mvn package, about a minute)..." >&2
     (cd "$repo" && mvn -B -q -DskipTests package) >&2
   fi
 }
-# The complete Spark runtime YARN containers start from: Spark's jars (provided scope) and those it shares with our
-# own dependencies (see spark-jobs/pom.xml), colon-separated.
-spark_runtime() { echo "$(cat "$launcher/spark-classpath.txt"):$(cat "$launcher/spark-shared-classpath.txt")"; }
+# The complete Spark runtime YARN containers start from: Spark's jars (provided scope, the libraries the job jar
+# leaves to Spark among them; spark-jobs/pom.xml), colon-separated.
+spark_runtime() { cat "$launcher/spark-classpath.txt"; }
 hadoop_cp() { # the cluster's client configuration first, as spark-submit puts it
   local cp="$1"
   [[ -n "${HADOOP_CONF_DIR:-}" ]] && cp="$HADOOP_CONF_DIR:$cp"
