@@ -14,7 +14,7 @@
 # executors and YARN's application master (spark.{driver,executor,yarn.am}.extraJavaOptions, merged into any you
 # pass) are added for you. Hadoop settings (HDFS, YARN) come from HADOOP_CONF_DIR / YARN_CONF_DIR, as with spark-submit.
 # YARN without a Spark distribution: the containers get Spark's jars from spark.yarn.jars; unless you pass it (or
-# spark.yarn.archive), the build's jars are uploaded with every application (about 220 MB). Upload them once instead:
+# spark.yarn.archive), the build's jars are uploaded with every application (about 265 MB). Upload them once instead:
 #   scripts/submit.sh --put-spark-jars hdfs:///apps/spark-vae/jars   (then --conf spark.yarn.jars=hdfs:///apps/spark-vae/jars/*.jar)
 # VAE_JOB_JAR replaces the local job jar's location (e.g. local:///opt/vae/spark-vae-jobs.jar baked into a
 # Kubernetes image, or hdfs:///apps/vae/spark-vae-jobs.jar for YARN cluster mode).
