@@ -12,12 +12,12 @@ if [[ $# -lt 1 || $# -gt 2 || "$1" == -h || "$1" == --help ]]; then
   sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   [[ $# -ge 1 && ( "$1" == -h || "$1" == --help ) ]] && exit 0 || exit 2
 fi
-if [[ ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/spark-shared-classpath.txt" ]]; then
+if [[ ! -f "$launcher/spark-classpath.txt" ]]; then
   echo "history-server.sh: building (mvn package, about a minute)..." >&2
   (cd "$repo" && mvn -B -q -DskipTests package) >&2
 fi
-# Spark's own jars and those it shares with our dependencies (spark-jobs/pom.xml): a complete Spark runtime.
-cp="$(cat "$launcher/spark-classpath.txt"):$(cat "$launcher/spark-shared-classpath.txt")"
+# Spark's own jars (provided scope in spark-jobs/pom.xml): a complete Spark runtime.
+cp="$(cat "$launcher/spark-classpath.txt")"
 [[ -n "${HADOOP_CONF_DIR:-}" ]] && cp="$HADOOP_CONF_DIR:$cp"
 # shellcheck disable=SC2046 # word splitting of the JVM option list is intended
 exec java -Xmx"${VAE_HISTORY_MEMORY:-1g}" $(cat "$launcher/jvm-options.txt") -cp "$cp" \

@@ -14,7 +14,7 @@
 # executors and YARN's application master (spark.{driver,executor,yarn.am}.extraJavaOptions, merged into any you
 # pass) are added for you. Hadoop settings (HDFS, YARN) come from HADOOP_CONF_DIR / YARN_CONF_DIR, as with spark-submit.
 # YARN without a Spark distribution: the containers get Spark's jars from spark.yarn.jars; unless you pass it (or
-# spark.yarn.archive), the build's jars are uploaded with every application (about 220 MB). Upload them once instead:
+# spark.yarn.archive), the build's jars are uploaded with every application (about 265 MB). Upload them once instead:
 #   scripts/submit.sh --put-spark-jars hdfs:///apps/spark-vae/jars   (then --conf spark.yarn.jars=hdfs:///apps/spark-vae/jars/*.jar)
 # VAE_JOB_JAR replaces the local job jar's location (e.g. local:///opt/vae/spark-vae-jobs.jar baked into a
 # Kubernetes image, or hdfs:///apps/vae/spark-vae-jobs.jar for YARN cluster mode).
@@ -34,15 +34,14 @@ if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
 fi
 
 build_if_missing() {
-  if [[ ! -f "$jar" || ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/spark-shared-classpath.txt" \
-        || ! -f "$launcher/jvm-options.txt" ]]; then
+  if [[ ! -f "$jar" || ! -f "$launcher/spark-classpath.txt" || ! -f "$launcher/jvm-options.txt" ]]; then
     echo "submit.sh: building the job jar (mvn package, about a minute)..." >&2
     (cd "$repo" && mvn -B -q -DskipTests package) >&2
   fi
 }
-# The complete Spark runtime YARN containers start from: Spark's jars (provided scope) and those it shares with our
-# own dependencies (see spark-jobs/pom.xml), colon-separated.
-spark_runtime() { echo "$(cat "$launcher/spark-classpath.txt"):$(cat "$launcher/spark-shared-classpath.txt")"; }
+# The complete Spark runtime YARN containers start from: Spark's jars (provided scope, the libraries the job jar
+# leaves to Spark among them; spark-jobs/pom.xml), colon-separated.
+spark_runtime() { cat "$launcher/spark-classpath.txt"; }
 hadoop_cp() { # the cluster's client configuration first, as spark-submit puts it
   local cp="$1"
   [[ -n "${HADOOP_CONF_DIR:-}" ]] && cp="$HADOOP_CONF_DIR:$cp"

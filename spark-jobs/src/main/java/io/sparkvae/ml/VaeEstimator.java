@@ -10,9 +10,6 @@ import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.train.SparkTrainer;
 import io.sparkvae.train.TrainingOutputs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +21,6 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -35,7 +31,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -49,11 +44,13 @@ import org.slf4j.LoggerFactory;
  * {@code org.apache.spark.ml.Pipeline}.
  *
  * <p>{@link #validationFraction} of the rows (chosen by a seeded hash of their pixels) are held out and scored after
- * every epoch. With a {@link #checkpointDir} (any Hadoop URI every executor can reach), the training's files go there
- * ({@code model/}, {@code model/checkpoints/epoch-NNN/}, {@code metrics.jsonl}) and a fit that was interrupted resumes
- * from its newest checkpoint; without one they go to a temporary folder that is deleted afterwards (local masters).
+ * every epoch, or the rows a {@link #validationIndicatorCol} marks. With a {@link #checkpointDir} (any Hadoop URI every
+ * executor can reach), the training's files go there ({@code model/}, {@code model/checkpoints/epoch-NNN/},
+ * {@code metrics.jsonl}) and a fit that was interrupted resumes from its newest checkpoint; without one they go to a
+ * temporary folder on the cluster's file system that is deleted afterwards ({@link TrainingFolder}). The output-column
+ * Params ({@link VaeParams}) are the fitted model's.
  */
-public final class VaeEstimator extends Estimator<VaeModel> implements DefaultParamsWritable {
+public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams<VaeEstimator>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VaeEstimator.class);
     static final String OWNER = "VaeEstimator";
@@ -61,8 +58,6 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     private static final JobConfig DEFAULTS = JobConfigLoader.load("", "defaults", "defaults", List.of());
 
     private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> indexCol;
     private final IntParam latentSize;
     private final IntArrayParam hiddenSizes;
     private final IntParam epochs;
@@ -71,16 +66,12 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     private final Param<String> learningRateScaling;
     private final IntParam workers;
     private final IntParam averagingFrequency;
-    private final LongParam seed;
     private final DoubleParam validationFraction;
+    private final Param<String> validationIndicatorCol;
     private final Param<String> checkpointDir;
 
     public VaeEstimator(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "images, one per row: array<float>, array<double> or vector of HWC "
-                + "pixel values in [0, 1], all of one size");
-        indexCol = new Param<>(this, "indexCol", "integer index column numbering the examples (the minibatch order is "
-                + "seeded by it); when absent, rows are numbered in input order");
         latentSize = new IntParam(this, "latentSize", "dimensions of the latent space z", ParamValidators.gtEq(1));
         hiddenSizes = new IntArrayParam(this, "hiddenSizes", "encoder hidden layer sizes; the decoder mirrors them");
         epochs = new IntParam(this, "epochs", "passes over the training rows", ParamValidators.gtEq(1));
@@ -94,17 +85,19 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
                 ParamValidators.gtEq(1));
         averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches each worker fits between two "
                 + "parameter-averaging rounds", ParamValidators.gtEq(1));
-        seed = new LongParam(this, "seed", "seed of everything random: initialisation, minibatch order, noise, the "
-                + "held-out rows");
         validationFraction = new DoubleParam(this, "validationFraction", "share of rows held out and scored after "
-                + "every epoch, in [0, 1)", ParamValidators.inRange(0, 1, true, false));
+                + "every epoch, in [0, 1), chosen by a seeded hash of their pixels (default 0.1); unused with a "
+                + "validationIndicatorCol", ParamValidators.inRange(0, 1, true, false));
+        validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: true for the rows held out "
+                + "and scored after every epoch, false for the training rows (as Spark's GBTs take it); empty (default): "
+                + "hold out validationFraction of the rows");
         checkpointDir = new Param<>(this, "checkpointDir", "folder (Hadoop URI every executor reaches) for the model, "
                 + "its per-epoch checkpoints and metrics.jsonl; a fit there resumes from the newest checkpoint; empty: a "
-                + "temporary folder");
+                + "temporary folder under SparkContext's checkpoint folder, else under the default file system's working "
+                + "folder (a local temporary folder on a local master); a local path with a cluster master is refused");
         JobConfig.Model m = DEFAULTS.model();
         JobConfig.Train t = DEFAULTS.train();
-        setDefault(inputCol, "pixels");
-        setDefault(indexCol, "index");
+        VaeParams.setSharedDefaults(this, DEFAULTS.seed());
         setDefault(latentSize, m.latent());
         setDefault(hiddenSizes, m.hidden().stream().mapToInt(Integer::intValue).toArray());
         setDefault(epochs, t.epochs());
@@ -113,8 +106,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         setDefault(learningRateScaling, t.learningRateScaling());
         setDefault(workers, t.workers());
         setDefault(averagingFrequency, t.averagingFrequency());
-        setDefault(seed, DEFAULTS.seed());
         setDefault(validationFraction, 0.1);
+        setDefault(validationIndicatorCol, "");
         setDefault(checkpointDir, "");
     }
 
@@ -136,14 +129,6 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     }
 
     // ---- parameters ------------------------------------------------------------------------------------------------
-
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    public Param<String> indexCol() {
-        return indexCol;
-    }
 
     public IntParam latentSize() {
         return latentSize;
@@ -177,24 +162,16 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         return averagingFrequency;
     }
 
-    public LongParam seed() {
-        return seed;
-    }
-
     public DoubleParam validationFraction() {
         return validationFraction;
     }
 
+    public Param<String> validationIndicatorCol() {
+        return validationIndicatorCol;
+    }
+
     public Param<String> checkpointDir() {
         return checkpointDir;
-    }
-
-    public String getInputCol() {
-        return $(inputCol);
-    }
-
-    public String getIndexCol() {
-        return $(indexCol);
     }
 
     public int getLatentSize() {
@@ -229,24 +206,16 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         return (Integer) $(averagingFrequency);
     }
 
-    public long getSeed() {
-        return (Long) $(seed);
-    }
-
     public double getValidationFraction() {
         return (Double) $(validationFraction);
     }
 
+    public String getValidationIndicatorCol() {
+        return $(validationIndicatorCol);
+    }
+
     public String getCheckpointDir() {
         return $(checkpointDir);
-    }
-
-    public VaeEstimator setInputCol(String value) {
-        return (VaeEstimator) set(inputCol, value);
-    }
-
-    public VaeEstimator setIndexCol(String value) {
-        return (VaeEstimator) set(indexCol, value);
     }
 
     public VaeEstimator setLatentSize(int value) {
@@ -281,12 +250,12 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         return (VaeEstimator) set(averagingFrequency, value);
     }
 
-    public VaeEstimator setSeed(long value) {
-        return (VaeEstimator) set(seed, value);
-    }
-
     public VaeEstimator setValidationFraction(double value) {
         return (VaeEstimator) set(validationFraction, value);
+    }
+
+    public VaeEstimator setValidationIndicatorCol(String value) {
+        return (VaeEstimator) set(validationIndicatorCol, value);
     }
 
     public VaeEstimator setCheckpointDir(String value) {
@@ -295,30 +264,13 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
 
     // ---- fitting ---------------------------------------------------------------------------------------------------
 
-    /** The input column's index column, or -1 when there is none to number the rows by. */
-    private int indexAt(StructType schema) {
-        String index = getIndexCol();
-        if (index.isEmpty() || schema.getFieldIndex(index).isEmpty()) {
-            if (isSet(indexCol) && !index.isEmpty()) {
-                throw new IllegalArgumentException(OWNER + ": index column '" + index + "' does not exist; columns: "
-                        + String.join(", ", schema.fieldNames()));
-            }
-            return -1;
-        }
-        var type = schema.apply(index).dataType();
-        if (!type.equals(DataTypes.IntegerType) && !type.equals(DataTypes.LongType)) {
-            throw new IllegalArgumentException(OWNER + ": index column '" + index + "' is " + type.simpleString()
-                    + "; expected int or bigint");
-        }
-        return schema.fieldIndex(index);
-    }
-
     /** Refuses an input the fit cannot read; the result is the schema the fitted model's {@code transform} returns. */
     @Override
     public StructType transformSchema(StructType schema) {
         PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
-        indexAt(schema);
-        return new ScoredRows("latent_mean", "latent_log_var", "neg_elbo", "", "").schema(schema, OWNER);
+        SharedColumns.indexAt(this, schema, OWNER);
+        TrainingExamples.indicatorAt(schema, getValidationIndicatorCol(), OWNER);
+        return SharedColumns.outputs(this).schema(schema, OWNER);
     }
 
     @Override
@@ -326,48 +278,52 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
         StructType schema = dataset.schema();
         transformSchema(schema);
         SparkSession spark = dataset.sparkSession();
-        Dataset<Row> input = dataset.toDF();
-        int indexAt = indexAt(schema);
-        PixelColumn sizing = PixelColumn.check(schema, getInputCol(), 0, indexAt >= 0 ? getIndexCol() : null, OWNER);
-        Row first = input.select(getInputCol()).where(org.apache.spark.sql.functions.col(getInputCol()).isNotNull()).first();
-        if (first == null) {
-            throw new BadInputException(OWNER + ": the input has no rows with an image in column '" + getInputCol() + "'");
-        }
-        int inputSize = PixelColumn.check(first.schema(), getInputCol(), 0, null, OWNER).read(first).length;
-        PixelColumn pixels = sizing.ofSize(inputSize);
-
+        // Where the training's files go, refused before any job when executors could not reach it.
         HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
-        boolean temporary = getCheckpointDir().isEmpty();
-        Path dir = temporary ? temporaryDir(files) : files.path(getCheckpointDir());
-        Dataset<Row> examples = TrainingExamples.of(spark, input, pixels, indexAt, getIndexCol(), getValidationFraction(), getSeed())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        TrainingFolder folder = TrainingFolder.of(spark.sparkContext(), files, getCheckpointDir(), OWNER);
         try {
-            Dataset<Row> train = TrainingExamples.split(examples, TrainingExamples.TRAIN);
-            Dataset<Row> val = TrainingExamples.split(examples, TrainingExamples.VAL);
-            long trainCount = train.count();
-            long valCount = val.count();
-            if (trainCount == 0) {
-                throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
+            Dataset<Row> input = dataset.toDF();
+            int indexAt = SharedColumns.indexAt(this, schema, OWNER);
+            int indicatorAt = TrainingExamples.indicatorAt(schema, getValidationIndicatorCol(), OWNER);
+            PixelColumn sizing = PixelColumn.check(schema, getInputCol(), 0, indexAt >= 0 ? getIndexCol() : null, OWNER);
+            Row first = input.select(getInputCol()).where(org.apache.spark.sql.functions.col(getInputCol()).isNotNull()).first();
+            if (first == null) {
+                throw new BadInputException(OWNER + ": the input has no rows with an image in column '" + getInputCol() + "'");
             }
-            JobConfig config = config(Math.max(1, input.rdd().getNumPartitions()));
-            Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
-            LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
-                    inputSize, valCount, getEpochs(), getWorkers(), dir);
-            SparkTrainer.Result result = new SparkTrainer(spark, files, config).extendingCompleteModels().train(train, valCount == 0 ? null : val,
-                    inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !temporary,
-                    m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
-                            m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));
-            Vae vae = result.vae();
-            VaeModel model = new VaeModel(uid, new LoadedVae(vae, provenance));
-            model.setInputCol(getInputCol()).setSeed(getSeed());
-            if (isSet(indexCol)) {
-                model.setIndexCol(getIndexCol());
+            int inputSize = PixelColumn.check(first.schema(), getInputCol(), 0, null, OWNER).read(first).length;
+            PixelColumn pixels = sizing.ofSize(inputSize);
+
+            Path dir = folder.dir();
+            Dataset<Row> examples = TrainingExamples.of(spark, input, pixels, indexAt, getIndexCol(),
+                            indicatorAt >= 0 ? TrainingExamples.HoldOut.byColumn(indicatorAt, getValidationIndicatorCol())
+                                    : TrainingExamples.HoldOut.byHash(getValidationFraction()), getSeed())
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                Dataset<Row> train = TrainingExamples.split(examples, TrainingExamples.TRAIN);
+                Dataset<Row> val = TrainingExamples.split(examples, TrainingExamples.VAL);
+                long trainCount = train.count();
+                long valCount = val.count();
+                if (trainCount == 0) {
+                    throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
+                }
+                JobConfig config = config(Math.max(1, input.rdd().getNumPartitions()));
+                Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
+                LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
+                        inputSize, valCount, getEpochs(), getWorkers(), dir);
+                SparkTrainer.Result result = new SparkTrainer(spark, files, config).extendingCompleteModels().train(train, valCount == 0 ? null : val,
+                        inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !folder.temporary(),
+                        m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
+                                m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));
+                Vae vae = result.vae();
+                // Same uid, so the shared Params' values carry over (MLlib's copyValues); the model's seed is this fit's.
+                VaeModel model = copyValues(new VaeModel(uid, new LoadedVae(vae, provenance)), ParamMap.empty());
+                return model.setParent(this);
+            } finally {
+                examples.unpersist();
             }
-            return model.setParent(this);
         } finally {
-            examples.unpersist();
-            if (temporary) {
-                files.deleteQuietly(dir);
+            if (folder.temporary()) {
+                files.deleteQuietly(folder.dir());
             }
         }
     }
@@ -396,19 +352,6 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
             out.put(p.name(), v instanceof int[] a ? Arrays.stream(a).boxed().toList() : v);
         }
         return out;
-    }
-
-    /** A fresh folder for a fit without checkpointDir: the application's checkpoint folder if set, else local temp. */
-    private static Path temporaryDir(HadoopFiles files) {
-        var sc = SparkSession.active().sparkContext();
-        if (sc.getCheckpointDir().isDefined()) {
-            return new Path(sc.getCheckpointDir().get(), "vae-estimator-" + java.util.UUID.randomUUID());
-        }
-        try {
-            return files.path(Files.createTempDirectory("vae-estimator").toUri().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder for the training", e);
-        }
     }
 
     @Override

@@ -14,11 +14,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -26,8 +23,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
@@ -46,7 +41,7 @@ import scala.Tuple2;
  * <p>{@link #load} reads any run's {@code model/} folder as the train stage writes it; {@link #write} writes one (plus
  * the parameters in Spark ML's {@code metadata/}) that the evaluate and render stages accept.
  */
-public final class VaeModel extends Model<VaeModel> implements MLWritable {
+public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeModel>, MLWritable {
     private static final long serialVersionUID = 1L;
     static final String OWNER = "VaeModel";
 
@@ -55,45 +50,12 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     private transient Broadcast<VaeBytes> broadcast;
     private transient SparkContext broadcastContext;
 
-    private final Param<String> inputCol;
-    private final Param<String> indexCol;
-    private final Param<String> latentMeanCol;
-    private final Param<String> latentLogVarCol;
-    private final Param<String> negElboCol;
-    private final Param<String> reconstructionCol;
-    private final Param<String> logLikelihoodCol;
-    private final IntParam isSamples;
-    private final IntParam elboSamples;
-    private final LongParam seed;
 
     /** The model {@code loaded}, with default parameters (the seed is the one the model was trained with). */
     public VaeModel(String uid, LoadedVae loaded) {
         this.uid = uid;
         this.model = loaded;
-        inputCol = new Param<>(this, "inputCol", "images, one per row: array<float>, array<double> or vector of "
-                + "HWC pixel values in [0, 1]");
-        indexCol = new Param<>(this, "indexCol", "integer index column; when present, rows are scored in aligned index "
-                + "blocks (bit-identical whatever the partitioning); empty: score rows where they are");
-        latentMeanCol = new Param<>(this, "latentMeanCol", "output: posterior mean E[z|x] (vector); empty skips it");
-        latentLogVarCol = new Param<>(this, "latentLogVarCol", "output: posterior log-variance (vector); empty skips it");
-        negElboCol = new Param<>(this, "negElboCol", "output: -ELBO in nats (double); empty skips it");
-        reconstructionCol = new Param<>(this, "reconstructionCol", "output: decoder means at the posterior mean "
-                + "(vector of pixel values); empty skips it");
-        logLikelihoodCol = new Param<>(this, "logLikelihoodCol", "output: importance-sampled log p(x) in nats with "
-                + "isSamples samples (double); empty skips it");
-        isSamples = new IntParam(this, "isSamples", "importance samples K for logLikelihoodCol (>= 1)", ParamValidators.gtEq(1));
-        elboSamples = new IntParam(this, "elboSamples", "eps draws per row for the -ELBO (>= 1)", ParamValidators.gtEq(1));
-        seed = new LongParam(this, "seed", "seed of the rows' noise streams (default: the seed the model was trained with)");
-        setDefault(inputCol, "pixels");
-        setDefault(indexCol, "index");
-        setDefault(latentMeanCol, "latent_mean");
-        setDefault(latentLogVarCol, "latent_log_var");
-        setDefault(negElboCol, "neg_elbo");
-        setDefault(reconstructionCol, "");
-        setDefault(logLikelihoodCol, "");
-        setDefault(isSamples, 1000);
-        setDefault(elboSamples, 1);
-        setDefault(seed, loaded.vae().spec().seed());
+        VaeParams.setSharedDefaults(this, loaded.vae().spec().seed());
     }
 
     /** The model {@code loaded} with a fresh uid. */
@@ -129,155 +91,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         return model.vae();
     }
 
-    // ---- parameters ------------------------------------------------------------------------------------------------
-
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    public Param<String> indexCol() {
-        return indexCol;
-    }
-
-    public Param<String> latentMeanCol() {
-        return latentMeanCol;
-    }
-
-    public Param<String> latentLogVarCol() {
-        return latentLogVarCol;
-    }
-
-    public Param<String> negElboCol() {
-        return negElboCol;
-    }
-
-    public Param<String> reconstructionCol() {
-        return reconstructionCol;
-    }
-
-    public Param<String> logLikelihoodCol() {
-        return logLikelihoodCol;
-    }
-
-    public IntParam isSamples() {
-        return isSamples;
-    }
-
-    public IntParam elboSamples() {
-        return elboSamples;
-    }
-
-    public LongParam seed() {
-        return seed;
-    }
-
-    public String getInputCol() {
-        return $(inputCol);
-    }
-
-    public String getIndexCol() {
-        return $(indexCol);
-    }
-
-    public String getLatentMeanCol() {
-        return $(latentMeanCol);
-    }
-
-    public String getLatentLogVarCol() {
-        return $(latentLogVarCol);
-    }
-
-    public String getNegElboCol() {
-        return $(negElboCol);
-    }
-
-    public String getReconstructionCol() {
-        return $(reconstructionCol);
-    }
-
-    public String getLogLikelihoodCol() {
-        return $(logLikelihoodCol);
-    }
-
-    public int getIsSamples() {
-        return (Integer) $(isSamples);
-    }
-
-    public int getElboSamples() {
-        return (Integer) $(elboSamples);
-    }
-
-    public long getSeed() {
-        return (Long) $(seed);
-    }
-
-    public VaeModel setInputCol(String value) {
-        return (VaeModel) set(inputCol, value);
-    }
-
-    public VaeModel setIndexCol(String value) {
-        return (VaeModel) set(indexCol, value);
-    }
-
-    public VaeModel setLatentMeanCol(String value) {
-        return (VaeModel) set(latentMeanCol, value);
-    }
-
-    public VaeModel setLatentLogVarCol(String value) {
-        return (VaeModel) set(latentLogVarCol, value);
-    }
-
-    public VaeModel setNegElboCol(String value) {
-        return (VaeModel) set(negElboCol, value);
-    }
-
-    public VaeModel setReconstructionCol(String value) {
-        return (VaeModel) set(reconstructionCol, value);
-    }
-
-    public VaeModel setLogLikelihoodCol(String value) {
-        return (VaeModel) set(logLikelihoodCol, value);
-    }
-
-    public VaeModel setIsSamples(int value) {
-        return (VaeModel) set(isSamples, value);
-    }
-
-    public VaeModel setElboSamples(int value) {
-        return (VaeModel) set(elboSamples, value);
-    }
-
-    public VaeModel setSeed(long value) {
-        return (VaeModel) set(seed, value);
-    }
-
     // ---- transforming ----------------------------------------------------------------------------------------------
-
-    private ScoredRows outputs() {
-        return new ScoredRows(getLatentMeanCol(), getLatentLogVarCol(), getNegElboCol(), getReconstructionCol(),
-                getLogLikelihoodCol());
-    }
-
-    /** The index column to regroup by, or -1 to score rows where they are. */
-    private int indexAt(StructType schema) {
-        String index = getIndexCol();
-        if (index.isEmpty()) {
-            return -1;
-        }
-        if (schema.getFieldIndex(index).isEmpty()) {
-            if (isSet(indexCol)) {
-                throw new IllegalArgumentException(OWNER + ": index column '" + index + "' does not exist; columns: "
-                        + String.join(", ", schema.fieldNames()) + " (set indexCol to \"\" to score without one)");
-            }
-            return -1; // the default name, absent: score where the rows are
-        }
-        StructField f = schema.apply(index);
-        if (!f.dataType().equals(DataTypes.IntegerType) && !f.dataType().equals(DataTypes.LongType)) {
-            throw new IllegalArgumentException(OWNER + ": index column '" + index + "' is " + f.dataType().simpleString()
-                    + "; expected int or bigint (or set indexCol to \"\")");
-        }
-        return schema.fieldIndex(index);
-    }
 
     /**
      * The input schema with the output columns; refuses (IllegalArgumentException naming the column) a missing input
@@ -287,18 +101,18 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     @Override
     public StructType transformSchema(StructType schema) {
         PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(), null, OWNER);
-        indexAt(schema);
-        return outputs().schema(schema, OWNER);
+        SharedColumns.indexAt(this, schema, OWNER);
+        return SharedColumns.outputs(this).schema(schema, OWNER);
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = dataset.schema();
         StructType outSchema = transformSchema(schema);
-        int indexAt = indexAt(schema);
+        int indexAt = SharedColumns.indexAt(this, schema, OWNER);
         PixelColumn pixels = PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(),
                 indexAt >= 0 ? getIndexCol() : null, OWNER);
-        ScoredRows out = outputs();
+        ScoredRows out = SharedColumns.outputs(this);
         ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
                 ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions());
         SparkSession spark = dataset.sparkSession();

@@ -40,8 +40,7 @@ public final class LocalCluster {
     public static List<String> executorConf() {
         List<String> conf = new ArrayList<>();
         conf.add("spark.jars=" + jobJar());
-        // Spark's provided-scope jars lack what we also use at compile scope (commons-lang3...): the job jar has those,
-        // as a Spark distribution would on a real cluster.
+        // Spark's provided-scope jars (the libraries it shares with DL4J among them) and the job jar, as on a cluster.
         conf.add("spark.executor.extraClassPath=" + sparkClasspath() + java.io.File.pathSeparator + jobJar());
         conf.add("spark.executor.extraJavaOptions=" + jvmOptions());
         return conf;

@@ -45,6 +45,25 @@ public final class MiniHadoop implements AutoCloseable {
         this.confDir = confDir;
     }
 
+    /** Starts HDFS alone under {@code dir} ({@link #confDir()} names it as the default file system). */
+    public static MiniHadoop startHdfs(Path dir) throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+        conf.setInt("dfs.replication", 1);
+        MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        try {
+            dfs.waitActive();
+            Configuration client = new Configuration(dfs.getConfiguration(0));
+            client.set(FileSystem.FS_DEFAULT_NAME_KEY, dfs.getFileSystem().getUri().toString());
+            Path confDir = dir.resolve("hadoop-conf");
+            writeClientConf(client, confDir);
+            return new MiniHadoop(dfs, null, confDir);
+        } catch (IOException | RuntimeException | Error e) {
+            dfs.shutdown();
+            throw e;
+        }
+    }
+
     /**
      * Starts HDFS and YARN under {@code dir}.
      *
@@ -222,7 +241,9 @@ public final class MiniHadoop implements AutoCloseable {
     @Override
     public void close() {
         try {
-            yarn.stop();
+            if (yarn != null) {
+                yarn.stop();
+            }
         } finally {
             dfs.shutdown();
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,24 +19,30 @@ import java.util.Map;
  * reaches them through spark-submit. {@link #close()} kills the daemons and their executors.
  */
 public final class StandaloneCluster implements AutoCloseable {
-    /** Jars a Spark distribution ships that the project's provided-scope list lacks (we also use them at compile scope). */
-    private static final List<String> ALSO_IN_SPARK_DISTRIBUTION = List.of("commons-lang3-", "commons-codec-",
-            "commons-io-", "commons-compress-", "commons-math3-", "commons-collections-", "stream-", "scala-reflect-");
-
     private final Path dir;
     private final Path sparkHome;
     private final int port;
+    private final Map<String, String> daemonEnv;
     private final List<Process> daemons = new ArrayList<>();
 
-    private StandaloneCluster(Path dir, Path sparkHome, int port) {
+    private StandaloneCluster(Path dir, Path sparkHome, int port, Map<String, String> daemonEnv) {
         this.dir = dir;
         this.sparkHome = sparkHome;
         this.port = port;
+        this.daemonEnv = daemonEnv;
     }
 
     /** Starts a Master and one Worker with {@code cores} cores and {@code memory} (e.g. "3g") for executors. */
     public static StandaloneCluster start(Path dir, int cores, String memory) {
-        StandaloneCluster cluster = new StandaloneCluster(dir, makeSparkHome(dir.resolve("spark-home")), freePort());
+        return start(dir, cores, memory, Map.of());
+    }
+
+    /**
+     * The same, the daemons (and so the executors) running with {@code extraEnv} besides, e.g. the cluster's
+     * {@code HADOOP_CONF_DIR} as a Spark installation's spark-env.sh sets it.
+     */
+    public static StandaloneCluster start(Path dir, int cores, String memory, Map<String, String> extraEnv) {
+        StandaloneCluster cluster = new StandaloneCluster(dir, makeSparkHome(dir.resolve("spark-home")), freePort(), extraEnv);
         try {
             cluster.startDaemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", String.valueOf(cluster.port), "--webui-port", "0"), "I have been elected leader");
@@ -77,7 +84,9 @@ public final class StandaloneCluster implements AutoCloseable {
         cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + File.separator + "*"));
         cmd.addAll(mainAndArgs);
         Path log = dir.resolve(name + ".log");
-        Process p = ChildProcess.start(cmd, dir, env(), log);
+        Map<String, String> env = new HashMap<>(env());
+        env.putAll(daemonEnv);
+        Process p = ChildProcess.start(cmd, dir, env, log);
         daemons.add(p);
         ChildProcess.await(p, log, "Spark " + name + " ready", () -> ChildProcess.read(log).contains(readyLine),
                 Duration.ofSeconds(90));
@@ -96,15 +105,8 @@ public final class StandaloneCluster implements AutoCloseable {
         try {
             Path jars = Files.createDirectories(home.resolve("jars"));
             Files.writeString(home.resolve("RELEASE"), "Spark stand-in for tests: jars/ links the Maven build's Spark jars\n");
-            List<String> entries = new ArrayList<>(List.of(LocalCluster.sparkClasspath().split(File.pathSeparator)));
-            String testCp = Files.readString(LocalCluster.launcherDir().resolve("test-classpath.txt")).strip();
-            for (String e : testCp.split(File.pathSeparator)) {
-                String n = Path.of(e).getFileName().toString();
-                if (ALSO_IN_SPARK_DISTRIBUTION.stream().anyMatch(n::startsWith)) {
-                    entries.add(e);
-                }
-            }
-            for (String e : entries) {
+            // Spark's provided-scope jars are a whole Spark runtime: the job jar leaves what Spark ships to Spark.
+            for (String e : LocalCluster.sparkClasspath().strip().split(File.pathSeparator)) {
                 Path jar = Path.of(e);
                 Path link = jars.resolve(jar.getFileName());
                 if (e.endsWith(".jar") && !Files.exists(link)) {
