@@ -77,7 +77,9 @@ echo "# command: scripts/bench-scale.sh \"$factors\"  (SCALE_FRACTION=$fraction 
 echo "# started $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo -dirty), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 busy=$("$python" scripts/bench/baseline_check.py busy 1)
 if awk -v b="$busy" 'BEGIN { exit !(b > 0.3) }'; then
-  echo "# WARNING: MACHINE NOT IDLE: other processes keep $busy of $(nproc) cores busy; these figures are not idle-machine figures" | tee /dev/stderr
+  warning="# WARNING: MACHINE NOT IDLE: other processes keep $busy of $(nproc) cores busy; these figures are not idle-machine figures"
+  echo "$warning"
+  echo "$warning" >&2
 fi
 for f in $factors; do
   table="$out/tables/mnist-${f}x-f$fraction"

@@ -112,6 +112,7 @@ print(f"# versions (ours): {p['nd4j_jar']}, {p['nd4j_native_jar']}, {p['openblas
 PY
 "$python" scripts/bench/baseline_check.py blas "$out/blas-pytorch.json" "$out/blas-ours.json"
 
+[[ " $contenders " == *" torch-1t "* ]] || echo "# torch-1t is not among the contenders: no ratios to PyTorch and no check of its MNIST rate"
 busy=$(others_busy)
 not_idle "$busy" && warn_busy "at the start" "$busy" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
