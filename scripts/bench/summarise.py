@@ -5,10 +5,11 @@
                                 epoch over the seconds of epochs 2..E, N / images_per_second each (so the train
                                 stage's validation time stays out); an importance-sampling run's single line gives
                                 its "images_per_second"
-  summarise.py table RESULTS    markdown table of a results.tsv (round, dataset, contender, images/s, load): the
-                                median images/s over the rounds and the median of each round's ratio to PyTorch
-                                1-thread on the same data set (importance sampling: to PyTorch's importance sampling;
-                                "before:X" rows are X run from an older checkout in the same rounds)
+  summarise.py table RESULTS    markdown table of a results.tsv (round, dataset, contender, images/s, load, busy
+                                cores): the median images/s over the rounds and the median of each round's ratio to
+                                PyTorch 1-thread on the same data set (importance sampling: to PyTorch's importance
+                                sampling; "before:X" rows are X run from an older checkout in the same rounds); then the
+                                ratios issue 25's floors are stated in, each round's and their median, against the floor
 """
 import json
 import statistics
@@ -31,7 +32,7 @@ def table(path):
     values = defaultdict(dict)  # (dataset, contender) -> round -> images/s
     order = []
     for line in open(path):
-        rnd, ds, contender, ips, _load = line.rstrip("\n").split("\t")
+        rnd, ds, contender, ips = line.rstrip("\n").split("\t")[:4]
         if (ds, contender) not in values:
             order.append((ds, contender))
         values[(ds, contender)][rnd] = float(ips)
@@ -49,6 +50,39 @@ def table(path):
         median = statistics.median(own.values())
         shown = f"{median:,.0f}" if median >= 100 else f"{median:.1f}"
         print(f"| {ds} | {contender} | {shown} | {ratio} | {per_round} |")
+    floors(values)
+
+
+# Issue 25's floors: (what, contender, baseline, floor by data set). A contender ending in "[" matches any bracket
+# (local-cluster[2,1,4096] and its variants).
+FLOORS = [
+    ("train stage local[2] / PyTorch 1 thread", "stage-local[2]", "torch-1t", {"mnist": 1.8, "punks": 1.6}),
+    ("train stage local[1] / single process 1 thread", "stage-local[1]", "single-1t", {"mnist": 0.9, "punks": 0.9}),
+    ("train stage local[2] / single process 1 thread", "stage-local[2]", "single-1t", {"mnist": 1.7, "punks": 1.7}),
+    ("train stage local-cluster / local[2]", "stage-local-cluster[", "stage-local[2]", {"mnist": 0.85, "punks": 0.85}),
+]
+
+
+def floors(values):
+    rows = []
+    for order, (what, contender, baseline, floor) in enumerate(FLOORS):
+        for (ds, name), own in values.items():
+            if not (name == contender or (contender.endswith("[") and name.startswith(contender))):
+                continue
+            base = values.get((ds, baseline), {})
+            ratios = {r: own[r] / base[r] for r in own if r in base and base[r] > 0}
+            if not ratios or ds not in floor:
+                continue
+            median = statistics.median(ratios.values())
+            per_round = ", ".join(f"{ratios[r]:.2f}" for r in sorted(ratios, key=int))
+            verdict = "yes" if median >= floor[ds] else "**no**"
+            label = what if name == contender else f"{what} ({name})"
+            rows.append((ds, order, name, f"| {ds} | {label} | {median:.2f}x | {per_round} | {floor[ds]}x | {verdict} |"))
+    if rows:
+        print()
+        print("| data | ratio (issue 25 floor) | median of per-round ratios | per round | floor | meets it |")
+        print("|---|---|---|---|---|---|")
+        print("\n".join(row[-1] for row in sorted(rows)))
 
 
 if __name__ == "__main__":
