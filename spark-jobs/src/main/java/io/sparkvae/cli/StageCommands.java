@@ -5,6 +5,7 @@ import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.stages.EncodeStage;
 import io.sparkvae.stages.EvaluateStage;
+import io.sparkvae.stages.ExportStage;
 import io.sparkvae.stages.GenerateStage;
 import io.sparkvae.stages.PrepareStage;
 import io.sparkvae.stages.RenderStage;
@@ -102,6 +103,17 @@ final class StageCommands {
         @Override
         Stage stage() {
             return new GenerateStage();
+        }
+    }
+
+    @Command(name = ExportStage.NAME, mixinStandardHelpOptions = true,
+            description = {"Write the trained model as ONNX graphs for ONNX Runtime and other tools outside the JVM:",
+                    "encoder.onnx (pixels [N, D] -> latent_mean, latent_log_var [N, nz]), decoder.onnx (z -> pixel means)",
+                    "and model.json (image layout, provenance). Reads <root>/runs/<run>/model; writes <root>/runs/<run>/export/."})
+    static final class Export extends StageCommand {
+        @Override
+        Stage stage() {
+            return new ExportStage();
         }
     }
 }

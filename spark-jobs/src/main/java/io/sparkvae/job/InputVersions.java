@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.Path;
  * modelSha256}: the model's); comparing them with the current inputs tells an output made from what is there now
  * from a <em>stale</em> one, whatever the files' time stamps say.
  *
- * <p>Train reads the dataset; evaluate, encode, render and generate read the dataset (generate: its shape) and the
- * model; prepare reads raw files only (their hashes are in its manifest) and is never stale by this test.
+ * <p>Train reads the dataset; evaluate, encode, render, generate and export read the dataset (generate and export:
+ * its manifest) and the model; prepare reads raw files only (their hashes are in its manifest) and is never stale by this test.
  */
 public final class InputVersions {
     private InputVersions() {}

@@ -1,5 +1,6 @@
 package io.sparkvae.layout;
 
+import io.sparkvae.onnx.OnnxExport;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 
@@ -17,6 +18,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/encode/&lt;name&gt;/      encode   ({@link EncodeFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/export/             export   ({@link ExportFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -26,7 +28,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunLayout {
     /** The pipeline's stages, in the order they run. */
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate");
+    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate",
+            "export");
 
     /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
     private static final String DEFAULT_ENCODING = "test";
@@ -149,6 +152,10 @@ public final class RunLayout {
         return new GenerateFiles(new Path(dir(), "generate"));
     }
 
+    public ExportFiles export() {
+        return new ExportFiles(new Path(dir(), "export"));
+    }
+
     /**
      * The run's event log: every stage of the run appends a JSON line when it starts and one when it ends (outcome,
      * times, its key numbers), for schedulers and dashboards. Appended, never rewritten: see
@@ -180,6 +187,7 @@ public final class RunLayout {
             case "encode" -> encode().dir();
             case "render" -> render().dir();
             case "generate" -> generate().dir();
+            case "export" -> export().dir();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -197,6 +205,7 @@ public final class RunLayout {
             case "encode" -> encode().description();
             case "render" -> new Path(render().dir(), "reconstructions.json");
             case "generate" -> new Path(generate().dir(), "samples.json");
+            case "export" -> export().description();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -351,6 +360,26 @@ public final class RunLayout {
 
         public GenerateFiles stagedIn(Path staging) {
             return new GenerateFiles(staging);
+        }
+    }
+
+    /**
+     * The export stage's folder: the model as ONNX graphs and their description with its provenance (file names from
+     * {@link OnnxExport}, which writes them).
+     *
+     * @param dir {@code <run>/export}
+     */
+    public record ExportFiles(Path dir) {
+        public Path encoder() {
+            return new Path(dir, OnnxExport.ENCODER);
+        }
+
+        public Path decoder() {
+            return new Path(dir, OnnxExport.DECODER);
+        }
+
+        public Path description() {
+            return new Path(dir, OnnxExport.DESCRIPTION);
         }
     }
 
