@@ -127,6 +127,37 @@ class ExportStageTest {
     }
 
     @Test
+    void anUnfinishedModelAModelOfOtherImagesAndAMissingDatasetAreRefusedInOneLine() throws Exception {
+        TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "unfinished");
+        Files.delete(root.resolve("runs/unfinished/model").resolve(HadoopFiles.SUCCESS));
+        refused("unfinished", root, "runs/unfinished/model", "_SUCCESS");
+
+        TinyModels.saveRun(TinyModels.trained(100, 2, 0), root, "small");
+        refused("small", root, "100 inputs", "784");
+
+        Path bare = Files.createTempDirectory("export-no-dataset");
+        try {
+            TinyModels.saveRun(TinyModels.trained(784, 2, 0), bare, "nodata");
+            refused("nodata", bare, "mnist-limit200", "not found");
+        } finally {
+            StageRuns.deleteTree(bare);
+        }
+    }
+
+    /** {@code vae export} of {@code run} exits 2 with one {@code error:} line naming every culprit, writing nothing. */
+    private static void refused(String run, Path under, String... culprits) {
+        Outcome o = StageRuns.vae("export", conf, under, "--set", "run.name=" + run);
+        assertEquals(2, o.code(), o.out() + o.err());
+        String err = o.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: "), err);
+        for (String c : culprits) {
+            assertTrue(err.contains(c), "names " + c + ": " + err);
+        }
+        assertFalse(Files.exists(under.resolve("runs/" + run + "/export")), "nothing written");
+    }
+
+    @Test
     void anUnwritableExportFolderIsRefusedInOneLine() throws Exception {
         TinyModels.saveRun(TinyModels.trained(784, 2, 0), root, "readonly");
         Path runDir = root.resolve("runs/readonly");
