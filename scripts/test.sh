@@ -26,8 +26,8 @@ missing=()
 for cmd in "${!PACKAGE[@]}"; do
   command -v "$cmd" >/dev/null || missing+=("${PACKAGE[$cmd]}")
 done
-# OnnxCheckerIT runs ONNX's own checker (a Python module, no command of its own) on exported graphs.
-if ((!quick)) && ! python3 -c 'import onnx' 2>/dev/null; then
+# OnnxCheckerIT runs ONNX's own checker (a module of Debian's python3, no command of its own) on exported graphs.
+if ((!quick)) && ! /usr/bin/python3 -c 'import onnx' 2>/dev/null; then
   missing+=(python3-onnx)
 fi
 if ((${#missing[@]})); then
