@@ -3,7 +3,7 @@
 #   scripts/test.sh           everything: fetches the data sets, then `mvn -B verify` (unit tests, real Spark stage runs
 #                             on the real data, integration tests with executor JVMs, HDFS, YARN and Snakemake)
 #   scripts/test.sh --quick   the fast loop: `mvn -B -Pquick test`, the unit tests that start no Spark (no data needed)
-# What a fresh machine lacks (a JDK, Maven, npm for the data fetch, Snakemake) is installed with apt-get when this runs
+# What a fresh machine lacks (a JDK, Maven, npm for the data fetch, Snakemake, ONNX's checker) is installed with apt-get when this runs
 # as root, and named otherwise (exit 2). Exit status: Maven's (0 all passed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +26,10 @@ missing=()
 for cmd in "${!PACKAGE[@]}"; do
   command -v "$cmd" >/dev/null || missing+=("${PACKAGE[$cmd]}")
 done
+# OnnxCheckerIT runs ONNX's own checker (a module of Debian's python3, no command of its own) on exported graphs.
+if ((!quick)) && ! /usr/bin/python3 -c 'import onnx' 2>/dev/null; then
+  missing+=(python3-onnx)
+fi
 if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"

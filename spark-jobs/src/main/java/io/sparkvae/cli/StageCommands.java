@@ -84,4 +84,11 @@ final class StageCommands {
                     "with generate.images = true also images/sample-NNNNNN.png, then _SUCCESS)."})
     static final class Generate extends StageCommand {
     }
+
+    @Command(name = StageDescriptor.Names.EXPORT, mixinStandardHelpOptions = true,
+            description = {"Write the trained model as ONNX graphs for ONNX Runtime and other tools outside the JVM:",
+                    "encoder.onnx (pixels [N, D] -> latent_mean, latent_log_var [N, nz]), decoder.onnx (z -> pixel means)",
+                    "and model.json (image layout, provenance). Reads <root>/runs/<run>/model; writes <root>/runs/<run>/export/."})
+    static final class Export extends StageCommand {
+    }
 }

@@ -36,6 +36,11 @@ public final class DatasetReader {
 
     /** Checks {@code _SUCCESS} and that the manifest matches the config's data set and limit. */
     public DatasetManifest open(Path dir, JobConfig.Data expected) {
+        return manifest(files, dir, expected);
+    }
+
+    /** {@link #open} without a Spark session, for a stage that reads only the manifest (export). */
+    public static DatasetManifest manifest(HadoopFiles files, Path dir, JobConfig.Data expected) {
         files.requireComplete(dir, "dataset (run the prepare stage first)");
         DatasetManifest m = DatasetManifest.read(files, dir);
         if (!m.dataset().equals(expected.dataset()) || m.limit() != expected.limit()) {

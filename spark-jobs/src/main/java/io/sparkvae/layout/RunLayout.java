@@ -1,5 +1,6 @@
 package io.sparkvae.layout;
 
+import io.sparkvae.onnx.OnnxExport;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -15,6 +16,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/encode/&lt;name&gt;/      encode   ({@link EncodeFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/export/             export   ({@link ExportFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -142,6 +144,10 @@ public final class RunLayout {
 
     public GenerateFiles generate() {
         return new GenerateFiles(new Path(dir(), "generate"));
+    }
+
+    public ExportFiles export() {
+        return new ExportFiles(new Path(dir(), "export"));
     }
 
     /**
@@ -326,6 +332,26 @@ public final class RunLayout {
 
         public GenerateFiles stagedIn(Path staging) {
             return new GenerateFiles(staging);
+        }
+    }
+
+    /**
+     * The export stage's folder: the model as ONNX graphs and their description with its provenance (file names from
+     * {@link OnnxExport}, which writes them).
+     *
+     * @param dir {@code <run>/export}
+     */
+    public record ExportFiles(Path dir) {
+        public Path encoder() {
+            return new Path(dir, OnnxExport.ENCODER);
+        }
+
+        public Path decoder() {
+            return new Path(dir, OnnxExport.DECODER);
+        }
+
+        public Path description() {
+            return new Path(dir, OnnxExport.DESCRIPTION);
         }
     }
 

@@ -26,7 +26,9 @@ public enum StageDescriptor {
     RENDER(Names.RENDER, Set.of(Input.DATASET, Input.MODEL), List.of("data", "render"), true,
             l -> l.render().dir(), l -> new Path(l.render().dir(), "reconstructions.json")),
     GENERATE(Names.GENERATE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "generate"), true,
-            l -> l.generate().dir(), l -> new Path(l.generate().dir(), "samples.json"));
+            l -> l.generate().dir(), l -> new Path(l.generate().dir(), "samples.json")),
+    EXPORT(Names.EXPORT, Set.of(Input.DATASET, Input.MODEL), List.of("data"), true,
+            l -> l.export().dir(), l -> l.export().description());
 
     /** The command names, as constants for annotations ({@code @Command(name = ...)}); each used once below. */
     public static final class Names {
@@ -36,6 +38,7 @@ public enum StageDescriptor {
         public static final String ENCODE = "encode";
         public static final String RENDER = "render";
         public static final String GENERATE = "generate";
+        public static final String EXPORT = "export";
 
         private Names() {}
     }

@@ -1,8 +1,12 @@
 package io.sparkvae.ml;
 
+import io.sparkvae.data.ImageShape;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
+import io.sparkvae.onnx.ImageLayout;
+import io.sparkvae.onnx.OnnxExport;
+import io.sparkvae.provenance.Provenance;
 import io.sparkvae.scoring.BlockPartitioner;
 import io.sparkvae.scoring.ScoredBlocks;
 import io.sparkvae.scoring.ScoringSettings;
@@ -146,6 +150,25 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
             broadcastContext = sc;
         }
         return broadcast;
+    }
+
+    /**
+     * Writes this model as ONNX graphs for use outside Spark and the JVM into the folder {@code path} (any Hadoop URI):
+     * {@code encoder.onnx}, {@code decoder.onnx} and {@code model.json} (see {@link OnnxExport}), committed atomically
+     * with {@code _SUCCESS}; an existing export there is refused. The model knows its input size, not the images'
+     * shape: {@code model.json} leaves height, width and channels empty ({@link #exportOnnx(String, ImageShape)} records them).
+     */
+    public void exportOnnx(String path) {
+        exportOnnx(path, null);
+    }
+
+    /** {@link #exportOnnx(String)}, recording that the pixel vectors are HWC images of {@code shape}. */
+    public void exportOnnx(String path, ImageShape shape) {
+        HadoopFiles files = files();
+        Provenance trained = model.provenance();
+        Provenance exported = Provenance.of(trained.run(), trained.config() == null ? java.util.Map.of() : trained.config(),
+                trained.seed(), trained.datasetSha256()).withModelSha256(trained.modelSha256());
+        OnnxExport.writeCommitted(vae(), new ImageLayout(shape, null), exported, files.path(path), files, false);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate in this JVM and one Spark
+ * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate -> export in this JVM and one Spark
  * application, skipping complete stages; an interrupted train resumes from its newest checkpoint (unless
  * {@code --overwrite}). Ends with the evaluation's headline numbers and the pictures' paths.
  */
@@ -50,6 +50,7 @@ public final class Pipeline {
         for (Path p : pictures) {
             StageLog.info("  " + PipelineSummary.display(p));
         }
+        StageLog.info("ONNX model: " + PipelineSummary.display(plan.step(StageDescriptor.EXPORT).output()));
         return Failures.EXIT_OK;
     }
 }

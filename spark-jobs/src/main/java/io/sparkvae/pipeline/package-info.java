@@ -1,5 +1,5 @@
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate in one JVM and one Spark application, each stage run
+ * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate -> export in one JVM and one Spark application, each stage run
  * in-process exactly as when run alone (same checks, skip rule, lock and exit code).
  */
 package io.sparkvae.pipeline;

@@ -35,6 +35,7 @@ public final class StageCatalog {
             case ENCODE -> new EncodeStage();
             case RENDER -> new RenderStage();
             case GENERATE -> new GenerateStage();
+            case EXPORT -> new ExportStage();
         };
     }
 }

@@ -35,7 +35,7 @@ class LayeringTest {
                         "io.sparkvae.render..", "io.sparkvae.image..", "io.sparkvae.config..", "io.sparkvae.spark..",
                         "io.sparkvae.layout..", "io.sparkvae.ml..", "io.sparkvae.scoring..")
                 .layer("model").definedBy("io.sparkvae.model..", "io.sparkvae.data..", "io.sparkvae.io..",
-                        "io.sparkvae.provenance..")
+                        "io.sparkvae.provenance..", "io.sparkvae.onnx..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("commands").mayOnlyBeAccessedByLayers("cli", "commands")
                 .whereLayer("stages").mayOnlyBeAccessedByLayers("cli", "commands")
@@ -59,7 +59,8 @@ class LayeringTest {
     @Test
     void theModelKnowsNothingAboutSpark() {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
-                .that().resideInAnyPackage("io.sparkvae.model..", "io.sparkvae.data..", "io.sparkvae.io..", "io.sparkvae.provenance..")
+                .that().resideInAnyPackage("io.sparkvae.model..", "io.sparkvae.data..", "io.sparkvae.io..", "io.sparkvae.provenance..",
+                        "io.sparkvae.onnx..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.deeplearning4j.spark..")
                 .check(classes);
     }

@@ -116,6 +116,20 @@ public final class StageOutputs {
         assertPng(new Path(dir, "samples.png"));
     }
 
+    /** export: marker, both ONNX graphs (non-empty) and model.json with the run's model identity and image shape. */
+    public JsonNode assertExported(String run) {
+        Path dir = new Path(runDir(run), "export");
+        assertComplete(dir);
+        for (String graph : List.of("encoder.onnx", "decoder.onnx")) {
+            assertTrue(files.exists(new Path(dir, graph)) && files.readBytes(new Path(dir, graph)).length > 0, graph + " in " + dir);
+        }
+        JsonNode d = json(new Path(dir, "model.json"));
+        assertEquals(json(new Path(new Path(runDir(run), "model"), "provenance.json")).path("modelSha256").asText(),
+                d.path("provenance").path("modelSha256").asText(), "the export names the run's model");
+        assertTrue(d.path("image").path("height").asInt() > 0, "image shape in " + d);
+        return d;
+    }
+
     /** render: marker and at least one PNG, every one decodable. */
     public List<Path> assertRendered(String run) {
         Path render = new Path(runDir(run), "render");
