@@ -1,5 +1,6 @@
 package io.sparkvae.cli;
 
+import io.sparkvae.io.Json;
 import io.sparkvae.job.Failures;
 import io.sparkvae.job.Stage;
 import io.sparkvae.job.StageContext;
@@ -8,12 +9,15 @@ import io.sparkvae.stages.EvaluateStage;
 import io.sparkvae.stages.GenerateStage;
 import io.sparkvae.stages.PrepareStage;
 import io.sparkvae.stages.RenderStage;
+import io.sparkvae.stages.ScoreStage;
 import io.sparkvae.stages.TrainStage;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The stage commands: each parses its options and runs its stage alone, in its own Spark application. */
@@ -30,8 +34,14 @@ final class StageCommands {
 
         abstract Stage stage();
 
+        /** Config overrides the command's own arguments stand for, applied after every {@code --set}. */
+        List<String> overrides() {
+            return List.of();
+        }
+
         @Override
         public Integer call() {
+            options.overrides.addAll(overrides());
             try (StageContext ctx = StageContext.standalone(options.toJob(), spec.name())) {
                 ctx.run(spec.name(), stage());
             }
@@ -91,6 +101,27 @@ final class StageCommands {
         @Override
         Stage stage() {
             return new EncodeStage();
+        }
+    }
+
+    @Command(name = ScoreStage.NAME, mixinStandardHelpOptions = true,
+            description = {"Score image files with the trained model, without a prepare step: each file decoded, converted and",
+                    "resized by the rules of the run's dataset manifest, scored on the executors (latent mean and log-variance,",
+                    "-ELBO and the model's other scores). Reads <root>/runs/<run>/model and the dataset's manifest; writes",
+                    "<root>/runs/<run>/score/<name>/ (scores.parquet, scores.csv, summary.json, most-unusual.png, _SUCCESS)."})
+    static final class Score extends StageCommand {
+        @Parameters(paramLabel = "PATH", arity = "0..*",
+                description = "Folders, Hadoop globs or files (local paths or URIs) to score; sets score.input.")
+        List<String> inputs = List.of();
+
+        @Override
+        List<String> overrides() {
+            return inputs.isEmpty() ? List.of() : List.of("score.input=" + Json.writeLine(inputs));
+        }
+
+        @Override
+        Stage stage() {
+            return new ScoreStage();
         }
     }
 
