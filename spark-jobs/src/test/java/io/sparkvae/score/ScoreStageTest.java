@@ -10,16 +10,11 @@ import io.sparkvae.io.Json;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.StageRuns;
 import io.sparkvae.testing.StageRuns.Outcome;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -55,35 +50,13 @@ class ScoreStageTest {
                 .select("index", "neg_elbo", "latent_mean").collectAsList()) {
             encoded.put(r.getInt(0), r);
         }
-        // One 8-bit grey PNG per test example, named by its index so that path order is index order, and a PNG cut short.
         digits = root.resolve("digits");
-        Files.createDirectories(digits);
-        byte[] any = null;
-        for (Row r : spark.read().parquet(root.resolve("datasets/mnist-limit200/test").toString()).select("index", "pixels")
-                .collectAsList()) {
-            any = png(r.getList(1));
-            Files.write(digits.resolve(String.format(Locale.ROOT, "%05d.png", r.getInt(0))), any);
-        }
-        Files.write(digits.resolve(TRUNCATED), Arrays.copyOf(any, any.length / 2));
+        MnistPngs.write(spark, root.resolve("datasets/mnist-limit200/test"), digits, TRUNCATED);
     }
 
     @AfterAll
     static void tearDown() {
         spark.stop();
-    }
-
-    private static byte[] png(List<Object> pixels) throws Exception {
-        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < 784; i++) {
-            img.getRaster().setSample(i % 28, i / 28, 0, Math.round(((Float) pixels.get(i)) * 255f));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
-    }
-
-    private static int indexOf(String path) {
-        return Integer.parseInt(path.substring(path.lastIndexOf('/') + 1, path.lastIndexOf('.')));
     }
 
     @Test
@@ -99,7 +72,7 @@ class ScoreStageTest {
         Row first = rows.get(0);
         assertEquals(List.of("path", "latent_mean", "latent_log_var", "neg_elbo"), List.of(first.schema().fieldNames()).subList(0, 4));
         for (Row r : rows) {
-            Row e = encoded.get(indexOf(r.getString(0)));
+            Row e = encoded.get(MnistPngs.indexOf(r.getString(0)));
             assertEquals(e.getDouble(1), r.getDouble(r.fieldIndex("neg_elbo")), 0.0, r.getString(0));
             assertEquals(e.getList(2), r.getList(r.fieldIndex("latent_mean")), r.getString(0));
         }
@@ -119,7 +92,7 @@ class ScoreStageTest {
         assertEquals(201, csv.size());
         assertTrue(csv.get(0).startsWith("path,latent_mean_0,latent_mean_1,latent_log_var_0,latent_log_var_1,neg_elbo"), csv.get(0));
         String line = csv.get(1);
-        Row e0 = encoded.get(indexOf(line.substring(0, line.indexOf(','))));
+        Row e0 = encoded.get(MnistPngs.indexOf(line.substring(0, line.indexOf(','))));
         assertEquals(e0.getDouble(1), Double.parseDouble(line.split(",")[5]), 0.0, line);
 
         assertTrue(Files.size(dir.resolve("most-unusual.png")) > 0);
@@ -150,10 +123,10 @@ class ScoreStageTest {
         List<Row> rows = spark.read().parquet(root.resolve("runs/" + RUN + "/score/picked/scores.parquet").toString())
                 .orderBy("path").collectAsList();
         assertEquals(11, rows.size(), "00010-00019 and 00150; 00010 named twice is scored once");
-        assertEquals(150, indexOf(rows.get(10).getString(0)));
+        assertEquals(150, MnistPngs.indexOf(rows.get(10).getString(0)));
         for (Row r : rows) {
             // Other neighbours in a block change only the gemms' last bits: the noise is seeded by each file's pixels.
-            double expected = encoded.get(indexOf(r.getString(0))).getDouble(1);
+            double expected = encoded.get(MnistPngs.indexOf(r.getString(0))).getDouble(1);
             assertEquals(expected, r.getDouble(r.fieldIndex("neg_elbo")), 1e-4 * Math.abs(expected), r.getString(0));
         }
     }
