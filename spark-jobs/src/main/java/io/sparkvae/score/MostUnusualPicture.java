@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.Path;
 public final class MostUnusualPicture {
     private MostUnusualPicture() {}
 
-    /** Draws {@code files} (at least one) at {@code scale} times their size into {@code png}. */
+    /** Draws the files of {@code unusual} (at least one) at {@code scale} times their size into {@code png}. */
     public static void write(HadoopFiles files, Path png, MostUnusual unusual, String negElbo, Vae vae, ImageShape shape, int scale,
                              Provenance provenance) {
         List<float[]> recon = List.of(vae.decode(PixelMatrix.of(unusual.latentMean())).toFloatMatrix());
