@@ -1,14 +1,17 @@
 package io.sparkvae.cli;
 
+import io.sparkvae.io.Json;
 import io.sparkvae.job.Failures;
 import io.sparkvae.job.StageContext;
 import io.sparkvae.layout.StageDescriptor;
 import io.sparkvae.stages.StageCatalog;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The stage commands: each parses its options and runs its stage alone, in its own Spark application. */
@@ -28,10 +31,16 @@ final class StageCommands {
             return false;
         }
 
+        /** Config overrides the command's own arguments stand for, applied after every {@code --set}. */
+        List<String> overrides() {
+            return List.of();
+        }
+
         @Override
         public Integer call() {
             StageDescriptor stage = StageDescriptor.named(spec.name())
                     .orElseThrow(() -> new IllegalStateException("no stage is named " + spec.name()));
+            options.overrides.addAll(overrides());
             try (StageContext ctx = StageContext.standalone(options.toJob(), stage)) {
                 ctx.run(stage, StageCatalog.stage(stage, resume()));
             }
@@ -76,6 +85,23 @@ final class StageCommands {
                     "on the executors: per row its latent mean and log-variance, -ELBO and (encode.is-samples > 0) log-likelihood.",
                     "Reads <root>/runs/<run>/model; writes <root>/runs/<run>/encode/<name>/ (Parquet, _encode.json, _SUCCESS)."})
     static final class Encode extends StageCommand {
+    }
+
+    @Command(name = StageDescriptor.Names.SCORE, mixinStandardHelpOptions = true,
+            description = {"Score image files with the trained model, without a prepare step: each file decoded, converted and",
+                    "resized by the rules of the run's dataset manifest, scored on the executors (latent mean and log-variance,",
+                    "-ELBO and the model's other scores). Reads <root>/runs/<run>/model and the dataset's manifest; writes",
+                    "<root>/runs/<run>/score/<name>/ (scores.parquet, scores.csv, summary.json, most-unusual.png, _SUCCESS)."})
+    static final class Score extends StageCommand {
+        @Parameters(paramLabel = "PATH", arity = "0..*",
+                description = "Folders, Hadoop globs or files (local paths or URIs) to score; sets score.input.")
+        List<String> inputs = List.of();
+
+        @Override
+        List<String> overrides() {
+            return inputs.isEmpty() ? List.of() : List.of("score.input=" + Json.writeLine(inputs));
+        }
+
     }
 
     @Command(name = StageDescriptor.Names.GENERATE, mixinStandardHelpOptions = true,

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record JobConfig(
         String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render, Encode encode,
-        Generate generate, Map<String, Object> resolved) implements Serializable {
+        Generate generate, Score score, Map<String, Object> resolved) implements Serializable {
 
     /**
      * Which data set, read how, where its raw files are, how much of it and how partitioned.
@@ -253,6 +253,39 @@ public record JobConfig(
             }
             String trimmed = input.replaceAll("/+$", "");
             return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        }
+    }
+
+    /**
+     * What {@code vae score} scores.
+     *
+     * @param inputs      folders, Hadoop globs and files (local paths or URIs)
+     * @param glob        what the names of files in a folder must match
+     * @param name        the output folder's name, or empty for one derived from the first input
+     * @param skipBad     {@code on-bad-image = skip}: leave unreadable files out instead of refusing
+     * @param mostUnusual files with the highest -ELBO in the summary and the picture
+     */
+    public record Score(List<String> inputs, String glob, String name, boolean skipBad, int mostUnusual) implements Serializable {
+        private static final java.util.regex.Pattern IMAGE_EXTENSION =
+                java.util.regex.Pattern.compile("(?i)\\.(png|jpe?g|gif|bmp|wbmp)$");
+
+        /** The output folder's name under {@code runs/<run>/score/}: {@code name}, or the first input's last plain segment. */
+        public String folderName() {
+            if (!name.isEmpty()) {
+                return name;
+            }
+            String last = "";
+            if (!inputs.isEmpty()) {
+                for (String segment : inputs.get(0).replaceAll("/+$", "").split("/")) {
+                    if (!segment.isEmpty() && segment.chars().noneMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+                        last = segment;
+                    } else if (!segment.isEmpty()) {
+                        break; // the glob's fixed part ends here
+                    }
+                }
+            }
+            last = IMAGE_EXTENSION.matcher(last).replaceFirst("");
+            return last.isEmpty() || last.contains(":") ? "images" : last;
         }
     }
 

@@ -223,10 +223,16 @@ public final class JobConfigLoader {
                 r.intIn("generate.samples", 1, 10_000_000),
                 r.intIn("generate.grid", 1, 10_000),
                 r.bool("generate.images"));
+        var score = new JobConfig.Score(r.stringOrList("score.input"), r.nonEmptyString("score.glob"), r.string("score.name"),
+                r.oneOf("score.on-bad-image", "fail", "skip").equals("skip"), r.intIn("score.most-unusual", 1, 1_000));
+        if (!score.folderName().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw r.bad(score.name().isEmpty() ? "score.input" : "score.name", "gives the output folder name '"
+                    + score.folderName() + "', which must be letters, digits, '.', '_' or '-' (set score.name)");
+        }
         long seed = r.longValue("seed");
         Map<String, Object> resolved = r.c.root().unwrapped();
         resolved.put("run", Map.of("name", name));
-        return new JobConfig(name, seed, data, model, train, evaluate, render, encode, generate, resolved);
+        return new JobConfig(name, seed, data, model, train, evaluate, render, encode, generate, score, resolved);
     }
 
     private static final List<String> FORMATS = List.of("idx", "sprite-sheet", "image-folder", "parquet");
@@ -356,6 +362,18 @@ public final class JobConfigLoader {
                 return c.getString(key);
             } catch (ConfigException e) {
                 throw bad(key, "must be a string (" + oneLine(e) + ")");
+            }
+        }
+
+        /** A list of strings, or one string as a list of one. */
+        List<String> stringOrList(String key) {
+            if (c.getValue(key).valueType() == ConfigValueType.STRING) {
+                return List.of(c.getString(key));
+            }
+            try {
+                return List.copyOf(c.getStringList(key));
+            } catch (ConfigException e) {
+                throw bad(key, "must be a string or a list of strings, got " + c.getValue(key).render(ConfigRenderOptions.concise()));
             }
         }
 

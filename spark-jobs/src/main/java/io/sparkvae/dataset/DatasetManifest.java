@@ -2,7 +2,10 @@ package io.sparkvae.dataset;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.sparkvae.data.Compositing;
 import io.sparkvae.data.ImageShape;
+import io.sparkvae.data.ImageTarget;
+import io.sparkvae.data.Resize;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
@@ -37,6 +40,41 @@ public record DatasetManifest(
 
     /** A split's size, its source and its smallest index. */
     public record Split(String source, int count, @JsonProperty("first_index") int firstIndex) {}
+
+    /**
+     * The rules every image file is brought to this dataset's examples by, as the format recorded them: an image
+     * folder's or Parquet table's size, channels, resize and background; a sprite sheet's tile shape, channels and
+     * background; an IDX set's shape (grey, no transparency). The last three take images of exactly that size.
+     *
+     * @throws BadInputException when the manifest lacks what its format needs (a damaged or foreign manifest)
+     */
+    public ImageTarget imageTarget() {
+        Map<String, Object> f = format == null ? Map.of() : format;
+        Object name = f.get("name");
+        try {
+            if ("image-folder".equals(name) || "parquet".equals(name)) {
+                return new ImageTarget(number(f, "width"), number(f, "height"), number(f, "channels"),
+                        Resize.parse(String.valueOf(f.get("resize"))), Compositing.parseColour(String.valueOf(f.get("background"))));
+            }
+            if ("sprite-sheet".equals(name)) {
+                return new ImageTarget(shape.width(), shape.height(), shape.channels(), Resize.NONE,
+                        Compositing.parseColour(String.valueOf(f.get("background"))));
+            }
+            if ("idx".equals(name)) {
+                return new ImageTarget(shape.width(), shape.height(), shape.channels(), Resize.NONE, 0x000000);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("dataset manifest of " + dataset + ": format " + f + " gives no image rules (" + e.getMessage() + ")");
+        }
+        throw new BadInputException("dataset manifest of " + dataset + ": format '" + name + "' is not one this version reads");
+    }
+
+    private static int number(Map<String, Object> format, String key) {
+        if (!(format.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException(key + " is " + format.get(key) + ", not a number");
+        }
+        return n.intValue();
+    }
 
     public String toJson() {
         try {

@@ -4,16 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.sparkvae.data.ImageShape;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.spark.TaskProgress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.hadoop.fs.Path;
@@ -34,9 +30,6 @@ import scala.Tuple2;
  * written in index ranges. Only counts, the first problems and at most 20 skipped ids reach the driver.
  */
 final class HashedTableWriter {
-    /** Skipped ids recorded in the manifest. */
-    static final int SKIPPED_LISTED = 20;
-
     /**
      * How to read and report the staged items.
      *
@@ -66,34 +59,14 @@ final class HashedTableWriter {
             // Decoding happens here, on the executors: what the prepare stage's progress line counts.
             spark.createDataFrame(TaskProgress.counted(staged), StagedExamples.SCHEMA).write().parquet(scratch.toString());
             Dataset<Row> st = spark.read().schema(StagedExamples.SCHEMA).parquet(scratch.toString());
+            StagedProblems.Outcome checked = StagedProblems.apply(st, s.sourceName(), s.where(), s.skipBad(), s.badHint());
+            if (checked.skipped() > 0) {
+                details.put("skipped", checked.skipped());
+                details.put("skipped_first", checked.skippedFirst());
+            }
+            long total = checked.total();
+            long good = checked.good();
             Column problem = col(StagedExamples.PROBLEM);
-            Row totals = st.agg(count(lit(1)), sum(when(problem.isNotNull(), 1).otherwise(0)),
-                    sum(when(col(StagedExamples.FATAL), 1).otherwise(0))).first();
-            long total = totals.getLong(0);
-            long bad = totals.isNullAt(1) ? 0 : totals.getLong(1);
-            long fatal = totals.isNullAt(2) ? 0 : totals.getLong(2);
-            if (total == 0) {
-                throw new BadInputException(s.sourceName() + ": holds no examples");
-            }
-            if (fatal > 0) {
-                throw refusal(st.where(col(StagedExamples.FATAL)), s, fatal + " of " + total + " items like this");
-            }
-            if (bad > 0 && !s.skipBad()) {
-                throw refusal(st.where(problem.isNotNull()), s, bad + " of " + total + " items unreadable" + s.badHint());
-            }
-            List<String> skipped = new ArrayList<>();
-            if (bad > 0) {
-                for (Row r : st.where(problem.isNotNull()).select(StagedExamples.ID).orderBy(StagedExamples.ID).limit(SKIPPED_LISTED).collectAsList()) {
-                    skipped.add(r.getString(0));
-                }
-                details.put("skipped", bad);
-                details.put("skipped_first", skipped);
-            }
-            long good = total - bad;
-            if (good == 0) {
-                throw new BadInputException(s.sourceName() + ": none of its " + total + " items could be read (all skipped; first: "
-                        + s.where().apply(skipped.get(0)) + ")");
-            }
             if (good > Integer.MAX_VALUE) {
                 throw new BadInputException(s.sourceName() + ": " + good + " examples are more than one dataset can index");
             }
@@ -138,11 +111,5 @@ final class HashedTableWriter {
     /** At most {@code asked} partitions of at least {@link DatasetPreparer#MIN_EXAMPLES_PER_PARTITION} examples each. */
     static int boundedPartitions(int asked, long examples) {
         return (int) Math.max(1, Math.min(asked, examples / DatasetPreparer.MIN_EXAMPLES_PER_PARTITION));
-    }
-
-    /** The first (by id) problem item of {@code rows}, as a one-line refusal naming it. */
-    private static BadInputException refusal(Dataset<Row> rows, Settings s, String counts) {
-        Row first = rows.select(StagedExamples.ID, StagedExamples.PROBLEM).orderBy(StagedExamples.ID).first();
-        return new BadInputException(s.where().apply(first.getString(0)) + ": " + first.getString(1) + " (" + counts + ")");
     }
 }

@@ -3,9 +3,7 @@ package io.sparkvae.dataset;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkvae.config.JobConfig;
-import io.sparkvae.data.ArgbImage;
 import io.sparkvae.data.Compositing;
-import io.sparkvae.data.ImageDecoder;
 import io.sparkvae.data.ImageTarget;
 import io.sparkvae.data.Resize;
 import io.sparkvae.io.BadInputException;
@@ -67,19 +65,21 @@ final class ImageFolderFormat {
         ImageTarget target = new ImageTarget(shaping.width(), shaping.height(), shaping.channels(), Resize.parse(shaping.resize()),
                 Compositing.parseColour(shaping.background()));
         Decoder decoder = new Decoder(prefix, target, classes, data.valFraction(), data.testFraction());
-        JavaRDD<Row> contents = listing.select("path", "content").javaRDD();
-        // Spark packs small files about 32 to a partition (it counts each as spark.sql.files.openCostInBytes, 4 MB):
-        // for many small images that is thousands of tiny tasks. Merging neighbouring partitions (no shuffle) keeps
-        // every core busy with far less per-task overhead.
-        int tasks = Math.max(data.partitions(), 4 * spark.sparkContext().defaultParallelism());
-        if (contents.getNumPartitions() > tasks) {
-            contents = contents.coalesce(tasks);
-        }
-        JavaRDD<Row> staged = contents.mapPartitions(decoder);
+        JavaRDD<Row> staged = fewerTasks(listing.select("path", "content").javaRDD(), data.partitions()).mapPartitions(decoder);
         String name = f.path().isEmpty() ? root.toString() : f.path();
         var settings = new HashedTableWriter.Settings(name, id -> root + "/" + id, f.onBadImage().equals("skip"),
                 "; data.image-folder.on-bad-image = skip leaves them out", data.partitions(), data.limit());
         return new HashedTableWriter(spark, files).write(staged, target.shape(), tmp, settings, details);
+    }
+
+    /**
+     * Spark packs small files about 32 to a partition (it counts each as spark.sql.files.openCostInBytes, 4 MB): for
+     * many small images that is thousands of tiny tasks. Merging neighbouring partitions (no shuffle) keeps every core
+     * busy with far less per-task overhead.
+     */
+    static JavaRDD<Row> fewerTasks(JavaRDD<Row> files, int partitions) {
+        int tasks = Math.max(partitions, 4 * files.context().defaultParallelism());
+        return files.getNumPartitions() > tasks ? files.coalesce(tasks) : files;
     }
 
     private boolean isEmpty(Path root) {
@@ -147,20 +147,14 @@ final class ImageFolderFormat {
         private Row stage(String id, byte[] content) {
             byte[] digest = SourceDigest.item(id, content);
             String split = SplitHash.split(id, valFraction, testFraction);
-            ArgbImage img;
-            try {
-                img = ImageDecoder.decode(content, id);
-            } catch (BadInputException e) {
-                // The decoder's message starts with the id it was given; the refusal adds the folder.
-                return StagedExamples.bad(id, e.getMessage().substring(id.length() + 2), false, split, digest);
-            }
-            if (target.resize() == Resize.NONE && !target.hasSize(img)) {
-                return StagedExamples.bad(id, "image is " + img.width() + "x" + img.height() + ", not " + target.width() + "x"
-                        + target.height() + " (data.image-folder.resize = none takes images of that size only; fit, stretch"
-                        + " or crop resize them)", true, split, digest);
+            ImageFileDecoder.Outcome decoded = new ImageFileDecoder(target).decode(content);
+            if (!decoded.ok()) {
+                // A wrong size is the config's fault (resize could accept it), not the file's: never skipped.
+                return StagedExamples.bad(id, decoded.problem() + (decoded.wrongSize() ? " (data.image-folder.resize = none"
+                        + " takes images of that size only; fit, stretch or crop resize them)" : ""), decoded.wrongSize(), split, digest);
             }
             Integer label = classes == null ? null : classes.get(classOf(id));
-            return StagedExamples.good(id, label, target.pixels(img), split, digest);
+            return StagedExamples.good(id, label, decoded.pixels(), split, digest);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.sparkvae.dataset;
 
-import io.sparkvae.data.ArgbImage;
-import io.sparkvae.data.ImageDecoder;
 import io.sparkvae.data.ImageTarget;
 import io.sparkvae.io.BadInputException;
 import java.io.Serializable;
@@ -90,12 +88,12 @@ final class PixelColumn implements Serializable {
     }
 
     private float[] decode(byte[] bytes) {
-        ArgbImage img = ImageDecoder.decode(bytes, "image");
-        if (target.resize() == io.sparkvae.data.Resize.NONE && !target.hasSize(img)) {
-            throw new BadInputException("image is " + img.width() + "x" + img.height() + ", not " + target.width() + "x" + target.height()
-                    + " (data.parquet.resize = none)");
+        ImageFileDecoder.Outcome decoded = new ImageFileDecoder(target).decode(bytes);
+        if (!decoded.ok()) {
+            throw new BadInputException((decoded.wrongSize() ? decoded.problem() + " (data.parquet.resize = none)"
+                    : "image: " + decoded.problem()));
         }
-        return target.pixels(img);
+        return decoded.pixels();
     }
 
     /** An ML Vector: type 0 sparse (size, indices, values), 1 dense (values). */

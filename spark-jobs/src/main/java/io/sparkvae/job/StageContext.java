@@ -92,7 +92,8 @@ public final class StageContext implements AutoCloseable {
         }
         RunLayout layout;
         try {
-            layout = RunLayout.of(root, config.runName(), config.data().folderName()).withEncoding(config.encode().folderName());
+            layout = RunLayout.of(root, config.runName(), config.data().folderName()).withEncoding(config.encode().folderName())
+                    .withScoring(config.score().folderName());
         } catch (IllegalArgumentException e) {
             throw new BadInputException("config " + options.conf() + ": " + e.getMessage());
         }

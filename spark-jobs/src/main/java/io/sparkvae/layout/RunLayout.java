@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/export/             export   ({@link ExportFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/score/&lt;name&gt;/       score    ({@link ScoreFiles}; a command of its own, not a pipeline stage)
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -27,17 +28,21 @@ import org.apache.hadoop.fs.Path;
 public final class RunLayout {
     /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
     private static final String DEFAULT_ENCODING = "test";
+    /** The score command's output folder name when none is given ({@link #withScoring}). */
+    private static final String DEFAULT_SCORING = "images";
 
     private final Path root;
     private final String run;
     private final DatasetLayout dataset;
     private final String encoding;
+    private final String scoring;
 
-    private RunLayout(Path root, String run, DatasetLayout dataset, String encoding) {
+    private RunLayout(Path root, String run, DatasetLayout dataset, String encoding, String scoring) {
         this.root = root;
         this.run = run;
         this.dataset = dataset;
         this.encoding = encoding;
+        this.scoring = scoring;
     }
 
     /**
@@ -47,7 +52,8 @@ public final class RunLayout {
      * @throws IllegalArgumentException naming the offending value
      */
     public static RunLayout of(Path root, String run, String dataset) {
-        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")), DEFAULT_ENCODING);
+        return new RunLayout(root, run, new DatasetLayout(child(new Path(root, "datasets"), dataset, "dataset")), DEFAULT_ENCODING,
+                DEFAULT_SCORING);
     }
 
     /**
@@ -57,7 +63,17 @@ public final class RunLayout {
      */
     public RunLayout withEncoding(String name) {
         child(new Path(dir(), "encode"), name, "encode output");
-        return new RunLayout(root, run, dataset, name);
+        return new RunLayout(root, run, dataset, name, scoring);
+    }
+
+    /**
+     * This layout with the score command writing {@code runs/<run>/score/<name>/}.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a plain folder name
+     */
+    public RunLayout withScoring(String name) {
+        child(new Path(dir(), "score"), name, "score output");
+        return new RunLayout(root, run, dataset, encoding, name);
     }
 
     private static Path child(Path parent, String name, String what) {
@@ -140,6 +156,11 @@ public final class RunLayout {
     /** The encode stage's folder for this layout's encoding ({@link #withEncoding}). */
     public EncodeFiles encode() {
         return new EncodeFiles(child(new Path(dir(), "encode"), encoding, "encode output"));
+    }
+
+    /** The score command's folder for this layout's scoring ({@link #withScoring}). */
+    public ScoreFiles score() {
+        return new ScoreFiles(child(new Path(dir(), "score"), scoring, "score output"));
     }
 
     public GenerateFiles generate() {
@@ -303,6 +324,35 @@ public final class RunLayout {
 
         public EncodeFiles stagedIn(Path staging) {
             return new EncodeFiles(staging);
+        }
+    }
+
+    /**
+     * The score command's folder: the scores as Parquet ({@code scores.parquet/}) and as one CSV file
+     * ({@code scores.csv}), what was scored with the most unusual files and provenance ({@code summary.json}), their
+     * picture ({@code most-unusual.png} + sidecar), then {@code _SUCCESS}.
+     *
+     * @param dir {@code <run>/score/<name>}, or a temporary sibling it is staged in
+     */
+    public record ScoreFiles(Path dir) {
+        public Path table() {
+            return new Path(dir, "scores.parquet");
+        }
+
+        public Path csv() {
+            return new Path(dir, "scores.csv");
+        }
+
+        public Path summary() {
+            return new Path(dir, "summary.json");
+        }
+
+        public Path mostUnusual() {
+            return new Path(dir, "most-unusual.png");
+        }
+
+        public ScoreFiles stagedIn(Path staging) {
+            return new ScoreFiles(staging);
         }
     }
 

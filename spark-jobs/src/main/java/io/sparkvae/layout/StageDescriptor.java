@@ -28,7 +28,9 @@ public enum StageDescriptor {
     GENERATE(Names.GENERATE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "generate"), true,
             l -> l.generate().dir(), l -> new Path(l.generate().dir(), "samples.json")),
     EXPORT(Names.EXPORT, Set.of(Input.DATASET, Input.MODEL), List.of("data"), true,
-            l -> l.export().dir(), l -> l.export().description());
+            l -> l.export().dir(), l -> l.export().description()),
+    SCORE(Names.SCORE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "score"), false,
+            l -> l.score().dir(), l -> l.score().summary());
 
     /** The command names, as constants for annotations ({@code @Command(name = ...)}); each used once below. */
     public static final class Names {
@@ -39,6 +41,7 @@ public enum StageDescriptor {
         public static final String RENDER = "render";
         public static final String GENERATE = "generate";
         public static final String EXPORT = "export";
+        public static final String SCORE = "score";
 
         private Names() {}
     }

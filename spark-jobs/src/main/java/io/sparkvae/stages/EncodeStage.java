@@ -15,8 +15,8 @@ import io.sparkvae.layout.RunLayout;
 import io.sparkvae.ml.Encoding;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.scoring.ExactMean;
 import io.sparkvae.spark.JobLabels;
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +103,7 @@ public final class EncodeStage implements Stage {
                                                 Provenance provenance) {
         Dataset<Row> written = spark.read().parquet(staged.dir().toString()).select(key, Encoding.NEG_ELBO);
         long rows = written.count();
-        double mean = exactMean(written.select(Encoding.NEG_ELBO), rows);
+        double mean = ExactMean.of(written.select(Encoding.NEG_ELBO), rows);
         List<Map<String, Object>> highest = written.orderBy(col(Encoding.NEG_ELBO).desc(), col(key)).limit(HIGHEST).collectAsList()
                 .stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -125,30 +125,6 @@ public final class EncodeStage implements Stage {
         d.put("model_provenance", model.provenance());
         d.put("provenance", provenance);
         return d;
-    }
-
-    /**
-     * The mean of a double column from its exact sum: the same whatever order the executors' partial sums arrive in (a
-     * floating-point sum would differ in its last bits between runs, as the part files, and so the partitions, are
-     * listed in another order each time). NaN when empty or when a value is not finite.
-     */
-    private static double exactMean(Dataset<Row> column, long rows) {
-        List<BigDecimal> partials = column.javaRDD().mapPartitions(it -> {
-            BigDecimal sum = BigDecimal.ZERO;
-            while (it.hasNext()) {
-                Row r = it.next();
-                double v = r.isNullAt(0) ? Double.NaN : r.getDouble(0);
-                if (!Double.isFinite(v)) {
-                    return java.util.Collections.<BigDecimal>singletonList(null).iterator();
-                }
-                sum = sum.add(new BigDecimal(v));
-            }
-            return List.of(sum).iterator();
-        }).collect();
-        if (rows == 0 || partials.contains(null)) {
-            return Double.NaN;
-        }
-        return partials.stream().reduce(BigDecimal.ZERO, BigDecimal::add).doubleValue() / rows;
     }
 
     private static String firstLine(Throwable t) {

@@ -54,6 +54,21 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void scoreInputIsAStringOrAListAndNamesTheOutputFolder() {
+        JobConfig one = load("", "score.input=\"hdfs://nn:8020/new/digits/*.png\"");
+        assertEquals(List.of("hdfs://nn:8020/new/digits/*.png"), one.score().inputs());
+        assertEquals("digits", one.score().folderName(), "the glob's fixed part");
+        JobConfig list = load("", "score.input=[\"a/one.PNG\", \"b/\"]", "score.on-bad-image=skip");
+        assertEquals(List.of("a/one.PNG", "b/"), list.score().inputs());
+        assertEquals("one", list.score().folderName(), "the first file's name without its image extension");
+        assertTrue(list.score().skipBad());
+        assertEquals("images", load("").score().folderName());
+        var e = assertThrows(BadInputException.class, () -> load("", "score.input=\"my digits/\""));
+        assertTrue(e.getMessage().contains("score.input") && e.getMessage().contains("set score.name"), e.getMessage());
+        assertEquals("mine", load("", "score.input=\"my digits/\"", "score.name=mine").score().folderName());
+    }
+
+    @Test
     void overridesApplyLastAndAreRecordedInTheResolvedConfig() {
         JobConfig c = load("data.dataset = punks\ntrain.epochs = 3", "train.epochs=7", "model.hidden=[500,500]", "data.limit=200");
         assertEquals(7, c.train().epochs());
