@@ -1,19 +1,18 @@
 package io.sparkvae.model;
 
 import java.io.ObjectInputFilter;
-import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
 /**
- * A JVM-wide deserialization filter factory that rejects every class on the thread while it reads a model file, and
- * leaves every other stream (Spark's own task and closure serialization) to the filter it had before.
+ * A JVM-wide deserialization filter that rejects every class on the thread while it reads a model file, and leaves
+ * every other stream (Spark's own task and closure serialization) undecided, i.e. as it was.
  *
  * <p>Model loading never calls {@code ObjectInputStream} itself; this guard makes sure that no library it calls does
- * so on the file's bytes either.
+ * so on the file's bytes either. It is the JVM-wide filter ({@link ObjectInputFilter.Config#setSerialFilter}), which
+ * can be installed at any time; a filter factory cannot once any stream has been opened.
  */
 public final class DeserializationGuard {
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
-    private static final ObjectInputFilter REJECT_ALL = info -> ObjectInputFilter.Status.REJECTED;
     private static volatile boolean installed;
 
     private DeserializationGuard() {
@@ -30,7 +29,7 @@ public final class DeserializationGuard {
         }
     }
 
-    /** Whether the factory is this JVM's (false when something else installed one first: then nothing is guarded). */
+    /** Whether the filter is this JVM's (false when a {@code -Djdk.serialFilter} came first: that one then rules). */
     public static boolean installed() {
         install();
         return installed;
@@ -40,14 +39,13 @@ public final class DeserializationGuard {
         if (installed) {
             return;
         }
-        BinaryOperator<ObjectInputFilter> previous = ObjectInputFilter.Config.getSerialFilterFactory();
         try {
-            ObjectInputFilter.Config.setSerialFilterFactory(
-                    (current, next) -> DEPTH.get() > 0 ? REJECT_ALL : previous.apply(current, next));
+            ObjectInputFilter.Config.setSerialFilter(
+                    info -> DEPTH.get() > 0 ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED);
             installed = true;
         } catch (IllegalStateException alreadySet) {
-            // Another factory came first (a -Djdk.serialFilterFactory): it stays in charge; loading still never
-            // deserializes Java objects itself.
+            // The JVM was started with its own filter, which stays in charge; loading still never deserializes Java
+            // objects itself.
             installed = false;
         }
     }

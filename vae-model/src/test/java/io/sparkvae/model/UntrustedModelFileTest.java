@@ -77,6 +77,8 @@ class UntrustedModelFileTest {
 
     @Test
     void anEntryNamingAClassIsRefusedAndTheClassNeverRuns() throws Exception {
+        // Streams were opened before any model loads (Spark's tasks do): the guard must still take effect after that.
+        assertEquals(java.util.List.of(1), readObject(serialized(new java.util.ArrayList<>(java.util.List.of(1)))));
         byte[] payload = serialized(new Decoy());
         payload = replace(payload, Decoy.class.getName(), "io.sparkvae.model.UntrustedModelFileTest$Trapp");
         Path model = modelWith(Map.of("preprocessor.bin", payload));
@@ -118,7 +120,7 @@ class UntrustedModelFileTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
     void aHashSetBombIsRefusedInsteadOfHanging() throws Exception {
         Path model = modelWith(Map.of("preprocessor.bin", serialized(hashSetBomb(100))));
         BadInputException e = assertThrows(BadInputException.class, () -> VaeStore.load(model, files));
