@@ -57,8 +57,9 @@ final class ImageFolderFormat {
                 .option("recursiveFileLookup", "true").load(root.toString());
         // On a local disk, links, FIFOs and empty files exist: walk the folder without following links and read only
         // its regular files; every other match of the filter becomes a listed bad item, never a silent omission.
+        // (the URI's decoded path: names with '%', '#' or spaces are not valid URIs as they stand)
         LocalFolderWalk.Result walk = isLocal(root) ? LocalFolderWalk.walk(java.nio.file.Path.of(files.fs(root)
-                .makeQualified(root).toUri()), f.glob()) : null;
+                .makeQualified(root).toUri().getPath()), f.glob()) : null;
         if (walk != null) {
             Dataset<Row> readable = spark.createDataset(walk.readable().stream().map(id -> prefix + "/" + id).toList(),
                     Encoders.STRING()).toDF("readable");

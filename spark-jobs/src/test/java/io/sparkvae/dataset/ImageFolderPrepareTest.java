@@ -166,7 +166,7 @@ class ImageFolderPrepareTest {
 
     @Test
     void anEmptyFileAFifoAndALinkToDevZeroAreListedBadFilesNotDropped() throws Exception {
-        Path folder = tmp.resolve("special");
+        Path folder = tmp.resolve("special #%é"); // a name that is not a valid URI as it stands
         for (int i = 0; i < 12; i++) {
             ImageFiles.write(folder.resolve("ok" + i + ".png"), ImageFiles.rgba(8, 8, i), "png");
         }
@@ -189,7 +189,7 @@ class ImageFolderPrepareTest {
 
     @Test
     void aSymlinkLoopAndALinkOutOfTheFolderAreNotFollowedAndSaidSo() throws Exception {
-        Path folder = tmp.resolve("looped");
+        Path folder = tmp.resolve("looped 50%");
         for (int i = 0; i < 6; i++) {
             ImageFiles.write(folder.resolve("sub/ok" + i + ".png"), ImageFiles.rgba(8, 8, i), "png");
         }
