@@ -3,22 +3,32 @@ package io.sparkvae.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
 import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Parses a HOCON job config so that {@code include "base.conf"} (and {@code include file("base.conf")}) resolves next
  * to the including file, on its own file system (local, {@code hdfs://}, ...), as users expect. HOCON's default
  * includer would look for it on the classpath and, not finding it, silently include nothing; here a missing include
- * is an error naming it.
+ * of any kind (file, {@code url(...)}, {@code classpath(...)}) is an error naming it. A config makes the tool open no
+ * network connection: {@code url("http...")} includes are refused unless the JVM runs with
+ * {@code -D}{@value #NETWORK_INCLUDES}{@code =true}.
  */
-final class ConfigIncludes implements ConfigIncluder, ConfigIncluderFile {
+final class ConfigIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
+    /** The system property that lets configs include URLs other than {@code file:} (fetched while the config loads). */
+    static final String NETWORK_INCLUDES = "vae.config.network-includes";
     /** Deeper nesting than this is taken for an include cycle. */
     private static final int MAX_DEPTH = 20;
 
@@ -59,6 +69,51 @@ final class ConfigIncludes implements ConfigIncluder, ConfigIncluderFile {
     @Override
     public ConfigObject includeFile(ConfigIncludeContext context, File what) {
         return includePath(what.getPath());
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
+        if ("file".equalsIgnoreCase(what.getProtocol())) {
+            return includePath(localPath(what));
+        }
+        if (!Boolean.getBoolean(NETWORK_INCLUDES)) {
+            throw new BadInputException(where() + "include url(\"" + what + "\"): a config does not fetch anything over the"
+                    + " network while it loads; copy the file and include its path (or run with -D" + NETWORK_INCLUDES + "=true)");
+        }
+        return parseURL(what, "include url(\"" + what + "\")");
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+        URL resource = ConfigIncludes.class.getClassLoader().getResource(what.startsWith("/") ? what.substring(1) : what);
+        if (resource == null) {
+            throw new BadInputException(where() + "include classpath(\"" + what + "\"): not found on the classpath");
+        }
+        return parseURL(resource, "include classpath(\"" + what + "\")");
+    }
+
+    /** A URL's config, which must exist; includes inside it are refused (it has no file to resolve them next to). */
+    private ConfigObject parseURL(URL url, String include) {
+        try {
+            return ConfigFactory.parseURL(url, ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setIncluder(new ConfigIncludes(files, null, depth + 1))).root();
+        } catch (ConfigException e) {
+            throw new BadInputException(where() + include + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The path a {@code file:} URL names (relative ones, {@code file:base.conf}, stay relative to the including file). */
+    private String localPath(URL url) {
+        try {
+            URI uri = url.toURI();
+            return uri.isOpaque() ? uri.getSchemeSpecificPart() : "file:" + uri.getPath();
+        } catch (URISyntaxException e) {
+            throw new BadInputException(where() + "include url(\"" + url + "\"): not a valid file URL: " + e.getMessage(), e);
+        }
+    }
+
+    private String where() {
+        return file == null ? "" : file + ": ";
     }
 
     private ConfigObject includePath(String what) {

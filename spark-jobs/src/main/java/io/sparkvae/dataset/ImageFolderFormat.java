@@ -19,10 +19,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * A folder tree of image files on any Hadoop FileSystem, read through Spark's {@code binaryFile} source: the files are
@@ -50,8 +53,18 @@ final class ImageFolderFormat {
         String prefix = files.fs(root).makeQualified(root).toString().replaceAll("/+$", "");
         Dataset<Row> listing = spark.read().format("binaryFile").option("pathGlobFilter", f.glob())
                 .option("recursiveFileLookup", "true").load(root.toString());
+        // On a local disk, links, FIFOs and empty files exist: walk the folder without following links and read only
+        // its regular files; every other match of the filter becomes a listed bad item, never a silent omission.
+        // (the URI's decoded path: names with '%', '#' or spaces are not valid URIs as they stand)
+        LocalFolderWalk.Result walk = isLocal(root) ? LocalFolderWalk.walk(java.nio.file.Path.of(files.fs(root)
+                .makeQualified(root).toUri().getPath()), f.glob()) : null;
+        if (walk != null) {
+            Dataset<Row> readable = spark.createDataset(walk.readable().stream().map(id -> prefix + "/" + id).toList(),
+                    Encoders.STRING()).toDF("readable");
+            listing = listing.join(functions.broadcast(readable), listing.col("path").equalTo(readable.col("readable")), "left_semi");
+        }
         // binaryFile reads no content for a query that does not select it: these look-ups only list.
-        if (listing.select("path").isEmpty()) {
+        if (listing.select("path").isEmpty() && (walk == null || walk.unreadable().isEmpty())) {
             throw new BadInputException(isEmpty(root) ? root + ": image folder is empty"
                     : root + ": no file matches data.image-folder.glob = '" + f.glob() + "' (the folder holds no image files)");
         }
@@ -66,6 +79,14 @@ final class ImageFolderFormat {
                 Compositing.parseColour(shaping.background()));
         Decoder decoder = new Decoder(prefix, target, classes, data.valFraction(), data.testFraction());
         JavaRDD<Row> staged = fewerTasks(listing.select("path", "content").javaRDD(), data.partitions()).mapPartitions(decoder);
+        if (walk != null) {
+            staged = withUnreadable(staged, walk, data);
+            if (!walk.notFollowed().isEmpty()) {
+                details.put("links_not_followed", walk.notFollowed().size());
+                details.put("links_not_followed_first", walk.notFollowed().entrySet().stream().limit(20)
+                        .map(e -> e.getKey() + ": " + e.getValue()).toList());
+            }
+        }
         String name = f.path().isEmpty() ? root.toString() : f.path();
         var settings = new HashedTableWriter.Settings(name, id -> root + "/" + id, f.onBadImage().equals("skip"),
                 "; data.image-folder.on-bad-image = skip leaves them out", data.partitions(), data.limit());
@@ -80,6 +101,21 @@ final class ImageFolderFormat {
     static JavaRDD<Row> fewerTasks(JavaRDD<Row> files, int partitions) {
         int tasks = Math.max(partitions, 4 * files.context().defaultParallelism());
         return files.getNumPartitions() > tasks ? files.coalesce(tasks) : files;
+    }
+
+    private boolean isLocal(Path root) {
+        return "file".equals(files.fs(root).getUri().getScheme());
+    }
+
+    /** The staged rows plus one bad item per file the filter matched that cannot be read as an image. */
+    private JavaRDD<Row> withUnreadable(JavaRDD<Row> staged, LocalFolderWalk.Result walk, JobConfig.Data data) {
+        if (walk.unreadable().isEmpty()) {
+            return staged;
+        }
+        List<Row> bad = walk.unreadable().entrySet().stream().map(e -> StagedExamples.bad(e.getKey(), e.getValue(), false,
+                SplitHash.split(e.getKey(), data.valFraction(), data.testFraction()), SourceDigest.item(e.getKey(), new byte[0])))
+                .toList();
+        return staged.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(bad, 1));
     }
 
     private boolean isEmpty(Path root) {

@@ -31,6 +31,10 @@ public final class InputVersions {
      * an output recorded before identities were recorded).
      */
     public static String staleness(HadoopFiles files, RunLayout layout, StageDescriptor stage) {
+        String unreadable = unreadableRecord(files, layout, stage);
+        if (unreadable != null) {
+            return unreadable;
+        }
         Read recorded = recorded(files, layout, stage);
         return recorded == null ? null : changes(files, layout, stage, recorded, false);
     }
@@ -67,6 +71,34 @@ public final class InputVersions {
             }
         }
         return reasons.isEmpty() ? null : String.join("; ", reasons);
+    }
+
+    /**
+     * Why the record of {@code stage}'s complete output ({@link RunLayout#provenanceRecord}) cannot be read, or null:
+     * an output whose record is missing, cut short or not JSON is not a usable output, so it counts as out of date.
+     */
+    public static String unreadableRecord(HadoopFiles files, RunLayout layout, StageDescriptor stage) {
+        if (!files.isComplete(layout.output(stage))) {
+            return null;
+        }
+        Path record = layout.provenanceRecord(stage);
+        try {
+            if (!files.exists(record)) {
+                return "its record " + record + " is missing";
+            }
+            if (stage == StageDescriptor.PREPARE) {
+                DatasetManifest.read(files, layout.dataset().dir());
+            } else {
+                Json.mapper().readTree(files.readBytes(record));
+            }
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "its record " + record + " cannot be read (" + firstLine(e.getMessage()) + ")";
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
     }
 
     /** The identities the complete output of {@code stage} recorded, or null when it has none (or is unreadable). */

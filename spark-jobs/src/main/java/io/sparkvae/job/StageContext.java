@@ -10,6 +10,7 @@ import io.sparkvae.spark.JobLabels;
 import io.sparkvae.spark.SparkSessionFactory;
 import io.sparkvae.spark.TaskProgress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -53,6 +54,8 @@ public final class StageContext implements AutoCloseable {
     /** The stage this context runs (bound once, by {@link #run}), and the output it locked or found complete. */
     private StageDescriptor stage;
     private Path output;
+    /** Paths beside the output that the stage's runs also write (see {@link #skipOrLock(String, Path, List)}). */
+    private List<Path> companions = List.of();
     /** The input versions the stage read, or null before it said ({@link #recordInputs}). */
     private InputVersions.Read inputsRead;
 
@@ -129,8 +132,17 @@ public final class StageContext implements AutoCloseable {
      * beside it, and returns false: the stage builds the output.
      */
     public boolean skipOrLock(Path output) {
+        return skipOrLock(output, List.of());
+    }
+
+    /**
+     * {@link #skipOrLock(Path)} for a stage whose runs also write beside {@code companions} (train's exported
+     * minibatches): what killed runs left of those is swept with the output's, a skipping run's included.
+     */
+    public boolean skipOrLock(Path output, List<Path> companions) {
         StageDescriptor stage = stage();
         this.output = output;
+        this.companions = List.copyOf(companions);
         if (skipComplete(stage, output)) {
             sweepIfUnlocked(stage, output);
             return true;
@@ -151,8 +163,10 @@ public final class StageContext implements AutoCloseable {
 
     private boolean skipComplete(StageDescriptor stage, Path output) {
         if (plainFiles.isComplete(output) && !options.overwrite()) {
-            String stale = InputVersions.staleness(plainFiles, layout, stage);
-            StageLog.info(stage + ": " + output + (stale == null ? " is already complete; skipping (--overwrite rebuilds it)"
+            String unreadable = InputVersions.unreadableRecord(plainFiles, layout, stage);
+            String stale = unreadable == null ? InputVersions.staleness(plainFiles, layout, stage) : null;
+            StageLog.info(stage + ": " + output + (unreadable != null ? " is marked complete but " + unreadable
+                    + "; skipping (--overwrite rebuilds it)" : stale == null ? " is already complete; skipping (--overwrite rebuilds it)"
                     : " is complete but stale: " + stale + " since it was made; skipping (--overwrite rebuilds it)"));
             skipped = true;
             return true;
@@ -206,11 +220,19 @@ public final class StageContext implements AutoCloseable {
 
     private void sweep(StageDescriptor stage, Path output) {
         plainFiles.sweep(output).forEach(done -> StageLog.info(stage + ": " + done));
+        for (Path companion : companions) {
+            plainFiles.sweep(companion).forEach(done -> StageLog.info(stage + ": " + done));
+        }
     }
 
-    /** A skipping stage sweeps debris of its output too, if no other run is writing it right now. */
+    /**
+     * A skipping stage sweeps debris of its output too (a killed run's temporary folders, and its lock, which taking
+     * the lock over and releasing it removes), if no other run is writing it right now.
+     */
     private void sweepIfUnlocked(StageDescriptor stage, Path output) {
-        if (!plainFiles.hasDebris(output)) {
+        boolean debris = plainFiles.hasDebris(output) || plainFiles.exists(OutputLock.lockFile(output))
+                || companions.stream().anyMatch(plainFiles::hasDebris);
+        if (!debris) {
             return;
         }
         try (OutputLock lock = OutputLock.acquire(plainFiles, output, stage.commandName(), OutputLock.Timing.DEFAULT, StageLog::info)) {

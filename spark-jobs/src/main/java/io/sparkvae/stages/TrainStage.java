@@ -13,6 +13,7 @@ import io.sparkvae.train.ProgressLine;
 import io.sparkvae.train.SparkTrainer;
 import io.sparkvae.train.TrainingMemory;
 import io.sparkvae.train.TrainingOutputs;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
@@ -28,7 +29,8 @@ public final class TrainStage implements Stage {
     @Override
     public void run(StageContext ctx) {
         RunLayout layout = ctx.layout();
-        if (ctx.skipOrLock(layout.model())) {
+        // A killed run's exported minibatches are swept even when the model is complete and this run skips.
+        if (ctx.skipOrLock(layout.model(), List.of(layout.trainBatches()))) {
             return;
         }
         SparkSession spark = ctx.spark();

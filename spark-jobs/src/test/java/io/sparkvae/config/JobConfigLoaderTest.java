@@ -10,6 +10,7 @@ import io.sparkvae.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -229,6 +230,65 @@ class JobConfigLoaderTest {
         Files.writeString(sub.resolve("loop.conf"), "include \"loop.conf\"\n");
         var loop = assertThrows(BadInputException.class, () -> JobConfigLoader.loadFile(files, sub.resolve("loop.conf").toString(), List.of()));
         assertTrue(loop.getMessage().contains("include cycle"), loop.getMessage());
+    }
+
+    @Test
+    void missingIncludesOfEveryKindAreRefusedNamingThem(@TempDir Path dir) throws Exception {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Files.writeString(dir.resolve("base.conf"), "train.epochs = 1\n");
+        Map<String, String> missing = Map.of(
+                "include url(\"" + dir.resolve("gone.conf").toUri() + "\")\n", "gone.conf",
+                "include url(\"file:gone-too.conf\")\n", "gone-too.conf",
+                "include classpath(\"io/sparkvae/no-such.conf\")\n", "io/sparkvae/no-such.conf",
+                "include required(file(\"absent.conf\"))\n", "absent.conf");
+        for (Map.Entry<String, String> c : missing.entrySet()) {
+            Files.writeString(dir.resolve("run.conf"), c.getKey());
+            var e = assertThrows(BadInputException.class, () -> JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()),
+                    c.getKey());
+            assertTrue(e.getMessage().contains(c.getValue()) && e.getMessage().contains("not found"), c.getKey() + " -> " + e.getMessage());
+        }
+        // Present ones of each kind still work.
+        Files.writeString(dir.resolve("run.conf"), "include url(\"" + dir.resolve("base.conf").toUri() + "\")\n");
+        assertEquals(1, JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()).train().epochs());
+        Files.writeString(dir.resolve("run.conf"), "include url(\"file:base.conf\")\n");
+        assertEquals(1, JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()).train().epochs());
+    }
+
+    @Test
+    void networkIncludesAreRefusedWithoutAConnectionUnlessAllowed(@TempDir Path dir) throws Exception {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "train.epochs = 3\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            boolean found = exchange.getRequestURI().getPath().equals("/base.conf");
+            exchange.sendResponseHeaders(found ? 200 : 404, found ? body.length : -1);
+            if (found) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        try {
+            Files.writeString(dir.resolve("run.conf"), "include url(\"" + url + "/base.conf\")\n");
+            var e = assertThrows(BadInputException.class, () -> JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()));
+            assertTrue(e.getMessage().contains(url + "/base.conf") && e.getMessage().contains(ConfigIncludes.NETWORK_INCLUDES)
+                    && e.getMessage().contains("run.conf"), e.getMessage());
+            assertEquals(0, requests.get(), "the config made the tool connect");
+
+            System.setProperty(ConfigIncludes.NETWORK_INCLUDES, "true");
+            assertEquals(3, JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()).train().epochs());
+            assertEquals(1, requests.get());
+            Files.writeString(dir.resolve("run.conf"), "include url(\"" + url + "/gone.conf\")\n");
+            var gone = assertThrows(BadInputException.class, () -> JobConfigLoader.loadFile(files, dir.resolve("run.conf").toString(), List.of()));
+            assertTrue(gone.getMessage().contains(url + "/gone.conf"), gone.getMessage());
+        } finally {
+            System.clearProperty(ConfigIncludes.NETWORK_INCLUDES);
+            server.stop(0);
+        }
     }
 
     @Test

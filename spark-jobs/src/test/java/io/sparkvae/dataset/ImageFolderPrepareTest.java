@@ -164,6 +164,50 @@ class ImageFolderPrepareTest {
         assertTrue(rows(r).stream().noneMatch(x -> "broken.png".equals(x.getString(x.fieldIndex(ExampleRows.ID)))));
     }
 
+    @Test
+    void anEmptyFileAFifoAndALinkToDevZeroAreListedBadFilesNotDropped() throws Exception {
+        Path folder = tmp.resolve("special #%é"); // a name that is not a valid URI as it stands
+        for (int i = 0; i < 12; i++) {
+            ImageFiles.write(folder.resolve("ok" + i + ".png"), ImageFiles.rgba(8, 8, i), "png");
+        }
+        Files.createFile(folder.resolve("empty.png"));
+        Process mkfifo = new ProcessBuilder("mkfifo", folder.resolve("fifo.png").toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        Files.createSymbolicLink(folder.resolve("zero.png"), Path.of("/dev/zero"));
+
+        var e = assertThrows(BadInputException.class, () -> prepare(config(folder, ""), "special-fail"));
+        assertTrue(e.getMessage().contains("3 of 15"), e.getMessage());
+        assertNothingWritten();
+
+        DatasetPreparer.Result r = prepare(config(folder, "image-folder.on-bad-image = skip\nval-fraction = 0.3\ntest-fraction = 0.3"),
+                "special-skip");
+        assertEquals(3L, ((Number) r.manifest().format().get("skipped")).longValue());
+        assertEquals(java.util.Set.of("empty.png", "fifo.png", "zero.png"),
+                new java.util.HashSet<>((List<?>) r.manifest().format().get("skipped_first")));
+        assertEquals(12, rows(r).size());
+    }
+
+    @Test
+    void aSymlinkLoopAndALinkOutOfTheFolderAreNotFollowedAndSaidSo() throws Exception {
+        Path folder = tmp.resolve("looped 50%");
+        for (int i = 0; i < 6; i++) {
+            ImageFiles.write(folder.resolve("sub/ok" + i + ".png"), ImageFiles.rgba(8, 8, i), "png");
+        }
+        Path outside = tmp.resolve("elsewhere");
+        ImageFiles.write(outside.resolve("stranger.png"), ImageFiles.rgba(8, 8, 50), "png");
+        Files.createSymbolicLink(folder.resolve("sub/loop"), Path.of(".."));
+        Files.createSymbolicLink(folder.resolve("out"), outside);
+
+        DatasetPreparer.Result r = prepare(config(folder, "val-fraction = 0.3\ntest-fraction = 0.3"), "looped");
+        List<Row> all = rows(r);
+        assertEquals(6, all.size(), "each image once, none through the loop or from outside");
+        assertEquals(6, all.stream().map(x -> x.getString(x.fieldIndex(ExampleRows.ID))).distinct().count());
+        assertEquals(2, ((Number) r.manifest().format().get("links_not_followed")).intValue());
+        String said = String.valueOf(r.manifest().format().get("links_not_followed_first"));
+        assertTrue(said.contains("sub/loop: a link to a folder it is in (a loop)") && said.contains("out: a link to a folder outside"),
+                said);
+    }
+
     private static void writeFolderWithOneCorruptFile(Path folder) {
         for (int i = 0; i < 12; i++) {
             ImageFiles.write(folder.resolve("ok" + i + ".png"), ImageFiles.rgba(8, 8, i), "png");

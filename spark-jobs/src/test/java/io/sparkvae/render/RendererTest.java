@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
@@ -30,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The pictures drawn from a small real model: cells where specified, sizes, content and sidecars. */
+@Tag("data") // its model is trained on the real MNIST files: the quick profile, which needs no data, leaves it out
 class RendererTest {
     private static final ImageShape MNIST = new ImageShape(28, 28, 1);
     private static final int SCALE = 3;

@@ -44,8 +44,15 @@ public final class Vae implements Serializable {
 
     /** A freshly initialised VAE (parameters drawn with {@code spec.seed()}). */
     public static Vae create(VaeSpec spec) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
+        net.init();
+        return new Vae(net, spec);
+    }
+
+    /** The network configuration of {@code spec}: the only one {@link VaeStore} accepts in a model file. */
+    static MultiLayerConfiguration configuration(VaeSpec spec) {
         IUpdater updater = "adam".equals(spec.optimizer()) ? new Adam(spec.learningRate()) : new AdaGrad(spec.learningRate());
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
                 .updater(updater)
@@ -54,9 +61,6 @@ public final class Vae implements Serializable {
                 .list()
                 .layer(new VaeLayer(spec))
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return new Vae(net, spec);
     }
 
     /** Wraps a network built from a {@link VaeLayer} config (e.g. one returned by Spark training); reads its spec back. */

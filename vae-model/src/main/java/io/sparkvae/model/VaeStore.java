@@ -4,7 +4,6 @@ import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
 import io.sparkvae.provenance.Provenance;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,6 +29,8 @@ public final class VaeStore {
     public static final String MODEL = "model.zip";
     public static final String SPEC = "spec.json";
     public static final String PROVENANCE = "provenance.json";
+    private static final int MAX_SPEC_BYTES = 1 << 16;
+    private static final int MAX_PROVENANCE_BYTES = 1 << 22;
 
     private VaeStore() {
     }
@@ -97,40 +97,29 @@ public final class VaeStore {
         });
     }
 
-    /** Loads a committed model directory; refuses one without {@code _SUCCESS} or with unreadable files. */
+    /**
+     * Loads a committed model directory; refuses one without {@code _SUCCESS} or with unreadable files. The model file
+     * is read as data only ({@link ModelFile}): its spec first, which bounds what the zip may inflate to, and with
+     * Java deserialization refused on this thread throughout ({@link DeserializationGuard}).
+     */
     public static LoadedVae load(Path dir, HadoopFiles files) {
         files.requireComplete(dir, "model directory");
-        Path modelPath = files.requireFile(new Path(dir, MODEL), "model file");
-        MultiLayerNetwork net;
-        try {
-            byte[] bytes = files.readBytes(modelPath);
-            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), true);
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("corrupt model file " + modelPath + ": " + e.getMessage(), e);
-        }
-        Vae vae;
-        try {
-            vae = Vae.wrap(net);
-        } catch (BadInputException e) {
-            throw new BadInputException(modelPath + ": " + e.getMessage(), e);
-        }
         Path specPath = files.requireFile(new Path(dir, SPEC), "model spec");
-        VaeSpec spec;
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = Json.mapper().readValue(files.readString(specPath), Map.class);
-            spec = VaeSpec.fromMap(m);
-        } catch (IOException e) {
-            throw new BadInputException("corrupt model spec " + specPath + ": " + e.getMessage(), e);
-        }
-        if (!spec.equals(vae.spec())) {
-            throw new BadInputException("model spec " + specPath + " does not match the network in " + modelPath + ": "
-                    + spec + " vs " + vae.spec());
-        }
+        VaeSpec spec = readSpec(specPath, files);
+        Path modelPath = files.requireFile(new Path(dir, MODEL), "model file");
+        Vae vae = DeserializationGuard.refusingJavaObjects(() -> {
+            try {
+                return ModelFile.read(modelPath, spec, files);
+            } catch (BadInputException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new BadInputException("corrupt model file " + modelPath + ": " + e.getMessage(), e);
+            }
+        });
         Path provenancePath = files.requireFile(new Path(dir, PROVENANCE), "model provenance");
         Provenance provenance;
         try {
-            provenance = Provenance.fromJson(new String(files.readBytes(provenancePath), StandardCharsets.UTF_8));
+            provenance = Provenance.fromJson(new String(readBounded(provenancePath, MAX_PROVENANCE_BYTES, files), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new BadInputException("corrupt model provenance " + provenancePath + ": " + e.getMessage(), e);
         }
@@ -138,5 +127,27 @@ public final class VaeStore {
             provenance = provenance.withModelSha256(identity(vae)); // saved before models recorded their identity
         }
         return new LoadedVae(vae, provenance);
+    }
+
+    /** The file's bytes, refused unread when it is larger than {@code max} (a record file, never that big). */
+    private static byte[] readBounded(Path p, int max, HadoopFiles files) {
+        long size = ModelFile.length(p, files);
+        if (size > max) {
+            throw new BadInputException(size + " bytes, more than such a file takes (" + max + ")");
+        }
+        return files.readBytes(p);
+    }
+
+    private static VaeSpec readSpec(Path specPath, HadoopFiles files) {
+        try {
+            byte[] json = readBounded(specPath, MAX_SPEC_BYTES, files);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = Json.mapper().readValue(json, Map.class);
+            VaeSpec spec = VaeSpec.fromMap(m);
+            ModelFile.requireLoadable(spec);
+            return spec;
+        } catch (IOException | BadInputException e) {
+            throw new BadInputException("corrupt model spec " + specPath + ": " + e.getMessage(), e);
+        }
     }
 }

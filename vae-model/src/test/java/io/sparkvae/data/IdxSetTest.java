@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -91,6 +92,7 @@ class IdxSetTest {
     }
 
     @Test
+    @Tag(RawData.TAG)
     void realMnistLabelsGzippedHereMatchThePlainFile() throws IOException {
         byte[] plain = RawData.bytes("mnist/t10k-labels-idx1-ubyte");
         assertArrayEquals(IdxReader.readLabels(plain, "plain"), IdxReader.readLabels(Gunzip.contentOf("x.gz", gzip(plain)), "x.gz"));

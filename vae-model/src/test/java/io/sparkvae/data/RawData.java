@@ -8,6 +8,8 @@ import java.nio.file.Path;
 
 /** The real raw files under the repository's data/raw/, as fetched by scripts/fetch-data.sh. */
 final class RawData {
+    /** The JUnit tag of tests that read these files: the quick profile ({@code -Pquick}) leaves them out. */
+    static final String TAG = "data";
 
     // Surefire runs with vae-model/ as the working directory.
     static final Path RAW = Path.of("..", "data", "raw");

@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +36,19 @@ class SpriteSheetTest {
     /** The same sheet read independently of SpriteSheet, for per-pixel comparison. */
     private static BufferedImage reference;
 
-    @BeforeAll
-    static void load() throws IOException {
-        png = RawData.bytes("punks/punks.png");
-        sheet = PunkSheet.decode(png, "punks.png");
-        reference = ImageIO.read(RawData.path("punks/punks.png").toFile());
+    /** Reads the real sheet on first use, so that the tests without data ({@code -Pquick}) never need it. */
+    private static void load() throws IOException {
+        if (png == null) {
+            png = RawData.bytes("punks/punks.png");
+            sheet = PunkSheet.decode(png, "punks.png");
+            reference = ImageIO.read(RawData.path("punks/punks.png").toFile());
+        }
     }
 
     @Test
-    void realSheetSlicesPixelExactly() {
+    @Tag(RawData.TAG)
+    void realSheetSlicesPixelExactly() throws IOException {
+        load();
         assertEquals(2400, reference.getWidth());
         assertEquals(2400, reference.getHeight());
         for (int index : new int[] {0, 1, 99, 100, 5432, 9999}) {
@@ -72,7 +76,9 @@ class SpriteSheetTest {
     }
 
     @Test
-    void transparentBackgroundOfPunkZeroIsExactlyBlack() {
+    @Tag(RawData.TAG)
+    void transparentBackgroundOfPunkZeroIsExactlyBlack() throws IOException {
+        load();
         float[] tile = sheet.tile(0);
         int background = 0;
         for (int y = 0; y < 24; y++) {
@@ -90,7 +96,9 @@ class SpriteSheetTest {
     }
 
     @Test
-    void indexOutOfRangeIsRefused() {
+    @Tag(RawData.TAG)
+    void indexOutOfRangeIsRefused() throws IOException {
+        load();
         assertThrows(IllegalArgumentException.class, () -> sheet.tile(-1));
         assertThrows(IllegalArgumentException.class, () -> sheet.tile(10000));
     }
@@ -105,7 +113,9 @@ class SpriteSheetTest {
     }
 
     @Test
-    void corruptBytesAreRefused() {
+    @Tag(RawData.TAG)
+    void corruptBytesAreRefused() throws IOException {
+        load();
         expectBad(() -> PunkSheet.decode(Arrays.copyOf(png, png.length / 2), "half.png"), "half.png: unreadable PNG image");
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
@@ -183,7 +193,9 @@ class SpriteSheetTest {
     }
 
     @Test
+    @Tag(RawData.TAG)
     void valuesAreSerializable() throws IOException, ClassNotFoundException {
+        load();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(sheet);
