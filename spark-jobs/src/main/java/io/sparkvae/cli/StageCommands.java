@@ -6,6 +6,7 @@ import io.sparkvae.job.StageContext;
 import io.sparkvae.stages.EncodeStage;
 import io.sparkvae.stages.EvaluateStage;
 import io.sparkvae.stages.GenerateStage;
+import io.sparkvae.stages.PageStage;
 import io.sparkvae.stages.PrepareStage;
 import io.sparkvae.stages.RenderStage;
 import io.sparkvae.stages.TrainStage;
@@ -102,6 +103,18 @@ final class StageCommands {
         @Override
         Stage stage() {
             return new GenerateStage();
+        }
+    }
+
+    @Command(name = PageStage.NAME, mixinStandardHelpOptions = true,
+            description = {"The run's page: one self-contained HTML file (opens from the file system, no network) with the config,",
+                    "provenance, test metrics, training curves, pictures, unusual examples, stage times and a latent explorer",
+                    "whose decoder runs in the browser. Reads the run's model, test split and the other stages' outputs;",
+                    "writes <root>/runs/<run>/report/ (index.html, page.json, _SUCCESS)."})
+    static final class Page extends StageCommand {
+        @Override
+        Stage stage() {
+            return new PageStage();
         }
     }
 }

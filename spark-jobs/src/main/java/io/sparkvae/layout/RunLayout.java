@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/encode/&lt;name&gt;/      encode   ({@link EncodeFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/render/             render   ({@link RenderFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
+ * &lt;root&gt;/runs/&lt;run&gt;/report/             page     ({@link PageFiles}: index.html, the run's page)
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -26,7 +27,7 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunLayout {
     /** The pipeline's stages, in the order they run. */
-    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate");
+    public static final List<String> STAGES = List.of("prepare", "train", "evaluate", "encode", "render", "generate", "page");
 
     /** The encode stage's output folder name (encode.split, encode.input's folder or encode.name). */
     private static final String DEFAULT_ENCODING = "test";
@@ -149,6 +150,11 @@ public final class RunLayout {
         return new GenerateFiles(new Path(dir(), "generate"));
     }
 
+    /** The page stage's folder, {@code report/} (the run's page; not to be confused with {@code vae report}'s sweeps). */
+    public PageFiles page() {
+        return new PageFiles(new Path(dir(), "report"));
+    }
+
     /**
      * The run's event log: every stage of the run appends a JSON line when it starts and one when it ends (outcome,
      * times, its key numbers), for schedulers and dashboards. Appended, never rewritten: see
@@ -180,6 +186,7 @@ public final class RunLayout {
             case "encode" -> encode().dir();
             case "render" -> render().dir();
             case "generate" -> generate().dir();
+            case "page" -> page().dir();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -197,6 +204,7 @@ public final class RunLayout {
             case "encode" -> encode().description();
             case "render" -> new Path(render().dir(), "reconstructions.json");
             case "generate" -> new Path(generate().dir(), "samples.json");
+            case "page" -> page().description();
             default -> throw new IllegalArgumentException("no stage " + stage + "; stages: " + STAGES);
         };
     }
@@ -351,6 +359,26 @@ public final class RunLayout {
 
         public GenerateFiles stagedIn(Path staging) {
             return new GenerateFiles(staging);
+        }
+    }
+
+    /**
+     * The page stage's folder: {@code index.html} (self-contained: open it from the file system) and {@code page.json}
+     * (what it was made from, with provenance).
+     *
+     * @param dir {@code <run>/report}, or a temporary sibling it is staged in
+     */
+    public record PageFiles(Path dir) {
+        public Path index() {
+            return new Path(dir, "index.html");
+        }
+
+        public Path description() {
+            return new Path(dir, "page.json");
+        }
+
+        public PageFiles stagedIn(Path staging) {
+            return new PageFiles(staging);
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate in this JVM and one Spark
+ * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate -> page in this JVM and one Spark
  * application, skipping complete stages; an interrupted train resumes from its newest checkpoint (unless
- * {@code --overwrite}). Ends with the evaluation's headline numbers and the pictures' paths.
+ * {@code --overwrite}). Ends with the evaluation's headline numbers, the pictures' paths and the run's page.
  */
 public final class Pipeline {
     private Pipeline() {}
@@ -49,6 +49,7 @@ public final class Pipeline {
         for (Path p : pictures) {
             StageLog.info("  " + PipelineSummary.display(p));
         }
+        StageLog.info("page (open it in a browser): " + PipelineSummary.display(plan.layout().page().index()));
         return Failures.EXIT_OK;
     }
 }

@@ -28,6 +28,7 @@ public final class StageCatalog {
             case EncodeStage.NAME -> new EncodeStage();
             case RenderStage.NAME -> new RenderStage();
             case GenerateStage.NAME -> new GenerateStage();
+            case PageStage.NAME -> new PageStage();
             default -> throw new IllegalStateException("no stage implements " + name);
         };
     }

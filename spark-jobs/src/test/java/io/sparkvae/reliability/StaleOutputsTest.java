@@ -53,7 +53,7 @@ class StaleOutputsTest {
         Path conf = StageRuns.trained().conf();
         Path root = tmp.resolve("root");
         StageRuns.copyTree(StageRuns.trained().root(), root);
-        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done"), plan(conf, root));
+        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done", "page", "done"), plan(conf, root));
 
         // 3b: the same raw files and settings, prepared again, are the same dataset (its manifest's time differs).
         Path manifest = root.resolve("datasets/mnist-limit200/manifest.json");
@@ -65,7 +65,7 @@ class StaleOutputsTest {
         assertEquals(before, datasetHash(manifest), "the dataset's identity does not depend on when it was made");
         assertEquals(before, provenance(root.resolve("runs/tiny/model/provenance.json")).get("datasetSha256").asText(),
                 "and is what the model recorded");
-        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done"), plan(conf, root));
+        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done", "page", "done"), plan(conf, root));
 
         // 2: another model (another seed) replaces the one the evaluation and the pictures were made from.
         StageRuns.Outcome retrained = StageRuns.vae("train", conf, root, "--overwrite", "--set", "seed=7");
@@ -79,6 +79,7 @@ class StaleOutputsTest {
         assertEquals("stale", plan.get("encode"));
         assertEquals("stale", plan.get("render"));
         assertEquals("stale", plan.get("generate"));
+        assertEquals("stale", plan.get("page"));
 
         // Run alone without --overwrite, a stage says its output is stale and leaves it.
         Map<String, String> eval = TreeSnapshot.exact(root.resolve("runs/tiny/eval"));
@@ -91,15 +92,16 @@ class StaleOutputsTest {
         // The pipeline brings the run up to date: it rebuilds the four, and then everything is current.
         StageRuns.Outcome pipeline = StageRuns.vae("pipeline", conf, root, "--set", "seed=7");
         assertEquals(0, pipeline.code(), pipeline.err());
-        for (String stale : List.of("[3/6] evaluate", "[4/6] encode", "[5/6] render", "[6/6] generate")) {
+        for (String stale : List.of("[3/7] evaluate", "[4/7] encode", "[5/7] render", "[6/7] generate", "[7/7] page")) {
             assertTrue(pipeline.out().contains("pipeline: " + stale + " (output stale: its model "), pipeline.out());
         }
-        assertTrue(pipeline.out().contains("pipeline: [2/6] train (output complete)"), pipeline.out());
+        assertTrue(pipeline.out().contains("pipeline: [2/7] train (output complete)"), pipeline.out());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/eval/metrics.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/render/reconstructions.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/encode/test/_encode.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/generate/samples.json")).get("modelSha256").asText());
-        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done"),
+        assertEquals(newModel, provenance(root.resolve("runs/tiny/report/page.json")).get("modelSha256").asText());
+        assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done", "page", "done"),
                 plan(conf, root, "--set", "seed=7"));
     }
 
