@@ -129,7 +129,7 @@ class YarnPipelineIT {
         ChildProcess.Result r = submit("pipeline", "client", "client", List.of("--event-log", "hdfs:///vae/spark-events"));
         System.out.printf("yarn: client-mode pipeline in %.1f s%n", r.seconds());
         assertEquals(0, r.exitCode(), r.tail());
-        assertTrue(r.output().contains("pipeline: all 6 stages complete"), r.tail());
+        assertTrue(r.output().contains("pipeline: all 7 stages complete"), r.tail());
         ApplicationId app = last(hadoop.finishedApplications());
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         assertOutputs("client");
@@ -154,7 +154,7 @@ class YarnPipelineIT {
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         // The driver ran in the application master's container: its console is that container's stdout.
         String driver = hadoop.applicationMasterLog(app, "stdout");
-        assertTrue(driver.contains("pipeline: all 6 stages complete"), "driver's stdout in the AM container:\n" + driver);
+        assertTrue(driver.contains("pipeline: all 7 stages complete"), "driver's stdout in the AM container:\n" + driver);
         assertOutputs("cluster");
         Map<String, Double> cluster = numbers("cluster");
         report("cluster", cluster);

@@ -39,9 +39,9 @@ class PipelineLauncherIT {
 
         ChildProcess.Result first = vae("first", small);
         assertEquals(0, first.exitCode(), first.tail());
-        System.out.printf("pipeline: first run (all six stages) in %.1f s%n", first.seconds());
-        assertEquals(1, first.sparkApplicationsStarted(), "the six stages must share one Spark application");
-        assertTrue(first.output().contains("pipeline: all 6 stages complete"), first.tail());
+        System.out.printf("pipeline: first run (all seven stages) in %.1f s%n", first.seconds());
+        assertEquals(1, first.sparkApplicationsStarted(), "the seven stages must share one Spark application");
+        assertTrue(first.output().contains("pipeline: all 7 stages complete"), first.tail());
         assertTrue(first.output().contains("test_neg_elbo = "), "eval metrics printed:\n" + first.tail());
         List<String> pictures = printedPictures(first.output());
         assertFalse(pictures.isEmpty(), "no picture paths printed:\n" + first.tail());
@@ -55,6 +55,8 @@ class PipelineLauncherIT {
         out.assertEvaluated("punks-z2", 200);
         out.assertEncoded("punks-z2", "test", 200);
         out.assertGenerated("punks-z2");
+        assertTrue(Files.size(root.resolve("runs/punks-z2/report/index.html")) > 0, "the run's page");
+        assertTrue(first.output().contains("page (open it in a browser): "), first.tail());
         assertEquals(pictures.size(), out.assertRendered("punks-z2").size() + out.listFiles(
                 new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "generate"), ".png").size(), "every picture printed");
         out.assertNoLeftovers();
@@ -72,7 +74,7 @@ class PipelineLauncherIT {
         assertEquals(0, resumed.exitCode(), resumed.tail());
         System.out.printf("pipeline: rerun after deleting eval/ in %.1f s%n", resumed.seconds());
         Map<String, Long> after = markerTimes(out);
-        for (String kept : List.of("prepare", "model", "encode/test", "render", "generate")) {
+        for (String kept : List.of("prepare", "model", "encode/test", "render", "generate", "report")) {
             assertEquals(done.get(kept), after.get(kept), kept + " must not be rebuilt");
         }
         assertTrue(after.get("eval") > done.get("eval"), "evaluate must be rebuilt");
@@ -115,7 +117,7 @@ class PipelineLauncherIT {
     static Map<String, Long> markerTimes(StageOutputs out) {
         Map<String, Long> t = new LinkedHashMap<>();
         t.put("prepare", out.successTime(out.datasetDir("punks-limit200")));
-        for (String d : List.of("model", "eval", "encode/test", "render", "generate")) {
+        for (String d : List.of("model", "eval", "encode/test", "render", "generate", "report")) {
             t.put(d, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), d)));
         }
         return t;
