@@ -65,7 +65,7 @@ public final class PageHtml {
         Map<String, Object> rows = new LinkedHashMap<>();
         rows.put("run", page.run());
         rows.put("seed", page.provenance().seed());
-        rows.put("dataset", page.manifest().dataset() + " (" + page.manifest().format().getOrDefault("format", "?") + ")");
+        rows.put("dataset", page.manifest().dataset() + " (" + page.manifest().format().getOrDefault("name", "?") + ")");
         rows.put("image shape", shape.height() + " x " + shape.width() + " x " + shape.channels()
                 + (shape.channels() == 1 ? " (grey)" : " (RGB)"));
         StringBuilder splits = new StringBuilder();
@@ -156,7 +156,7 @@ public final class PageHtml {
                             .append("\" alt=\"example ").append(Html.escape(u.key())).append("\" src=\"").append(PagePicture.dataUri(png)).append("\">");
                 }
                 h.append("<figcaption>#").append(rank++).append(" <b>").append(Html.escape(number(u.negElbo()))).append("</b><br>")
-                        .append(Html.escape(u.key())).append(u.label() == null ? "" : " (label " + u.label() + ")")
+                        .append(Html.escape(u.keyColumn() + " " + u.key())).append(u.label() == null ? "" : " (label " + u.label() + ")")
                         .append("</figcaption></figure>");
             }
             h.append("</div>");

@@ -122,7 +122,7 @@ public final class PageInputs {
             Object k = r.get(0);
             Integer label = r.isNullAt(1) ? null : ((Number) r.get(1)).intValue();
             float[] p = ofTest ? pixels.get(((Number) k).intValue()) : null;
-            out.add(new UnusualExample(String.valueOf(k), label, r.isNullAt(2) ? Double.NaN : r.getDouble(2), p));
+            out.add(new UnusualExample(key, String.valueOf(k), label, r.isNullAt(2) ? Double.NaN : r.getDouble(2), p));
         }
         return out;
     }

@@ -92,7 +92,7 @@
   function fmt(v) { return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en') : (+v.toPrecision(5)).toString(); }
   var tip = document.getElementById('chart-tip');
   function chart(host, title, unit, series) {
-    var W = 540, H = 280, ml = 64, mr = 16, mt = 28, mb = 40;
+    var W = 520, H = 280, ml = 64, mr = 16, mt = 28, mb = 40;
     var epochs = DATA.epochs.map(function (e) { return e.epoch; });
     var x0 = Math.min.apply(null, epochs), x1 = Math.max.apply(null, epochs);
     if (x0 === x1) { x0 -= 1; x1 += 1; }
@@ -175,7 +175,9 @@
     var mean = n ? sum / n : 0;
     stats.push({ lo: lo - 0.05 * (hi - lo), hi: hi + 0.05 * (hi - lo), mean: mean, variance: n ? sq / n - mean * mean : 0 });
   }
-  var order = stats.map(function (s, k) { return k; }).sort(function (a, b) { return stats[b].variance - stats[a].variance || a - b; });
+  // Two dimensions are shown as they are; of more, the two whose means vary most span the plane.
+  var order = stats.map(function (s, k) { return k; });
+  if (nz > 2) order.sort(function (a, b) { return stats[b].variance - stats[a].variance || a - b; });
   var dx = order[0], dy = nz > 1 ? order[1] : -1;
   var z = stats.map(function (s) { return s.mean; });
   var plane = document.getElementById('plane'), pg = plane.getContext('2d');

@@ -40,7 +40,7 @@ class PageHtmlTest {
         List<Integer> labels = new ArrayList<>(java.util.Collections.nCopies(30, (Integer) null));
         LatentSample sample = LatentSample.encode(vae, 30, indices, labels, pixels);
         Provenance provenance = Provenance.of("bare", Map.of("note", HOSTILE), 7, "d".repeat(64)).withModelSha256("m".repeat(64));
-        DatasetManifest manifest = new DatasetManifest(HOSTILE, Map.of("format", "image-folder"), Map.of(), shape, 0,
+        DatasetManifest manifest = new DatasetManifest(HOSTILE, Map.of("name", "image-folder"), Map.of(), shape, 0,
                 Map.of("test", new DatasetManifest.Split("test", 30, 0)), provenance);
         JsonNode event = Json.mapper().readTree("{\"event\":\"finished\",\"stage\":\"train\",\"outcome\":\"failed\",\"error\":\""
                 + HOSTILE.replace("\"", "\\\"") + "\"}");
