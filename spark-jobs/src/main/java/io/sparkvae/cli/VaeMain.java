@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
         name = "vae",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Auto-Encoding Variational Bayes as a Spark pipeline: prepare -> train -> evaluate -> encode -> render -> generate -> export.",
+        description = "Auto-Encoding Variational Bayes as a Spark pipeline: prepare -> train -> evaluate -> encode -> render -> generate -> export -> page.",
         subcommands = {StageCommands.Prepare.class, StageCommands.Train.class, StageCommands.Evaluate.class,
-                StageCommands.Encode.class, StageCommands.Render.class, StageCommands.Generate.class, StageCommands.Export.class, StageCommands.Score.class,
+                StageCommands.Encode.class, StageCommands.Render.class, StageCommands.Generate.class, StageCommands.Export.class, StageCommands.Page.class,
+                StageCommands.Score.class,
                 PipelineCommand.class, ExperimentCommand.class, ReportCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 2 bad input, 75 output locked by another run, 1 other (docs/OPERATIONS.md#exit-codes).",
                 "Run 'vae <stage> --help' for a stage's options and every config key."})

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/&lt;run&gt;/generate/           generate ({@link GenerateFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/export/             export   ({@link ExportFiles})
  * &lt;root&gt;/runs/&lt;run&gt;/score/&lt;name&gt;/       score    ({@link ScoreFiles}; a command of its own, not a pipeline stage)
+ * &lt;root&gt;/runs/&lt;run&gt;/report/             page     ({@link PageFiles}: index.html, the run's page)
  * &lt;root&gt;/runs/&lt;run&gt;/events.jsonl        every stage: one line when it starts and one when it ends
  * &lt;root&gt;/logs/&lt;run&gt;/&lt;stage&gt;.log         workflow engines' stage logs
  * &lt;root&gt;/experiments/&lt;name&gt;/           {@link ExperimentLayout}
@@ -169,6 +170,11 @@ public final class RunLayout {
 
     public ExportFiles export() {
         return new ExportFiles(new Path(dir(), "export"));
+    }
+
+    /** The page stage's folder, {@code report/} (the run's page; not to be confused with {@code vae report}'s sweeps). */
+    public PageFiles page() {
+        return new PageFiles(new Path(dir(), "report"));
     }
 
     /**
@@ -402,6 +408,26 @@ public final class RunLayout {
 
         public Path description() {
             return new Path(dir, OnnxExport.DESCRIPTION);
+        }
+    }
+
+    /**
+     * The page stage's folder: {@code index.html} (self-contained: open it from the file system) and {@code page.json}
+     * (what it was made from, with provenance).
+     *
+     * @param dir {@code <run>/report}, or a temporary sibling it is staged in
+     */
+    public record PageFiles(Path dir) {
+        public Path index() {
+            return new Path(dir, "index.html");
+        }
+
+        public Path description() {
+            return new Path(dir, "page.json");
+        }
+
+        public PageFiles stagedIn(Path staging) {
+            return new PageFiles(staging);
         }
     }
 

@@ -29,6 +29,8 @@ public enum StageDescriptor {
             l -> l.generate().dir(), l -> new Path(l.generate().dir(), "samples.json")),
     EXPORT(Names.EXPORT, Set.of(Input.DATASET, Input.MODEL), List.of("data"), true,
             l -> l.export().dir(), l -> l.export().description()),
+    PAGE(Names.PAGE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "render"), true,
+            l -> l.page().dir(), l -> l.page().description()),
     SCORE(Names.SCORE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "score"), false,
             l -> l.score().dir(), l -> l.score().summary());
 
@@ -41,6 +43,7 @@ public enum StageDescriptor {
         public static final String RENDER = "render";
         public static final String GENERATE = "generate";
         public static final String EXPORT = "export";
+        public static final String PAGE = "page";
         public static final String SCORE = "score";
 
         private Names() {}

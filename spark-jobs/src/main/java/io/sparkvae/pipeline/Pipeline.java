@@ -14,9 +14,9 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate -> export in this JVM and one Spark
+ * {@code vae pipeline}: prepare -> train -> evaluate -> encode -> render -> generate -> export -> page in this JVM and one Spark
  * application, skipping complete stages; an interrupted train resumes from its newest checkpoint (unless
- * {@code --overwrite}). Ends with the evaluation's headline numbers and the pictures' paths.
+ * {@code --overwrite}). Ends with the evaluation's headline numbers, the pictures' paths and the run's page.
  */
 public final class Pipeline {
     private Pipeline() {}
@@ -51,6 +51,7 @@ public final class Pipeline {
             StageLog.info("  " + PipelineSummary.display(p));
         }
         StageLog.info("ONNX model: " + PipelineSummary.display(plan.step(StageDescriptor.EXPORT).output()));
+        StageLog.info("page (open it in a browser): " + PipelineSummary.display(plan.layout().page().index()));
         return Failures.EXIT_OK;
     }
 }

@@ -36,6 +36,7 @@ public final class StageCatalog {
             case RENDER -> new RenderStage();
             case GENERATE -> new GenerateStage();
             case EXPORT -> new ExportStage();
+            case PAGE -> new PageStage();
             case SCORE -> new ScoreStage();
         };
     }

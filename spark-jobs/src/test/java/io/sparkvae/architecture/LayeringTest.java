@@ -33,7 +33,7 @@ class LayeringTest {
                 .layer("job").definedBy("io.sparkvae.job..")
                 .layer("library").definedBy("io.sparkvae.dataset..", "io.sparkvae.train..", "io.sparkvae.evaluate..",
                         "io.sparkvae.render..", "io.sparkvae.image..", "io.sparkvae.config..", "io.sparkvae.spark..",
-                        "io.sparkvae.layout..", "io.sparkvae.ml..", "io.sparkvae.scoring..", "io.sparkvae.score..")
+                        "io.sparkvae.layout..", "io.sparkvae.ml..", "io.sparkvae.scoring..", "io.sparkvae.score..", "io.sparkvae.page..")
                 .layer("model").definedBy("io.sparkvae.model..", "io.sparkvae.data..", "io.sparkvae.io..",
                         "io.sparkvae.provenance..", "io.sparkvae.onnx..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()

@@ -33,8 +33,8 @@ class VaeMainTest {
     /** Each usage error: exit 2, {@code error: <what>} and one line pointing to the help, instead of the whole usage. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "                                | error: missing command: choose one of prepare, train, evaluate, encode, render, generate, export, score, pipeline, experiment, report, example | vae",
-            "bogus                           | error: unknown command 'bogus': choose one of prepare, train, evaluate, encode, render, generate, export, score, pipeline, experiment, report, example | vae",
+            "                                | error: missing command: choose one of prepare, train, evaluate, encode, render, generate, export, page, score, pipeline, experiment, report, example | vae",
+            "bogus                           | error: unknown command 'bogus': choose one of prepare, train, evaluate, encode, render, generate, export, page, score, pipeline, experiment, report, example | vae",
             "prepare --conf x.conf --bogus   | error: Unknown option: '--bogus' | vae prepare",
             "train                           | error: Missing required option: '--conf=FILE' | vae train",
             "--bogus                         | error: Unknown option: '--bogus' | vae"})

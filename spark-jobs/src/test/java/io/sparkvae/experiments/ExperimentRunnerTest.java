@@ -85,7 +85,7 @@ class ExperimentRunnerTest {
         assertTrue(resumed.out().contains("tiny-sweep-relu-adam (ReLU + Adam): evaluate\n"), resumed.out());
         ExperimentResults.RunResult rerun = ExperimentResults.parse(Files.readString(dir.resolve("results.json")), "results.json")
                 .runs().get(0);
-        assertEquals(List.of(List.of("train", "evaluate", "encode", "render", "generate", "export"), List.of("evaluate")),
+        assertEquals(List.of(List.of("train", "evaluate", "encode", "render", "generate", "export", "page"), List.of("evaluate")),
                 rerun.timings().stream().map(RunTiming::stagesRun).toList());
         assertTrue(rerun.wallTimedWhole());
 

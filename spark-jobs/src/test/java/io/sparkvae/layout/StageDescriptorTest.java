@@ -29,7 +29,7 @@ class StageDescriptorTest {
                     s + "'s provenance record lies inside its output");
             assertEquals(s, StageDescriptor.named(s.commandName()).orElseThrow());
         }
-        assertEquals(List.of("prepare", "train", "evaluate", "encode", "render", "generate", "export"),
+        assertEquals(List.of("prepare", "train", "evaluate", "encode", "render", "generate", "export", "page"),
                 StageDescriptor.pipeline().stream().map(StageDescriptor::commandName).toList());
     }
 

@@ -56,6 +56,8 @@ class PipelineLauncherIT {
         out.assertEncoded("punks-z2", "test", 200);
         out.assertGenerated("punks-z2");
         out.assertExported("punks-z2");
+        assertTrue(Files.size(root.resolve("runs/punks-z2/report/index.html")) > 0, "the run's page");
+        assertTrue(first.output().contains("page (open it in a browser): "), first.tail());
         assertEquals(pictures.size(), out.assertRendered("punks-z2").size() + out.listFiles(
                 new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "generate"), ".png").size(), "every picture printed");
         out.assertNoLeftovers();
@@ -73,7 +75,7 @@ class PipelineLauncherIT {
         assertEquals(0, resumed.exitCode(), resumed.tail());
         System.out.printf("pipeline: rerun after deleting eval/ in %.1f s%n", resumed.seconds());
         Map<String, Long> after = markerTimes(out);
-        for (String kept : List.of("prepare", "model", "encode/test", "render", "generate", "export")) {
+        for (String kept : List.of("prepare", "model", "encode/test", "render", "generate", "export", "report")) {
             assertEquals(done.get(kept), after.get(kept), kept + " must not be rebuilt");
         }
         assertTrue(after.get("eval") > done.get("eval"), "evaluate must be rebuilt");
@@ -116,7 +118,7 @@ class PipelineLauncherIT {
     static Map<String, Long> markerTimes(StageOutputs out) {
         Map<String, Long> t = new LinkedHashMap<>();
         t.put("prepare", out.successTime(out.datasetDir("punks-limit200")));
-        for (String d : List.of("model", "eval", "encode/test", "render", "generate", "export")) {
+        for (String d : List.of("model", "eval", "encode/test", "render", "generate", "export", "report")) {
             t.put(d, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), d)));
         }
         return t;

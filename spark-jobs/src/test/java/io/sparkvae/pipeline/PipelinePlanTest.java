@@ -28,7 +28,7 @@ class PipelinePlanTest {
     @Test
     void listsEveryStageInOrderWithItsOutput() throws Exception {
         List<String[]> lines = stageLines();
-        assertEquals(List.of("prepare", "train", "evaluate", "encode", "render", "generate", "export"), lines.stream().map(f -> f[0]).toList());
+        assertEquals(List.of("prepare", "train", "evaluate", "encode", "render", "generate", "export", "page"), lines.stream().map(f -> f[0]).toList());
         String run = tmp.toUri().getPath().replaceAll("/$", "") + "/runs/p";
         assertTrue(lines.get(3)[1].endsWith(run + "/encode/test"), lines.get(3)[1]);
         assertTrue(lines.get(5)[1].endsWith(run + "/generate"), lines.get(5)[1]);

@@ -76,7 +76,7 @@ class SnakemakeWorkflowIT {
 
         // 2. Rerun: it resumes at evaluate, and runs whatever else had not completed (render, generate and export need
         //    only train, so Snakemake may have run them before evaluate was interrupted: with -j1 it picks any order).
-        Set<String> expected = new TreeSet<>(Set.of("evaluate", "all"));
+        Set<String> expected = new TreeSet<>(Set.of("evaluate", "page", "all")); // the page comes after every stage
         for (String stage : List.of("encode/test", "render", "generate", "export")) {
             if (!Files.exists(root.resolve("runs/punks-z2/" + stage + "/_SUCCESS"))) {
                 expected.add(stage.replace("/test", ""));
@@ -96,12 +96,12 @@ class SnakemakeWorkflowIT {
         assertTrue(resumed.output().contains("test_neg_elbo = "), "summary with the metrics:\n" + resumed.tail());
         System.out.printf("snakemake: resumed run (%s) in %.1f s%n", expected, resumed.seconds());
 
-        // 3. Delete a stage's output (evaluate: only encode depends on it, and both are cheap to redo): only they rerun.
+        // 3. Delete a stage's output (evaluate: only encode and the page depend on it, all cheap to redo): only they rerun.
         long rendered = out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "render"));
         PipelineLauncherIT.delete(root.resolve("runs/punks-z2/eval"));
         ChildProcess.Result reevaluate = snakemake(cmd, "3-reevaluate");
         assertEquals(0, reevaluate.exitCode(), reevaluate.tail());
-        assertEquals(Set.of("evaluate", "encode", "all"), rules(reevaluate.output()), reevaluate.tail());
+        assertEquals(Set.of("evaluate", "encode", "page", "all"), rules(reevaluate.output()), reevaluate.tail());
         out.assertEvaluated("punks-z2", 200);
         assertEquals(rendered, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "render")));
         assertEquals(trained, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "model")));
@@ -122,14 +122,14 @@ class SnakemakeWorkflowIT {
                 io.sparkvae.io.Json.mapper().readTree(files.readString(provenance));
         p6.put("modelSha256", "0".repeat(64));
         files.writeString(provenance, io.sparkvae.io.Json.write(p6));
-        for (String later : List.of("eval", "encode/test", "render", "generate", "export")) {
+        for (String later : List.of("eval", "encode/test", "render", "generate", "export", "report")) {
             Files.setLastModifiedTime(root.resolve("runs/punks-z2").resolve(later).resolve("_SUCCESS"),
                     java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 1000));
         }
         ChildProcess.Result stale = snakemake(cmd, "5-stale");
         assertEquals(0, stale.exitCode(), stale.tail());
-        assertEquals(Set.of("evaluate", "encode", "render", "generate", "export", "all"), rules(stale.output()), stale.tail());
-        for (String later : List.of("evaluate", "encode", "render", "generate", "export")) {
+        assertEquals(Set.of("evaluate", "encode", "render", "generate", "export", "page", "all"), rules(stale.output()), stale.tail());
+        for (String later : List.of("evaluate", "encode", "render", "generate", "export", "page")) {
             assertTrue(stale.output().contains("workflow: " + later + ": ") && stale.count("is stale (its model ") >= 5, stale.tail());
         }
         assertEquals(trained, out.successTime(new org.apache.hadoop.fs.Path(out.runDir("punks-z2"), "model")));

@@ -54,7 +54,7 @@ class StaleOutputsTest {
         Path root = tmp.resolve("root");
         StageRuns.copyTree(StageRuns.trained().root(), root);
         assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done",
-                "export", "done"), plan(conf, root));
+                "export", "done", "page", "done"), plan(conf, root));
 
         // 3b: the same raw files and settings, prepared again, are the same dataset (its manifest's time differs).
         Path manifest = root.resolve("datasets/mnist-limit200/manifest.json");
@@ -67,7 +67,7 @@ class StaleOutputsTest {
         assertEquals(before, provenance(root.resolve("runs/tiny/model/provenance.json")).get("datasetSha256").asText(),
                 "and is what the model recorded");
         assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done",
-                "export", "done"), plan(conf, root));
+                "export", "done", "page", "done"), plan(conf, root));
 
         // 2: another model (another seed) replaces the one the evaluation and the pictures were made from.
         StageRuns.Outcome retrained = StageRuns.vae("train", conf, root, "--overwrite", "--set", "seed=7");
@@ -82,6 +82,7 @@ class StaleOutputsTest {
         assertEquals("stale", plan.get("render"));
         assertEquals("stale", plan.get("generate"));
         assertEquals("stale", plan.get("export"));
+        assertEquals("stale", plan.get("page"));
 
         // Run alone without --overwrite, a stage says its output is stale and leaves it.
         Map<String, String> eval = TreeSnapshot.exact(root.resolve("runs/tiny/eval"));
@@ -94,8 +95,8 @@ class StaleOutputsTest {
         // The pipeline brings the run up to date: it rebuilds the five, and then everything is current.
         StageRuns.Outcome pipeline = StageRuns.vae("pipeline", conf, root, "--set", "seed=7");
         assertEquals(0, pipeline.code(), pipeline.err());
-        for (String stale : List.of("[3/7] evaluate", "[4/7] encode", "[5/7] render", "[6/7] generate",
-                "[7/7] export")) {
+        for (String stale : List.of("[3/8] evaluate", "[4/8] encode", "[5/8] render", "[6/8] generate",
+                "[7/8] export", "[8/8] page")) {
             assertTrue(pipeline.out().contains("pipeline: " + stale + " (output stale: its model "), pipeline.out());
         }
         assertTrue(pipeline.out().contains("pipeline: [2/7] train (output complete)"), pipeline.out());
@@ -105,7 +106,7 @@ class StaleOutputsTest {
         assertEquals(newModel, provenance(root.resolve("runs/tiny/generate/samples.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/export/model.json")).get("modelSha256").asText());
         assertEquals(Map.of("prepare", "done", "train", "done", "evaluate", "done", "encode", "done", "render", "done", "generate", "done",
-                "export", "done"),
+                "export", "done", "page", "done"),
                 plan(conf, root, "--set", "seed=7"));
     }
 

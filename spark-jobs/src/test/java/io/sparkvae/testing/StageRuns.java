@@ -98,7 +98,7 @@ public final class StageRuns {
                 Path root = Files.createTempDirectory(AWKWARD + "vae-trained-run");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 copyTree(data.root().resolve("datasets"), root.resolve("datasets"));
-                for (String stage : List.of("train", "evaluate", "encode", "render", "generate", "export")) {
+                for (String stage : List.of("train", "evaluate", "encode", "render", "generate", "export", "page")) {
                     Outcome o = vae(stage, data.conf(), root);
                     assertEquals(0, o.code(), stage + ": " + o.err());
                 }

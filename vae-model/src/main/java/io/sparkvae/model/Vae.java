@@ -113,6 +113,30 @@ public final class Vae implements Serializable {
         return network.getLayer(0).getParam(VaeParamInitializer.PARAMS);
     }
 
+    /**
+     * The decoder's layers, latent side first: {@code spec().hiddenSizes().size()} hidden layers (the spec's
+     * activation) then the pixel-logit layer (sigmoid gives {@link #decode}'s pixel means). Copies.
+     */
+    public java.util.List<DenseWeights> decoderLayers() {
+        VaeParameterLayout layout = new VaeParameterLayout(spec.inputSize(),
+                spec.hiddenSizes().stream().mapToInt(Integer::intValue).toArray(), spec.latentSize());
+        float[] flat = params().toFloatVector();
+        java.util.List<DenseWeights> layers = new java.util.ArrayList<>();
+        for (int j = 0; j < layout.decoderWeights.length; j++) {
+            layers.add(dense(flat, layout.decoderWeights[j], layout.decoderBiases[j]));
+        }
+        layers.add(dense(flat, layout.outputWeights, layout.outputBias));
+        return layers;
+    }
+
+    /** Column-major [fan-in, fan-out] storage is already output-major: output j's weights are contiguous. */
+    private static DenseWeights dense(float[] flat, VaeParameterLayout.Segment w, VaeParameterLayout.Segment b) {
+        int wFrom = Math.toIntExact(w.offset());
+        int bFrom = Math.toIntExact(b.offset());
+        return new DenseWeights(w.rows(), w.cols(), Arrays.copyOfRange(flat, wFrom, wFrom + w.rows() * w.cols()),
+                Arrays.copyOfRange(flat, bFrom, bFrom + b.cols()));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** q(z|x) for each row of x. */

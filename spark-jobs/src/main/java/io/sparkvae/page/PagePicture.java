@@ -1,0 +1,19 @@
+package io.sparkvae.page;
+
+import java.util.Base64;
+
+/**
+ * One picture the run made, as the page shows it.
+ *
+ * @param stage   the stage that made it ({@code render}, {@code generate})
+ * @param file    its name in the stage's folder
+ * @param caption what it shows (its sidecar's {@code shows}, else the file name)
+ * @param png     the encoded picture
+ */
+public record PagePicture(String stage, String file, String caption, byte[] png) {
+
+    /** A {@code data:} URI for {@code png}. */
+    public static String dataUri(byte[] png) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+    }
+}
