@@ -318,7 +318,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements DefaultPa
     public StructType transformSchema(StructType schema) {
         PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
         indexAt(schema);
-        return new ScoredRows("latent_mean", "latent_log_var", "neg_elbo", "", "").schema(schema, OWNER);
+        return ScoredRows.defaults().schema(schema, OWNER);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sparkvae.ml;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.scoring.BlockPartitioner;
 import io.sparkvae.scoring.ScoredBlocks;
 import io.sparkvae.scoring.ScoringSettings;
@@ -14,6 +15,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -33,8 +35,8 @@ import scala.Tuple2;
 
 /**
  * A trained VAE as a Spark ML {@link Model}: {@link #transform} appends each row's posterior (latent mean and
- * log-variance), its -ELBO (an anomaly score: the highest are the most unusual rows) and, when asked, its reconstruction
- * and importance-sampled log-likelihood, computed on the executors through the project's one scoring path (the model
+ * log-variance), its -ELBO, the {@link AnomalyScore}s that correct it (the highest are the most unusual rows) and, when
+ * asked, its reconstruction and importance-sampled log-likelihood, computed on the executors through the project's one scoring path (the model
  * broadcast once, rows scored in blocks).
  *
  * <p>Every example draws its noise from a stream seeded by {@link #seed} and its own pixels, so its numbers do not
@@ -65,6 +67,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     private final IntParam isSamples;
     private final IntParam elboSamples;
     private final LongParam seed;
+    private final ScoreParams scores;
 
     /** The model {@code loaded}, with default parameters (the seed is the one the model was trained with). */
     public VaeModel(String uid, LoadedVae loaded) {
@@ -94,6 +97,9 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         setDefault(isSamples, 1000);
         setDefault(elboSamples, 1);
         setDefault(seed, loaded.vae().spec().seed());
+        scores = new ScoreParams(this);
+        scores.columns().forEach((score, param) -> setDefault(param, score.column()));
+        setDefault(scores.imageShape(), new int[0]);
     }
 
     /** The model {@code loaded} with a fresh uid. */
@@ -169,6 +175,43 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
 
     public LongParam seed() {
         return seed;
+    }
+
+    /** Output: {@link AnomalyScore#BIAS_CORRECTED}. */
+    public Param<String> biasCorrectedCol() {
+        return scores.column(AnomalyScore.BIAS_CORRECTED);
+    }
+
+    /** Output: {@link AnomalyScore#COMPLEXITY_CORRECTED}. */
+    public Param<String> complexityCorrectedCol() {
+        return scores.column(AnomalyScore.COMPLEXITY_CORRECTED);
+    }
+
+    /** Output: {@link AnomalyScore#REGION_SURPRISE}. */
+    public Param<String> regionSurpriseCol() {
+        return scores.column(AnomalyScore.REGION_SURPRISE);
+    }
+
+    public IntArrayParam imageShape() {
+        return scores.imageShape();
+    }
+
+    /** The output column of {@code score} ("" when skipped); the -ELBO's is {@link #getNegElboCol}. */
+    public String getScoreCol(AnomalyScore score) {
+        return score == AnomalyScore.NEG_ELBO ? getNegElboCol() : $(scores.column(score));
+    }
+
+    /** Sets the output column of {@code score}; "" skips it. */
+    public VaeModel setScoreCol(AnomalyScore score, String column) {
+        return score == AnomalyScore.NEG_ELBO ? setNegElboCol(column) : (VaeModel) set(scores.column(score), column);
+    }
+
+    public int[] getImageShape() {
+        return $(scores.imageShape());
+    }
+
+    public VaeModel setImageShape(int[] heightWidthChannels) {
+        return (VaeModel) set(scores.imageShape(), heightWidthChannels);
     }
 
     public String getInputCol() {
@@ -254,8 +297,25 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     // ---- transforming ----------------------------------------------------------------------------------------------
 
     private ScoredRows outputs() {
+        java.util.Map<AnomalyScore, String> columns = new java.util.EnumMap<>(AnomalyScore.class);
+        for (AnomalyScore s : AnomalyScore.optional()) {
+            columns.put(s, getScoreCol(s));
+        }
         return new ScoredRows(getLatentMeanCol(), getLatentLogVarCol(), getNegElboCol(), getReconstructionCol(),
-                getLogLikelihoodCol());
+                getLogLikelihoodCol(), columns);
+    }
+
+    /** How rows are scored: the settings, with the anomaly scores whose columns are on. */
+    private ScoringSettings settings(ScoredRows out) {
+        ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
+                ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions()).withScores(out.scores(),
+                ScoreParams.shapeOf(getImageShape()));
+        try {
+            settings.shapeFor(vae().spec().inputSize());
+        } catch (io.sparkvae.io.BadInputException e) {
+            throw new IllegalArgumentException(OWNER + ": " + e.getMessage(), e);
+        }
+        return settings;
     }
 
     /** The index column to regroup by, or -1 to score rows where they are. */
@@ -288,7 +348,9 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
     public StructType transformSchema(StructType schema) {
         PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(), null, OWNER);
         indexAt(schema);
-        return outputs().schema(schema, OWNER);
+        ScoredRows out = outputs();
+        settings(out);
+        return out.schema(schema, OWNER);
     }
 
     @Override
@@ -299,8 +361,7 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         PixelColumn pixels = PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(),
                 indexAt >= 0 ? getIndexCol() : null, OWNER);
         ScoredRows out = outputs();
-        ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
-                ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions());
+        ScoringSettings settings = settings(out);
         SparkSession spark = dataset.sparkSession();
         Broadcast<VaeBytes> bytes = broadcast(spark.sparkContext());
         JavaRDD<Row> rows = dataset.toDF().javaRDD();
