@@ -192,6 +192,11 @@ public final class VaeModel extends Model<VaeModel> implements MLWritable {
         return scores.column(AnomalyScore.REGION_SURPRISE);
     }
 
+    /** Output: {@link AnomalyScore#COLOUR_SURPRISE}. */
+    public Param<String> colourSurpriseCol() {
+        return scores.column(AnomalyScore.COLOUR_SURPRISE);
+    }
+
     public IntArrayParam imageShape() {
         return scores.imageShape();
     }

@@ -68,6 +68,7 @@ public final class BlockScorer {
                     case BIAS_CORRECTED -> negElbo - PixelTerms.entropySum(p);
                     case COMPLEXITY_CORRECTED -> negElbo - PixelTerms.pngNats(p, shape);
                     case REGION_SURPRISE -> PixelTerms.regionSurprise(p, decoded[i], shape);
+                    case COLOUR_SURPRISE -> PixelTerms.colourSurprise(p, decoded[i], shape);
                 };
             }
             anomaly.put(s, values);

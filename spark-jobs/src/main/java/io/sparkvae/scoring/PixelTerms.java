@@ -71,6 +71,25 @@ public final class PixelTerms {
     }
 
     /**
+     * The largest sum of {@link #excess} over the pixels of one colour (all channels' 8-bit values equal, as the PNG
+     * stores them), all channels of a pixel together.
+     */
+    public static double colourSurprise(float[] x, float[] p, ImageShape shape) {
+        int ch = shape.channels();
+        java.util.Map<Integer, Double> byColour = new java.util.HashMap<>();
+        for (int base = 0; base < x.length; base += ch) {
+            int colour = 0;
+            double cost = 0;
+            for (int c = 0; c < ch; c++) {
+                colour = (colour << 8) | Math.round(x[base + c] * 255f);
+                cost += excess(x[base + c], p[base + c]);
+            }
+            byColour.merge(colour, cost, Double::sum);
+        }
+        return byColour.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /**
      * The shape of a model's images from its input size when the data set does not say: square grey (784 = 28x28) or
      * square RGB (1728 = 24x24x3); a size cannot be both. Null when it is neither.
      */

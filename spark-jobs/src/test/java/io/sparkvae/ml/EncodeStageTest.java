@@ -60,7 +60,7 @@ class EncodeStageTest {
 
         Dataset<Row> encoded = spark.read().parquet(dir.toString());
         assertEquals(List.of("index", "label", "latent_mean", "latent_log_var", "neg_elbo", "neg_elbo_bias_corrected",
-                "neg_elbo_minus_png", "region_surprise"), List.of(encoded.columns()));
+                "neg_elbo_minus_png", "region_surprise", "colour_surprise"), List.of(encoded.columns()));
         assertEquals("array<float>", encoded.schema().apply("latent_mean").dataType().simpleString());
         // The same numbers as VaeModel gives with the config's settings (tiny.conf: 2 eps draws, the run seed 42).
         Map<Integer, Row> byIndex = new TreeMap<>();
@@ -70,12 +70,12 @@ class EncodeStageTest {
         VaeModel model = VaeModel.load(root.resolve("runs/enc/model").toString()).setElboSamples(2).setSeed(42);
         List<Row> expected = model.transform(spark.read().parquet(dataset.resolve("test").toString()))
                 .select("index", "label", "latent_mean", "neg_elbo", "neg_elbo_bias_corrected", "neg_elbo_minus_png",
-                        "region_surprise").collectAsList();
+                        "region_surprise", "colour_surprise").collectAsList();
         assertEquals(200, byIndex.size());
         for (Row e : expected) {
             Row r = byIndex.get(e.getInt(0));
             assertEquals(e.get(1), r.get(1));
-            for (int c = 3; c <= 6; c++) {
+            for (int c = 3; c <= 7; c++) {
                 assertEquals(e.getDouble(c), r.getDouble(c + 1), 0.0, encoded.columns()[c + 1] + " of " + e.getInt(0));
             }
             double[] z = ((Vector) e.get(2)).toArray();
@@ -118,15 +118,15 @@ class EncodeStageTest {
         Path dir = root.resolve("runs/enc-other/encode/foreign-images");
         Dataset<Row> encoded = spark.read().parquet(dir.toString());
         assertEquals(List.of("id", "latent_mean", "latent_log_var", "neg_elbo", "neg_elbo_bias_corrected", "neg_elbo_minus_png",
-                "region_surprise", "log_likelihood"), List.of(encoded.columns()));
+                "region_surprise", "colour_surprise", "log_likelihood"), List.of(encoded.columns()));
         List<Row> rows = encoded.orderBy("id").collectAsList();
         assertEquals(30, rows.size());
         double gap = 0;
         for (int i = 0; i < 30; i++) {
             Row r = rows.get(i);
             assertEquals(i, r.getLong(0));
-            assertTrue(Double.isFinite(r.getDouble(7)) && r.getDouble(7) < 0, "log p(x) of row " + i + ": " + r);
-            gap += r.getDouble(7) + r.getDouble(3);
+            assertTrue(Double.isFinite(r.getDouble(8)) && r.getDouble(8) < 0, "log p(x) of row " + i + ": " + r);
+            gap += r.getDouble(8) + r.getDouble(3);
         }
         assertTrue(gap / 30 > -0.5, "on average the IS estimate is not below the ELBO: " + gap / 30);
         assertTrue(description(dir).get("split").isNull());

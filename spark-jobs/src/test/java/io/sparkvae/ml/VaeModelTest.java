@@ -65,13 +65,14 @@ class VaeModelTest {
     }
 
     /** The anomaly scores' default columns beyond the -ELBO, in output order. */
-    private static final List<String> SCORES = List.of("neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise");
+    private static final List<String> SCORES = List.of("neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise",
+            "colour_surprise");
 
     /** index -> [neg_elbo, log_likelihood, latent mean..., the anomaly scores...] of a transform's output. */
     private static Map<Integer, double[]> byIndex(Dataset<Row> scored) {
         Map<Integer, double[]> out = new TreeMap<>();
         for (Row r : scored.select("index", "neg_elbo", "log_likelihood", "latent_mean", SCORES.get(0), SCORES.get(1),
-                SCORES.get(2)).collectAsList()) {
+                SCORES.get(2), SCORES.get(3)).collectAsList()) {
             double[] z = ((Vector) r.get(3)).toArray();
             double[] v = new double[2 + z.length + SCORES.size()];
             v[0] = r.getDouble(1);
@@ -158,9 +159,9 @@ class VaeModelTest {
         assertEquals(DataTypes.DoubleType, s.apply("neg_elbo").dataType());
         assertTrue(s.getFieldIndex("latent_log_var").isEmpty());
         assertEquals(List.of("index", "split", "label", "pixels", "id", "latent_mean", "neg_elbo", "reconstruction", "log_likelihood",
-                "neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise"), List.of(s.fieldNames()));
+                "neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise", "colour_surprise"), List.of(s.fieldNames()));
         VaeModel fewer = runModel().setScoreCol(AnomalyScore.BIAS_CORRECTED, "").setScoreCol(AnomalyScore.REGION_SURPRISE, "")
-                .setScoreCol(AnomalyScore.COMPLEXITY_CORRECTED, "png");
+                .setScoreCol(AnomalyScore.COMPLEXITY_CORRECTED, "png").setScoreCol(AnomalyScore.COLOUR_SURPRISE, "");
         assertEquals(List.of("latent_mean", "latent_log_var", "neg_elbo", "log_likelihood", "png"),
                 List.of(fewer.transform(test).drop(test.columns()).columns()));
         Row first = out.orderBy("index").first();
@@ -287,7 +288,7 @@ class VaeModelTest {
         Float[] inverted = rows.get(0).getList(1).stream().map(v -> 1f - (Float) v).toArray(Float[]::new);
         input.add(RowFactory.create(100_000, inverted));
         Dataset<Row> scored = runModel().transform(spark.createDataFrame(input, schema)).cache();
-        for (String score : List.of("neg_elbo", SCORES.get(0), SCORES.get(1), SCORES.get(2))) {
+        for (String score : List.of("neg_elbo", SCORES.get(0), SCORES.get(1), SCORES.get(2), SCORES.get(3))) {
             List<Row> ranked = scored.orderBy(col(score).desc()).select("index").limit(1).collectAsList();
             assertEquals(100_000, ranked.get(0).getInt(0), score);
         }
@@ -298,7 +299,7 @@ class VaeModelTest {
     void theCorrectedScoresAreTheElboMinusTheImagesOwnCost() {
         // Each correction recomputed here from the row's pixels: the Bernoulli entropy sum and the PNG length in nats.
         List<Row> rows = runModel().setImageShape(new int[] {28, 28, 1}).transform(test)
-                .select("pixels", "neg_elbo", SCORES.get(0), SCORES.get(1), SCORES.get(2)).collectAsList();
+                .select("pixels", "neg_elbo", SCORES.get(0), SCORES.get(1), SCORES.get(2), SCORES.get(3)).collectAsList();
         for (Row r : rows) {
             List<Object> values = r.getList(0);
             float[] x = new float[values.size()];
@@ -313,6 +314,7 @@ class VaeModelTest {
             assertEquals(r.getDouble(1) - pngBytes * 8 * Math.log(2), r.getDouble(3), 1e-9);
             assertTrue(r.getDouble(2) > 0, "-ELBO exceeds the entropy sum (KL terms are positive): " + r.getDouble(2));
             assertTrue(r.getDouble(4) > 0 && r.getDouble(4) < r.getDouble(1), "region surprise " + r.getDouble(4));
+            assertTrue(r.getDouble(5) > 0 && r.getDouble(5) < r.getDouble(1), "colour surprise " + r.getDouble(5));
         }
     }
 }

@@ -88,6 +88,17 @@ class PixelTermsTest {
     }
 
     @Test
+    void theColourSurpriseIsTheWorstColoursTotalExcessCost() {
+        ImageShape shape = new ImageShape(2, 2, 3);
+        float[] x = {1f, 0f, 0f, 1f, 0f, 0f, 0f, 0f, 1f, 0f, 0f, 0f};  // red, red, blue, black
+        float[] p = {0.5f, 0f, 0f, 0.5f, 0f, 0f, 0f, 0f, 0.5f, 0f, 0f, 0f};
+        double red = 2 * Math.log(2);     // two red pixels drawn at half their red: their colour adds up
+        assertEquals(red, PixelTerms.colourSurprise(x, p, shape), 1e-5);
+        p[8] = 0.1f;                      // now the blue pixel alone costs more than both reds
+        assertEquals(Math.log(10), PixelTerms.colourSurprise(x, p, shape), 1e-5);
+    }
+
+    @Test
     void aSquareGreyOrRgbShapeIsInferredAndAnotherMustBeGiven() {
         assertEquals(new ImageShape(28, 28, 1), PixelTerms.squareShape(784));
         assertEquals(new ImageShape(24, 24, 3), PixelTerms.squareShape(1728));

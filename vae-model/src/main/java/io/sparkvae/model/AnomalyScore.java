@@ -27,7 +27,11 @@ public enum AnomalyScore {
             "the largest total, over any 4x4 window of pixels, of the per-value excess KL(Bern(x_i) || Bern(p_i)) of "
                     + "the reconstruction p at E[z|x]: finds a small region the model cannot explain, which a sum over "
                     + "every pixel dilutes",
-            "this project (a region-level variant of Chauhan et al. 2022's per-pixel correction)");
+            "this project (a region-level variant of Chauhan et al. 2022's per-pixel correction)"),
+    COLOUR_SURPRISE("colour-surprise", "colour_surprise", "colourSurpriseCol",
+            "the largest total, over the pixels of any one colour of the image (its exact 8-bit values), of the same "
+                    + "per-value excess KL(Bern(x_i) || Bern(p_i)): a colour the model cannot draw where it is",
+            "this project (the model-based counterpart of a colour's rarity)");
 
     private final String key;
     private final String column;
@@ -70,7 +74,7 @@ public enum AnomalyScore {
 
     /** Whether computing it needs the decoder's means at E[z|x]. */
     public boolean needsReconstruction() {
-        return this == REGION_SURPRISE;
+        return this == REGION_SURPRISE || this == COLOUR_SURPRISE;
     }
 
     /** The scores beyond the -ELBO, which can be switched off. */
