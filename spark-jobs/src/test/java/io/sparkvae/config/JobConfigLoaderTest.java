@@ -85,7 +85,7 @@ class JobConfigLoaderTest {
         JobConfig defaults = load("");
         assertEquals(AnomalyScore.optional(), defaults.scores().columns());
         assertEquals(AnomalyScore.COMPLEXITY_CORRECTED, defaults.scores().rankBy());
-        JobConfig fewer = load("scores { region-surprise = off, bias-corrected = false, rank-by = neg-elbo }");
+        JobConfig fewer = load("scores { region-surprise = off, bias-corrected = false, colour-surprise = off, rank-by = neg-elbo }");
         assertEquals(java.util.Set.of(AnomalyScore.COMPLEXITY_CORRECTED), fewer.scores().columns());
         assertEquals(AnomalyScore.NEG_ELBO, fewer.scores().rankBy());
         var off = assertThrows(BadInputException.class, () -> load("", "scores.complexity-corrected=off"));

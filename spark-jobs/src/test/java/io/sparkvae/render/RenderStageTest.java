@@ -83,22 +83,39 @@ class RenderStageTest {
     }
 
     @Test
-    void theOutliersAreTheTestExamplesWithTheHighestNegElboAsEvaluateScoredThem() throws Exception {
-        Path run = StageRuns.trained().root().resolve("runs/tiny");
+    void theOutliersAreTheTestExamplesWithTheHighestDefaultScoreFromEvaluatesNegElbo() throws Exception {
+        // The default ranking score is the complexity-corrected -ELBO: evaluate's -ELBO minus the PNG length in nats.
+        Path root = StageRuns.trained().root();
+        Path run = root.resolve("runs/tiny");
+        Map<String, Object> sidecar = json(run.resolve("render/outliers.json"));
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> outliers = (List<Map<String, Object>>) json(run.resolve("render/outliers.json")).get("outliers");
+        List<Map<String, Object>> outliers = (List<Map<String, Object>>) sidecar.get("outliers");
         SparkSession spark = LocalSpark.start("render-outliers");
-        List<Row> top;
+        List<double[]> expected = new java.util.ArrayList<>();
         try {
-            top = spark.read().parquet(run.resolve("eval/per_example.parquet").toString())
-                    .orderBy(functions.col("neg_elbo").desc(), functions.col("index")).limit(50).collectAsList();
+            List<Row> rows = spark.read().parquet(run.resolve("eval/per_example.parquet").toString()).select("index", "neg_elbo")
+                    .join(spark.read().parquet(root.resolve("datasets/mnist-limit200/test").toString()).select("index", "pixels"),
+                            "index").collectAsList();
+            for (Row r : rows) {
+                List<Object> values = r.getList(2);
+                float[] x = new float[values.size()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (Float) values.get(i);
+                }
+                double png = io.sparkvae.image.TileGrid.imagePng(x, new io.sparkvae.data.ImageShape(28, 28, 1)).length * 8 * Math.log(2);
+                expected.add(new double[] {r.getInt(0), r.getDouble(1) - png});
+            }
         } finally {
             spark.stop();
         }
+        expected.sort((a, b) -> a[1] != b[1] ? Double.compare(b[1], a[1]) : Double.compare(a[0], b[0]));
         assertEquals(50, outliers.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rankedBy = (Map<String, Object>) sidecar.get("ranked_by");
+        assertEquals("neg_elbo_minus_png", rankedBy.get("column"));
         for (int i = 0; i < 50; i++) {
-            assertEquals(top.get(i).getInt(0), outliers.get(i).get("index"), "rank " + i);
-            assertEquals(top.get(i).<Double>getAs("neg_elbo"), (Double) outliers.get(i).get("neg_elbo"), 0.0, "rank " + i);
+            assertEquals((int) expected.get(i)[0], outliers.get(i).get("index"), "rank " + i);
+            assertEquals(expected.get(i)[1], (Double) outliers.get(i).get("neg_elbo_minus_png"), 1e-9, "rank " + i);
         }
     }
 
