@@ -84,11 +84,11 @@ class JobConfigLoaderTest {
     void anomalyScoresAreOnByDefaultEachCanBeSwitchedOffAndTheRankingOneMustBeOn() {
         JobConfig defaults = load("");
         assertEquals(AnomalyScore.optional(), defaults.scores().columns());
-        assertEquals(AnomalyScore.COMPLEXITY_CORRECTED, defaults.scores().rankBy());
+        assertEquals(AnomalyScore.REGION_SURPRISE, defaults.scores().rankBy());
         JobConfig fewer = load("scores { region-surprise = off, bias-corrected = false, colour-surprise = off, rank-by = neg-elbo }");
         assertEquals(java.util.Set.of(AnomalyScore.COMPLEXITY_CORRECTED), fewer.scores().columns());
         assertEquals(AnomalyScore.NEG_ELBO, fewer.scores().rankBy());
-        var off = assertThrows(BadInputException.class, () -> load("", "scores.complexity-corrected=off"));
+        var off = assertThrows(BadInputException.class, () -> load("", "scores.region-surprise=off"));
         assertTrue(off.getMessage().contains("scores.rank-by") && off.getMessage().contains("off"), off.getMessage());
         var unknown = assertThrows(BadInputException.class, () -> load("scores.rank-by = neg_elbo"));
         assertTrue(unknown.getMessage().contains("scores.rank-by") && unknown.getMessage().contains("region-surprise"),

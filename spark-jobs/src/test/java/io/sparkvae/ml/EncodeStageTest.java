@@ -87,11 +87,11 @@ class EncodeStageTest {
         JsonNode d = description(dir);
         assertEquals(200, d.get("rows").asInt());
         assertEquals("test", d.get("split").asText());
-        // The summary ranks by the default score (the complexity-corrected -ELBO) and says so.
-        assertEquals("neg_elbo_minus_png", d.get("ranked_by").get("column").asText());
+        // The summary ranks by the default score (region surprise) and says so.
+        assertEquals("region_surprise", d.get("ranked_by").get("column").asText());
         assertEquals(5, d.get("most_unusual").size());
-        double max = byIndex.values().stream().mapToDouble(r -> r.getDouble(6)).max().orElseThrow();
-        assertEquals(max, d.get("most_unusual").get(0).get("neg_elbo_minus_png").asDouble(), 0.0);
+        double max = byIndex.values().stream().mapToDouble(r -> r.getDouble(7)).max().orElseThrow();
+        assertEquals(max, d.get("most_unusual").get(0).get("region_surprise").asDouble(), 0.0);
         assertTrue(d.get("provenance").get("datasetSha256").asText().matches("[0-9a-f]{64}"));
 
         Outcome again = StageRuns.vae("encode", conf, root, "--set", "run.name=enc");

@@ -83,39 +83,30 @@ class RenderStageTest {
     }
 
     @Test
-    void theOutliersAreTheTestExamplesWithTheHighestDefaultScoreFromEvaluatesNegElbo() throws Exception {
-        // The default ranking score is the complexity-corrected -ELBO: evaluate's -ELBO minus the PNG length in nats.
+    void theOutliersAreTheTestExamplesWithTheHighestDefaultScoreAsVaeModelScoresThem() throws Exception {
+        // The default ranking score is the region surprise: the same numbers VaeModel gives the test split.
         Path root = StageRuns.trained().root();
         Path run = root.resolve("runs/tiny");
         Map<String, Object> sidecar = json(run.resolve("render/outliers.json"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> outliers = (List<Map<String, Object>>) sidecar.get("outliers");
         SparkSession spark = LocalSpark.start("render-outliers");
-        List<double[]> expected = new java.util.ArrayList<>();
+        List<Row> top;
         try {
-            List<Row> rows = spark.read().parquet(run.resolve("eval/per_example.parquet").toString()).select("index", "neg_elbo")
-                    .join(spark.read().parquet(root.resolve("datasets/mnist-limit200/test").toString()).select("index", "pixels"),
-                            "index").collectAsList();
-            for (Row r : rows) {
-                List<Object> values = r.getList(2);
-                float[] x = new float[values.size()];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (Float) values.get(i);
-                }
-                double png = io.sparkvae.image.TileGrid.imagePng(x, new io.sparkvae.data.ImageShape(28, 28, 1)).length * 8 * Math.log(2);
-                expected.add(new double[] {r.getInt(0), r.getDouble(1) - png});
-            }
+            top = io.sparkvae.ml.VaeModel.load(run.resolve("model").toString()).setElboSamples(2).setSeed(42)
+                    .transform(spark.read().parquet(root.resolve("datasets/mnist-limit200/test").toString()))
+                    .orderBy(functions.col("region_surprise").desc(), functions.col("index")).limit(50)
+                    .select("index", "region_surprise").collectAsList();
         } finally {
             spark.stop();
         }
-        expected.sort((a, b) -> a[1] != b[1] ? Double.compare(b[1], a[1]) : Double.compare(a[0], b[0]));
-        assertEquals(50, outliers.size());
         @SuppressWarnings("unchecked")
         Map<String, Object> rankedBy = (Map<String, Object>) sidecar.get("ranked_by");
-        assertEquals("neg_elbo_minus_png", rankedBy.get("column"));
+        assertEquals("region_surprise", rankedBy.get("column"));
+        assertEquals(50, outliers.size());
         for (int i = 0; i < 50; i++) {
-            assertEquals((int) expected.get(i)[0], outliers.get(i).get("index"), "rank " + i);
-            assertEquals(expected.get(i)[1], (Double) outliers.get(i).get("neg_elbo_minus_png"), 1e-9, "rank " + i);
+            assertEquals(top.get(i).getInt(0), outliers.get(i).get("index"), "rank " + i);
+            assertEquals(top.get(i).getDouble(1), (Double) outliers.get(i).get("region_surprise"), 0.0, "rank " + i);
         }
     }
 
