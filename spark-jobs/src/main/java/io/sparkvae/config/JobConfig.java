@@ -1,19 +1,22 @@
 package io.sparkvae.config;
 
+import io.sparkvae.model.AnomalyScore;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated job configuration: what every stage of one run reads. Built only by {@link JobConfigLoader}.
  *
  * @param runName  outputs go to {@code <root>/runs/<runName>}
  * @param seed     seed for everything random in the run
+ * @param scores   the anomaly scores encode writes and the one outliers are ranked by
  * @param resolved the whole resolved config as nested maps, recorded in provenance
  */
 public record JobConfig(
         String runName, long seed, Data data, Model model, Train train, Evaluate evaluate, Render render, Encode encode,
-        Generate generate, Score score, Map<String, Object> resolved) implements Serializable {
+        Generate generate, Score score, Scores scores, Map<String, Object> resolved) implements Serializable {
 
     /**
      * Which data set, read how, where its raw files are, how much of it and how partitioned.
@@ -297,4 +300,16 @@ public record JobConfig(
      * @param images  also one PNG per sample
      */
     public record Generate(int samples, int grid, boolean images) implements Serializable {}
+
+    /**
+     * The anomaly scores ({@code scores.*}).
+     *
+     * @param columns the scores beyond the -ELBO that {@code vae encode} writes (those switched on)
+     * @param rankBy  what render's outliers and encode's summary rank by: the -ELBO or one of {@code columns}
+     */
+    public record Scores(Set<AnomalyScore> columns, AnomalyScore rankBy) implements Serializable {
+        public Scores {
+            columns = Set.copyOf(columns);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import io.sparkvae.model.AnomalyScore;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -229,10 +230,31 @@ public final class JobConfigLoader {
             throw r.bad(score.name().isEmpty() ? "score.input" : "score.name", "gives the output folder name '"
                     + score.folderName() + "', which must be letters, digits, '.', '_' or '-' (set score.name)");
         }
+        var scores = scores(r);
         long seed = r.longValue("seed");
         Map<String, Object> resolved = r.c.root().unwrapped();
         resolved.put("run", Map.of("name", name));
-        return new JobConfig(name, seed, data, model, train, evaluate, render, encode, generate, score, resolved);
+        return new JobConfig(name, seed, data, model, train, evaluate, render, encode, generate, score, scores, resolved);
+    }
+
+    /** {@code scores.<key>} on or off for each score beyond the -ELBO, and a {@code scores.rank-by} that is on. */
+    private static JobConfig.Scores scores(Reader r) {
+        java.util.Set<AnomalyScore> on = java.util.EnumSet.noneOf(AnomalyScore.class);
+        for (AnomalyScore s : AnomalyScore.optional()) {
+            if (r.bool("scores." + s.key())) {
+                on.add(s);
+            }
+        }
+        String key = r.string("scores.rank-by");
+        AnomalyScore rankBy = AnomalyScore.byKey(key);
+        if (rankBy == null) {
+            throw r.bad("scores.rank-by", "must be one of " + AnomalyScore.keys() + ", got '" + key + "'");
+        }
+        if (rankBy != AnomalyScore.NEG_ELBO && !on.contains(rankBy)) {
+            throw r.bad("scores.rank-by", "is " + key + ", which scores." + key + " = off switches off (switch it on or "
+                    + "rank by another score)");
+        }
+        return new JobConfig.Scores(on, rankBy);
     }
 
     private static final List<String> FORMATS = List.of("idx", "sprite-sheet", "image-folder", "parquet");

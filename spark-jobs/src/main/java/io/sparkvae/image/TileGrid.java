@@ -110,6 +110,34 @@ public final class TileGrid {
         return out;
     }
 
+    /**
+     * One image as PNG bytes at 8 bits per channel in its own channels (grey or RGB), unscaled: the bytes the
+     * complexity-corrected anomaly score measures. Pixel values map to bytes as in the pictures.
+     */
+    public static byte[] imagePng(float[] pixels, ImageShape shape) {
+        if (pixels.length != shape.size()) {
+            throw new IllegalArgumentException("an image of " + pixels.length + " values, expected " + shape.size());
+        }
+        if (shape.channels() != 1 && shape.channels() != 3) {
+            throw new IllegalArgumentException("PNG images here are grey or RGB, not " + shape.channels() + " channels");
+        }
+        boolean grey = shape.channels() == 1;
+        BufferedImage img = new BufferedImage(shape.width(), shape.height(),
+                grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        var raster = img.getRaster();
+        int[] sample = new int[grey ? 1 : 3];
+        for (int y = 0; y < shape.height(); y++) {
+            for (int x = 0; x < shape.width(); x++) {
+                int base = (y * shape.width() + x) * shape.channels();
+                for (int c = 0; c < sample.length; c++) {
+                    sample[c] = toByte(pixels[base + c]);
+                }
+                raster.setPixel(x, y, sample);
+            }
+        }
+        return png(img);
+    }
+
     public static byte[] png(BufferedImage img) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             if (!ImageIO.write(img, "png", out)) {

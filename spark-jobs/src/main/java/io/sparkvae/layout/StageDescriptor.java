@@ -21,9 +21,9 @@ public enum StageDescriptor {
             RunLayout::model, l -> new Path(l.model(), "provenance.json")),
     EVALUATE(Names.EVALUATE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "evaluate"), true,
             l -> l.eval().dir(), l -> l.eval().metrics()),
-    ENCODE(Names.ENCODE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "encode"), true,
+    ENCODE(Names.ENCODE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "encode", "scores"), true,
             l -> l.encode().dir(), l -> l.encode().description()),
-    RENDER(Names.RENDER, Set.of(Input.DATASET, Input.MODEL), List.of("data", "render"), true,
+    RENDER(Names.RENDER, Set.of(Input.DATASET, Input.MODEL), List.of("data", "render", "scores"), true,
             l -> l.render().dir(), l -> new Path(l.render().dir(), "reconstructions.json")),
     GENERATE(Names.GENERATE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "generate"), true,
             l -> l.generate().dir(), l -> new Path(l.generate().dir(), "samples.json")),
@@ -31,7 +31,7 @@ public enum StageDescriptor {
             l -> l.export().dir(), l -> l.export().description()),
     PAGE(Names.PAGE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "render"), true,
             l -> l.page().dir(), l -> l.page().description()),
-    SCORE(Names.SCORE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "score"), false,
+    SCORE(Names.SCORE, Set.of(Input.DATASET, Input.MODEL), List.of("data", "score", "scores"), false,
             l -> l.score().dir(), l -> l.score().summary());
 
     /** The command names, as constants for annotations ({@code @Command(name = ...)}); each used once below. */

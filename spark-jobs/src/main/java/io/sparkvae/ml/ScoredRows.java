@@ -1,10 +1,15 @@
 package io.sparkvae.ml;
 
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.scoring.BlockScores;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -15,10 +20,22 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The columns {@link VaeModel} appends to each row, in this order, each left out when its name is empty: the latent
  * mean and log-variance (Spark ML vectors), the -ELBO, the reconstruction (a vector of pixel means) and the
- * importance-sampled log-likelihood.
+ * importance-sampled log-likelihood, then the anomaly scores beyond the -ELBO in {@link AnomalyScore}'s order.
  */
-record ScoredRows(String latentMean, String latentLogVar, String negElbo, String reconstruction, String logLikelihood)
-        implements Serializable {
+record ScoredRows(String latentMean, String latentLogVar, String negElbo, String reconstruction, String logLikelihood,
+                  Map<AnomalyScore, String> scoreColumns) implements Serializable {
+
+    ScoredRows {
+        scoreColumns = new EnumMap<>(scoreColumns);
+        scoreColumns.values().removeIf(String::isEmpty);
+    }
+
+    /** A fitted {@link VaeModel}'s default columns: latent mean and log-variance, -ELBO and every anomaly score. */
+    static ScoredRows defaults() {
+        Map<AnomalyScore, String> columns = new EnumMap<>(AnomalyScore.class);
+        AnomalyScore.optional().forEach(s -> columns.put(s, s.column()));
+        return new ScoredRows("latent_mean", "latent_log_var", AnomalyScore.NEG_ELBO.column(), "", "", columns);
+    }
 
     /** The names of the columns that are switched on. */
     List<String> names() {
@@ -28,7 +45,13 @@ record ScoredRows(String latentMean, String latentLogVar, String negElbo, String
                 out.add(n);
             }
         }
+        out.addAll(scoreColumns.values());
         return out;
+    }
+
+    /** The anomaly scores beyond the -ELBO whose columns are on. */
+    Set<AnomalyScore> scores() {
+        return scoreColumns.isEmpty() ? EnumSet.noneOf(AnomalyScore.class) : EnumSet.copyOf(scoreColumns.keySet());
     }
 
     boolean reconstructions() {
@@ -48,7 +71,7 @@ record ScoredRows(String latentMean, String latentLogVar, String negElbo, String
         List<String> names = names();
         if (names.isEmpty()) {
             throw new IllegalArgumentException(owner + ": every output column is switched off (set at least one of "
-                    + "latentMeanCol, latentLogVarCol, negElboCol, reconstructionCol, logLikelihoodCol)");
+                    + "latentMeanCol, latentLogVarCol, negElboCol, reconstructionCol, logLikelihoodCol or a score's column)");
         }
         StructType out = input;
         for (String n : names) {
@@ -64,7 +87,7 @@ record ScoredRows(String latentMean, String latentLogVar, String negElbo, String
 
     /** {@code row}'s values followed by its outputs from row {@code i} of {@code scores}. */
     Row of(Row row, BlockScores scores, int i) {
-        List<Object> values = new ArrayList<>(row.length() + 5);
+        List<Object> values = new ArrayList<>(row.length() + 5 + scoreColumns.size());
         for (int c = 0; c < row.length(); c++) {
             values.add(row.get(c));
         }
@@ -82,6 +105,9 @@ record ScoredRows(String latentMean, String latentLogVar, String negElbo, String
         }
         if (!logLikelihood.isEmpty()) {
             values.add(scores.logLikelihood()[i]);
+        }
+        for (AnomalyScore s : scoreColumns.keySet()) {
+            values.add(scores.score(s, i));
         }
         return RowFactory.create(values.toArray());
     }

@@ -9,9 +9,9 @@ final class SharedColumns {
     private SharedColumns() {}
 
     /** The output columns the Params switch on. */
-    static ScoredRows outputs(VaeParams<?> p) {
+    static ScoredRows outputs(VaeParams<?> p, java.util.Map<io.sparkvae.model.AnomalyScore, String> scoreColumns) {
         return new ScoredRows(p.getLatentMeanCol(), p.getLatentLogVarCol(), p.getNegElboCol(), p.getReconstructionCol(),
-                p.getLogLikelihoodCol());
+                p.getLogLikelihoodCol(), scoreColumns);
     }
 
     /**

@@ -270,7 +270,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
         SharedColumns.indexAt(this, schema, OWNER);
         TrainingExamples.indicatorAt(schema, getValidationIndicatorCol(), OWNER);
-        return SharedColumns.outputs(this).schema(schema, OWNER);
+        return SharedColumns.outputs(this, ScoredRows.defaults().scoreColumns()).schema(schema, OWNER);
     }
 
     @Override

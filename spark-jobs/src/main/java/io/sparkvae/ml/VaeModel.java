@@ -7,6 +7,7 @@ import io.sparkvae.model.Vae;
 import io.sparkvae.onnx.ImageLayout;
 import io.sparkvae.onnx.OnnxExport;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.scoring.BlockPartitioner;
 import io.sparkvae.scoring.ScoredBlocks;
 import io.sparkvae.scoring.ScoringSettings;
@@ -18,6 +19,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -32,8 +34,8 @@ import scala.Tuple2;
 
 /**
  * A trained VAE as a Spark ML {@link Model}: {@link #transform} appends each row's posterior (latent mean and
- * log-variance), its -ELBO (an anomaly score: the highest are the most unusual rows) and, when asked, its reconstruction
- * and importance-sampled log-likelihood, computed on the executors through the project's one scoring path (the model
+ * log-variance), its -ELBO, the {@link AnomalyScore}s that correct it (the highest are the most unusual rows) and, when
+ * asked, its reconstruction and importance-sampled log-likelihood, computed on the executors through the project's one scoring path (the model
  * broadcast once, rows scored in blocks).
  *
  * <p>Every example draws its noise from a stream seeded by {@link #seed} and its own pixels, so its numbers do not
@@ -54,12 +56,16 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
     private transient Broadcast<VaeBytes> broadcast;
     private transient SparkContext broadcastContext;
 
+    private final ScoreParams scores;
 
     /** The model {@code loaded}, with default parameters (the seed is the one the model was trained with). */
     public VaeModel(String uid, LoadedVae loaded) {
         this.uid = uid;
         this.model = loaded;
         VaeParams.setSharedDefaults(this, loaded.vae().spec().seed());
+        scores = new ScoreParams(this);
+        scores.columns().forEach((score, param) -> setDefault(param, score.column()));
+        setDefault(scores.imageShape(), new int[0]);
     }
 
     /** The model {@code loaded} with a fresh uid. */
@@ -95,7 +101,72 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
         return model.vae();
     }
 
+    // ---- anomaly scores --------------------------------------------------------------------------------------------
+
+    /** Output: {@link AnomalyScore#BIAS_CORRECTED}. */
+    public Param<String> biasCorrectedCol() {
+        return scores.column(AnomalyScore.BIAS_CORRECTED);
+    }
+
+    /** Output: {@link AnomalyScore#COMPLEXITY_CORRECTED}. */
+    public Param<String> complexityCorrectedCol() {
+        return scores.column(AnomalyScore.COMPLEXITY_CORRECTED);
+    }
+
+    /** Output: {@link AnomalyScore#REGION_SURPRISE}. */
+    public Param<String> regionSurpriseCol() {
+        return scores.column(AnomalyScore.REGION_SURPRISE);
+    }
+
+    /** Output: {@link AnomalyScore#COLOUR_SURPRISE}. */
+    public Param<String> colourSurpriseCol() {
+        return scores.column(AnomalyScore.COLOUR_SURPRISE);
+    }
+
+    public IntArrayParam imageShape() {
+        return scores.imageShape();
+    }
+
+    /** The output column of {@code score} ("" when skipped); the -ELBO's is {@link #getNegElboCol}. */
+    public String getScoreCol(AnomalyScore score) {
+        return score == AnomalyScore.NEG_ELBO ? getNegElboCol() : $(scores.column(score));
+    }
+
+    /** Sets the output column of {@code score}; "" skips it. */
+    public VaeModel setScoreCol(AnomalyScore score, String column) {
+        return score == AnomalyScore.NEG_ELBO ? setNegElboCol(column) : (VaeModel) set(scores.column(score), column);
+    }
+
+    public int[] getImageShape() {
+        return $(scores.imageShape());
+    }
+
+    public VaeModel setImageShape(int[] heightWidthChannels) {
+        return (VaeModel) set(scores.imageShape(), heightWidthChannels);
+    }
+
     // ---- transforming ----------------------------------------------------------------------------------------------
+
+    private ScoredRows outputs() {
+        java.util.Map<AnomalyScore, String> columns = new java.util.EnumMap<>(AnomalyScore.class);
+        for (AnomalyScore s : AnomalyScore.optional()) {
+            columns.put(s, getScoreCol(s));
+        }
+        return SharedColumns.outputs(this, columns);
+    }
+
+    /** How rows are scored: the settings, with the anomaly scores whose columns are on. */
+    private ScoringSettings settings(ScoredRows out) {
+        ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
+                ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions()).withScores(out.scores(),
+                ScoreParams.shapeOf(getImageShape()));
+        try {
+            settings.shapeFor(vae().spec().inputSize());
+        } catch (io.sparkvae.io.BadInputException e) {
+            throw new IllegalArgumentException(OWNER + ": " + e.getMessage(), e);
+        }
+        return settings;
+    }
 
     /**
      * The input schema with the output columns; refuses (IllegalArgumentException naming the column) a missing input
@@ -106,7 +177,9 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
     public StructType transformSchema(StructType schema) {
         PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(), null, OWNER);
         SharedColumns.indexAt(this, schema, OWNER);
-        return SharedColumns.outputs(this).schema(schema, OWNER);
+        ScoredRows out = outputs();
+        settings(out);
+        return out.schema(schema, OWNER);
     }
 
     @Override
@@ -116,9 +189,8 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
         int indexAt = SharedColumns.indexAt(this, schema, OWNER);
         PixelColumn pixels = PixelColumn.check(schema, getInputCol(), vae().spec().inputSize(),
                 indexAt >= 0 ? getIndexCol() : null, OWNER);
-        ScoredRows out = SharedColumns.outputs(this);
-        ScoringSettings settings = new ScoringSettings(getSeed(), getElboSamples(), out.logLikelihoods() ? getIsSamples() : 0,
-                ScoringSettings.DEFAULT_BLOCK_SIZE, out.reconstructions());
+        ScoredRows out = outputs();
+        ScoringSettings settings = settings(out);
         SparkSession spark = dataset.sparkSession();
         Broadcast<VaeBytes> bytes = broadcast(spark.sparkContext());
         JavaRDD<Row> rows = dataset.toDF().javaRDD();

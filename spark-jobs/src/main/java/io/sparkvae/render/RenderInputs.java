@@ -6,7 +6,8 @@ import io.sparkvae.scoring.Example;
 import io.sparkvae.scoring.VaeBytes;
 import io.sparkvae.model.Posterior;
 import io.sparkvae.model.Vae;
-import io.sparkvae.scoring.ExampleScore;
+import io.sparkvae.model.AnomalyScore;
+import io.sparkvae.scoring.ScoredBlocks;
 import io.sparkvae.scoring.ScoringSettings;
 import io.sparkvae.scoring.SplitBlocks;
 import io.sparkvae.spark.TaskProgress;
@@ -20,10 +21,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import scala.Tuple2;
 
 /**
  * What render needs from the test split: a seeded handful of examples, seeded pairs, the examples with the highest
- * -ELBO, and every example's posterior mean.
+ * anomaly score, and every example's posterior mean.
  */
 public final class RenderInputs {
     /** Rows encoded per model call on an executor. */
@@ -58,30 +60,37 @@ public final class RenderInputs {
     }
 
     /**
-     * The {@code count} examples with the highest -ELBO, highest first (ties by index), scored on the executors through
-     * the one scoring path with {@code settings}' noise (so each score is the evaluate stage's for that example); only
-     * those examples reach the driver.
+     * The {@code count} examples with the highest {@code rankBy}, highest first (ties by index), scored on the executors
+     * through the one scoring path with {@code settings}' noise (so each -ELBO is the evaluate stage's for that example;
+     * the settings must compute {@code rankBy}); only those examples reach the driver.
      */
-    public static List<Outlier> outliers(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings, int count,
-                                         int partitions) {
+    public static List<Outlier> outliers(SparkSession spark, Dataset<Row> split, Vae vae, ScoringSettings settings,
+                                         AnomalyScore rankBy, int count, int partitions) {
         Broadcast<VaeBytes> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(VaeBytes.of(vae));
+        ScoringSettings elbo = settings.elboOnly();
         try {
-            List<ExampleScore> top = SplitBlocks.score(SplitBlocks.regroup(split, partitions, settings.blockSize()), model,
-                    settings.elboOnly()).takeOrdered(count, new HighestNegElboFirst());
-            java.util.Map<Integer, Example> byIndex = examples(split, top.stream().map(ExampleScore::index).toList());
-            return top.stream().map(s -> new Outlier(byIndex.get(s.index()), s.negElbo())).toList();
+            List<Ranked> top = SplitBlocks.regroup(split, partitions, settings.blockSize()).mapPartitions(rows ->
+                    ScoredBlocks.aligned(rows, Tuple2::_1, t -> t._2().pixels(), () -> model.value().restore(), elbo,
+                            (t, s, i) -> new Ranked(t._1(), s.score(rankBy, i))))
+                    .takeOrdered(count, new HighestFirst());
+            java.util.Map<Integer, Example> byIndex = examples(split, top.stream().map(Ranked::index).toList());
+            return top.stream().map(s -> new Outlier(byIndex.get(s.index()), rankBy, s.value())).toList();
         } finally {
             model.destroy();
         }
     }
 
-    /** Highest -ELBO first, then ascending index. */
-    static final class HighestNegElboFirst implements Comparator<ExampleScore>, java.io.Serializable {
+    /** One example's index and score. */
+    record Ranked(int index, double value) implements java.io.Serializable {
+    }
+
+    /** Highest score first, then ascending index. */
+    static final class HighestFirst implements Comparator<Ranked>, java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public int compare(ExampleScore a, ExampleScore b) {
-            int c = Double.compare(b.negElbo(), a.negElbo());
+        public int compare(Ranked a, Ranked b) {
+            int c = Double.compare(b.value(), a.value());
             return c != 0 ? c : Integer.compare(a.index(), b.index());
         }
     }

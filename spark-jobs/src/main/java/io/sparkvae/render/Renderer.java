@@ -6,6 +6,7 @@ import io.sparkvae.data.ImageShape;
 import io.sparkvae.scoring.Example;
 import io.sparkvae.image.PictureWriter;
 import io.sparkvae.image.TileGrid;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
@@ -131,25 +132,28 @@ public final class Renderer {
     }
 
     /**
-     * The examples the model finds most unusual (highest -ELBO first): originals (odd rows) above their reconstructions
-     * at the posterior mean (even rows), each pair captioned with its -ELBO in nats.
+     * The examples the model finds most unusual (highest anomaly score first): originals (odd rows) above their
+     * reconstructions at the posterior mean (even rows), each pair captioned with its score in nats.
      */
     public void outliers(Path png, List<Outlier> outliers) {
         List<float[]> originals = outliers.stream().map(o -> o.example().pixels()).toList();
         List<float[]> recon = rows(vae.decode(vae.encode(PixelMatrix.of(originals)).mean()));
         PairLayout layout = PairLayout.of(originals, recon, PairLayout.columnsFor(outliers.size()));
-        List<String> captions = outliers.stream().map(o -> String.format(java.util.Locale.ROOT, "%.1f", o.negElbo())).toList();
+        List<String> captions = outliers.stream().map(o -> String.format(java.util.Locale.ROOT, "%.1f", o.value())).toList();
+        AnomalyScore score = outliers.isEmpty() ? AnomalyScore.NEG_ELBO : outliers.get(0).score();
         BufferedImage grid = tiles(layout.tiles(), layout.columns(), layout.rows());
         int band = Math.max(14, 5 * scale);
-        Map<String, Object> d = description("the test examples with the highest -ELBO (the model's most unusual), highest first: "
-                + "originals (odd rows) above their reconstructions at E[z|x] (even rows), each pair captioned with its -ELBO in "
-                + "nats (the evaluate stage's per-example number)", layout.columns(), layout.rows());
+        Map<String, Object> d = description("the test examples with the highest " + score.column() + " (the model's most "
+                + "unusual by that score: " + score.meaning() + "), highest first: originals (odd rows) above their "
+                + "reconstructions at E[z|x] (even rows), each pair captioned with its " + score.column() + " in nats",
+                layout.columns(), layout.rows());
         d.put("caption_band_pixels", band);
+        d.put("ranked_by", Map.of("score", score.key(), "column", score.column(), "source", score.source()));
         d.put("outliers", outliers.stream().map(o -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", o.example().index());
             m.put("label", o.example().label());
-            m.put("neg_elbo", o.negElbo());
+            m.put(score.column(), o.value());
             return m;
         }).toList());
         write(png, TileGrid.captioned(grid, layout.columns(), layout.rows(), 2, captions, band), d);

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param examples       test examples to reconstruct
  * @param pairs          pairs of test examples to interpolate between
- * @param outliers       the test examples with the highest -ELBO, highest first
+ * @param outliers       the test examples the configured anomaly score ranks highest, highest first
  * @param latentMeans    test posterior means (2-D latent only), else null
  * @param trainingLog    epochs of metrics.jsonl, or null when there is none
  * @param manifoldGrid   cells per side of the manifold

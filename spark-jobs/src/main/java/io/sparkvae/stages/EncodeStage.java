@@ -3,6 +3,7 @@ package io.sparkvae.stages;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkvae.config.JobConfig;
+import io.sparkvae.data.ImageShape;
 import io.sparkvae.evaluate.RunModel;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
@@ -15,6 +16,7 @@ import io.sparkvae.layout.RunLayout;
 import io.sparkvae.ml.Encoding;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.scoring.ExactMean;
 import io.sparkvae.spark.JobLabels;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * its latent posterior, -ELBO and optionally log-likelihood, as Parquet in {@code runs/<run>/encode/<name>/}.
  */
 public final class EncodeStage implements Stage {
-    /** Rows the stage's log line names as the highest -ELBO. */
+    /** Rows the stage's summary names as the most unusual by the configured score. */
     private static final int HIGHEST = 5;
 
     @Override
@@ -47,6 +49,7 @@ public final class EncodeStage implements Stage {
         Path source;
         LoadedVae model;
         Dataset<Row> input;
+        ImageShape shape = null; // another Parquet folder: a square grey or RGB image of the model's size
         String datasetHash = null;
         long rows = 0; // unknown for another Parquet folder: the progress line counts without a percentage
         SparkSession spark;
@@ -56,6 +59,7 @@ public final class EncodeStage implements Stage {
             model = run.model();
             input = run.split();
             datasetHash = run.manifest().hash();
+            shape = run.manifest().shape();
             rows = run.manifest().splits().get(e.split()).count();
             spark = ctx.spark();
         } else {
@@ -72,7 +76,9 @@ public final class EncodeStage implements Stage {
             }
         }
         String where = e.input().isEmpty() ? source.toString() : "encode.input " + source;
-        Dataset<Row> table = Encoding.table(spark, input, model, config.seed(), config.evaluate().elboSamples(), e.isSamples(), where);
+        JobConfig.Scores scores = config.scores();
+        Dataset<Row> table = Encoding.table(spark, input, model, config.seed(), config.evaluate().elboSamples(), e.isSamples(),
+                scores.columns(), shape, where);
         StageLog.info(String.format(Locale.ROOT, "encode: scoring %s with %s (K=%d importance samples)", source, layout.model(),
                 e.isSamples()));
 
@@ -92,23 +98,28 @@ public final class EncodeStage implements Stage {
             files.writeString(staged.description(), Json.write(d));
             return d;
         });
-        StageLog.info(String.format(Locale.ROOT, "encode: wrote %s: %d rows, mean -ELBO %.3f in %.1f s; highest -ELBO: %s",
+        StageLog.info(String.format(Locale.ROOT, "encode: wrote %s: %d rows, mean -ELBO %.3f in %.1f s; most unusual by %s: %s",
                 target.dir(), description.get("rows"), (Double) description.get("mean_neg_elbo"),
-                (System.nanoTime() - start) / 1e9, description.get("highest_neg_elbo")));
+                (System.nanoTime() - start) / 1e9, scores.rankBy().column(), description.get("most_unusual")));
     }
 
-    /** What was scored, how, and its headline numbers, read back from the written table (two columns only). */
+    /**
+     * What was scored, how, and its headline numbers, read back from the written table (three columns only): the mean
+     * -ELBO and the rows the configured score ranks most unusual.
+     */
     private static Map<String, Object> describe(SparkSession spark, RunLayout.EncodeFiles staged, String key, Path source,
                                                 JobConfig.Encode e, JobConfig config, LoadedVae model, Path modelDir,
                                                 Provenance provenance) {
-        Dataset<Row> written = spark.read().parquet(staged.dir().toString()).select(key, Encoding.NEG_ELBO);
+        AnomalyScore rankBy = config.scores().rankBy();
+        Dataset<Row> all = spark.read().parquet(staged.dir().toString());
+        Dataset<Row> written = all.select(key, Encoding.NEG_ELBO);
         long rows = written.count();
         double mean = ExactMean.of(written.select(Encoding.NEG_ELBO), rows);
-        List<Map<String, Object>> highest = written.orderBy(col(Encoding.NEG_ELBO).desc(), col(key)).limit(HIGHEST).collectAsList()
-                .stream().map(r -> {
+        List<Map<String, Object>> highest = all.select(key, rankBy.column()).orderBy(col(rankBy.column()).desc(), col(key))
+                .limit(HIGHEST).collectAsList().stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put(key, r.get(0));
-                    m.put(Encoding.NEG_ELBO, r.getDouble(1));
+                    m.put(rankBy.column(), r.getDouble(1));
                     return m;
                 }).toList();
         Map<String, Object> d = new LinkedHashMap<>();
@@ -116,7 +127,10 @@ public final class EncodeStage implements Stage {
         d.put("split", e.input().isEmpty() ? e.split() : null);
         d.put("rows", rows);
         d.put("mean_neg_elbo", mean);
-        d.put("highest_neg_elbo", highest);
+        d.put("scores", config.scores().columns().stream().sorted().map(AnomalyScore::column).toList());
+        d.put("ranked_by", Map.of("score", rankBy.key(), "column", rankBy.column(), "meaning", rankBy.meaning(),
+                "source", rankBy.source()));
+        d.put("most_unusual", highest);
         d.put("elbo_samples", config.evaluate().elboSamples());
         d.put("is_samples", e.isSamples());
         d.put("seed", config.seed());

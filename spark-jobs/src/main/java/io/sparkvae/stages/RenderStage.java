@@ -57,11 +57,13 @@ public final class RenderStage implements Stage {
         List<LatentPoint> means = latent == 2 ? RenderInputs.latentMeans(spark, test, model.vae()) : null;
         int partitions = SplitBlocks.partitionsFor(manifest.splits().get("test").count(), ScoringSettings.DEFAULT_BLOCK_SIZE,
                 config.data().partitions(), spark.sparkContext().defaultParallelism());
-        // Scored as the evaluate stage scores the test split, so each caption is that example's -ELBO in eval/.
-        ScoringSettings scoring = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), 0);
+        // Scored as the evaluate stage scores the test split (each -ELBO is that example's in eval/), ranked by the
+        // configured anomaly score.
+        ScoringSettings scoring = ScoringSettings.of(config.seed(), config.evaluate().elboSamples(), 0)
+                .withScores(java.util.EnumSet.of(config.scores().rankBy()), manifest.shape());
         RunPictures pictures = new RunPictures(RenderInputs.pick(test, r.reconstructions(), config.seed()),
                 RenderInputs.pairs(test, r.interpolations(), config.seed()),
-                RenderInputs.outliers(spark, test, model.vae(), scoring, r.outliers(), partitions), means, log,
+                RenderInputs.outliers(spark, test, model.vae(), scoring, config.scores().rankBy(), r.outliers(), partitions), means, log,
                 r.manifoldGrid(), r.samples(), config.seed());
         Integer epochs = log == null || log.isEmpty() ? null : log.stream().mapToInt(EpochMetrics::epoch).max().getAsInt();
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sparkvae.model.AnomalyScore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +94,23 @@ class JobConfigLoaderTest {
         String key = line.substring(0, line.indexOf(' '));
         var e = assertThrows(BadInputException.class, () -> load(line));
         assertTrue(e.getMessage().contains(key) && e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void anomalyScoresAreOnByDefaultEachCanBeSwitchedOffAndTheRankingOneMustBeOn() {
+        JobConfig defaults = load("");
+        assertEquals(AnomalyScore.optional(), defaults.scores().columns());
+        assertEquals(AnomalyScore.REGION_SURPRISE, defaults.scores().rankBy());
+        JobConfig fewer = load("scores { region-surprise = off, bias-corrected = false, colour-surprise = off, rank-by = neg-elbo }");
+        assertEquals(java.util.Set.of(AnomalyScore.COMPLEXITY_CORRECTED), fewer.scores().columns());
+        assertEquals(AnomalyScore.NEG_ELBO, fewer.scores().rankBy());
+        var off = assertThrows(BadInputException.class, () -> load("", "scores.region-surprise=off"));
+        assertTrue(off.getMessage().contains("scores.rank-by") && off.getMessage().contains("off"), off.getMessage());
+        var unknown = assertThrows(BadInputException.class, () -> load("scores.rank-by = neg_elbo"));
+        assertTrue(unknown.getMessage().contains("scores.rank-by") && unknown.getMessage().contains("region-surprise"),
+                unknown.getMessage());
+        var bool = assertThrows(BadInputException.class, () -> load("scores.bias-corrected = maybe"));
+        assertTrue(bool.getMessage().contains("scores.bias-corrected"), bool.getMessage());
     }
 
     @Test

@@ -59,7 +59,8 @@ class EncodeStageTest {
         assertTrue(o.out().contains("encode: wrote"), o.out());
 
         Dataset<Row> encoded = spark.read().parquet(dir.toString());
-        assertEquals(List.of("index", "label", "latent_mean", "latent_log_var", "neg_elbo"), List.of(encoded.columns()));
+        assertEquals(List.of("index", "label", "latent_mean", "latent_log_var", "neg_elbo", "neg_elbo_bias_corrected",
+                "neg_elbo_minus_png", "region_surprise", "colour_surprise"), List.of(encoded.columns()));
         assertEquals("array<float>", encoded.schema().apply("latent_mean").dataType().simpleString());
         // The same numbers as VaeModel gives with the config's settings (tiny.conf: 2 eps draws, the run seed 42).
         Map<Integer, Row> byIndex = new TreeMap<>();
@@ -68,12 +69,15 @@ class EncodeStageTest {
         }
         VaeModel model = VaeModel.load(root.resolve("runs/enc/model").toString()).setElboSamples(2).setSeed(42);
         List<Row> expected = model.transform(spark.read().parquet(dataset.resolve("test").toString()))
-                .select("index", "label", "latent_mean", "neg_elbo").collectAsList();
+                .select("index", "label", "latent_mean", "neg_elbo", "neg_elbo_bias_corrected", "neg_elbo_minus_png",
+                        "region_surprise", "colour_surprise").collectAsList();
         assertEquals(200, byIndex.size());
         for (Row e : expected) {
             Row r = byIndex.get(e.getInt(0));
             assertEquals(e.get(1), r.get(1));
-            assertEquals(e.getDouble(3), r.getDouble(4), 0.0);
+            for (int c = 3; c <= 7; c++) {
+                assertEquals(e.getDouble(c), r.getDouble(c + 1), 0.0, encoded.columns()[c + 1] + " of " + e.getInt(0));
+            }
             double[] z = ((Vector) e.get(2)).toArray();
             List<Object> mean = r.getList(2);
             for (int j = 0; j < z.length; j++) {
@@ -83,9 +87,11 @@ class EncodeStageTest {
         JsonNode d = description(dir);
         assertEquals(200, d.get("rows").asInt());
         assertEquals("test", d.get("split").asText());
-        assertEquals(5, d.get("highest_neg_elbo").size());
-        double max = byIndex.values().stream().mapToDouble(r -> r.getDouble(4)).max().orElseThrow();
-        assertEquals(max, d.get("highest_neg_elbo").get(0).get("neg_elbo").asDouble(), 0.0);
+        // The summary ranks by the default score (region surprise) and says so.
+        assertEquals("region_surprise", d.get("ranked_by").get("column").asText());
+        assertEquals(5, d.get("most_unusual").size());
+        double max = byIndex.values().stream().mapToDouble(r -> r.getDouble(7)).max().orElseThrow();
+        assertEquals(max, d.get("most_unusual").get(0).get("region_surprise").asDouble(), 0.0);
         assertTrue(d.get("provenance").get("datasetSha256").asText().matches("[0-9a-f]{64}"));
 
         Outcome again = StageRuns.vae("encode", conf, root, "--set", "run.name=enc");
@@ -111,15 +117,16 @@ class EncodeStageTest {
         assertEquals(0, o.code(), o.err());
         Path dir = root.resolve("runs/enc-other/encode/foreign-images");
         Dataset<Row> encoded = spark.read().parquet(dir.toString());
-        assertEquals(List.of("id", "latent_mean", "latent_log_var", "neg_elbo", "log_likelihood"), List.of(encoded.columns()));
+        assertEquals(List.of("id", "latent_mean", "latent_log_var", "neg_elbo", "neg_elbo_bias_corrected", "neg_elbo_minus_png",
+                "region_surprise", "colour_surprise", "log_likelihood"), List.of(encoded.columns()));
         List<Row> rows = encoded.orderBy("id").collectAsList();
         assertEquals(30, rows.size());
         double gap = 0;
         for (int i = 0; i < 30; i++) {
             Row r = rows.get(i);
             assertEquals(i, r.getLong(0));
-            assertTrue(Double.isFinite(r.getDouble(4)) && r.getDouble(4) < 0, "log p(x) of row " + i + ": " + r);
-            gap += r.getDouble(4) + r.getDouble(3);
+            assertTrue(Double.isFinite(r.getDouble(8)) && r.getDouble(8) < 0, "log p(x) of row " + i + ": " + r);
+            gap += r.getDouble(8) + r.getDouble(3);
         }
         assertTrue(gap / 30 > -0.5, "on average the IS estimate is not below the ELBO: " + gap / 30);
         assertTrue(description(dir).get("split").isNull());

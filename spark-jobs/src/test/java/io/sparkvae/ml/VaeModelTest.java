@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.Json;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.StageRuns;
 import java.io.IOException;
@@ -63,15 +64,23 @@ class VaeModelTest {
                 .setLogLikelihoodCol("log_likelihood");
     }
 
-    /** index -> [neg_elbo, log_likelihood, latent mean...] of a transform's output. */
+    /** The anomaly scores' default columns beyond the -ELBO, in output order. */
+    private static final List<String> SCORES = List.of("neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise",
+            "colour_surprise");
+
+    /** index -> [neg_elbo, log_likelihood, latent mean..., the anomaly scores...] of a transform's output. */
     private static Map<Integer, double[]> byIndex(Dataset<Row> scored) {
         Map<Integer, double[]> out = new TreeMap<>();
-        for (Row r : scored.select("index", "neg_elbo", "log_likelihood", "latent_mean").collectAsList()) {
+        for (Row r : scored.select("index", "neg_elbo", "log_likelihood", "latent_mean", SCORES.get(0), SCORES.get(1),
+                SCORES.get(2), SCORES.get(3)).collectAsList()) {
             double[] z = ((Vector) r.get(3)).toArray();
-            double[] v = new double[2 + z.length];
+            double[] v = new double[2 + z.length + SCORES.size()];
             v[0] = r.getDouble(1);
             v[1] = r.getDouble(2);
             System.arraycopy(z, 0, v, 2, z.length);
+            for (int k = 0; k < SCORES.size(); k++) {
+                v[2 + z.length + k] = r.getDouble(4 + k);
+            }
             out.put(r.getInt(0), v);
         }
         return out;
@@ -115,6 +124,9 @@ class VaeModelTest {
             assertEquals(v[0], b.get(index)[0], 1e-3);
             assertEquals(v[1], b.get(index)[1], 1e-3);
             assertEquals(v[2], b.get(index)[2], 1e-5);
+            for (int k = v.length - SCORES.size(); k < v.length; k++) {
+                assertEquals(v[k], b.get(index)[k], 1e-3, "score " + k + " of " + index);
+            }
         });
     }
 
@@ -146,8 +158,12 @@ class VaeModelTest {
         assertEquals("vector", s.apply("reconstruction").dataType().simpleString());
         assertEquals(DataTypes.DoubleType, s.apply("neg_elbo").dataType());
         assertTrue(s.getFieldIndex("latent_log_var").isEmpty());
-        assertEquals(List.of("index", "split", "label", "pixels", "id", "latent_mean", "neg_elbo", "reconstruction", "log_likelihood"),
-                List.of(s.fieldNames()));
+        assertEquals(List.of("index", "split", "label", "pixels", "id", "latent_mean", "neg_elbo", "reconstruction", "log_likelihood",
+                "neg_elbo_bias_corrected", "neg_elbo_minus_png", "region_surprise", "colour_surprise"), List.of(s.fieldNames()));
+        VaeModel fewer = runModel().setScoreCol(AnomalyScore.BIAS_CORRECTED, "").setScoreCol(AnomalyScore.REGION_SURPRISE, "")
+                .setScoreCol(AnomalyScore.COMPLEXITY_CORRECTED, "png").setScoreCol(AnomalyScore.COLOUR_SURPRISE, "");
+        assertEquals(List.of("latent_mean", "latent_log_var", "neg_elbo", "log_likelihood", "png"),
+                List.of(fewer.transform(test).drop(test.columns()).columns()));
         Row first = out.orderBy("index").first();
         double[] reconstruction = ((Vector) first.getAs("reconstruction")).toArray();
         assertEquals(784, reconstruction.length);
@@ -208,8 +224,14 @@ class VaeModelTest {
                 "'pixels' holds vectors of size 100");
         expectRefused(runModel().setNegElboCol("label"), test, "output column 'label' already exists");
         expectRefused(runModel().setNegElboCol("latent_mean"), test, "'latent_mean' already exists");
-        expectRefused(runModel().setLatentMeanCol("").setLatentLogVarCol("").setNegElboCol("").setLogLikelihoodCol(""), test,
-                "every output column is switched off");
+        VaeModel none = runModel().setLatentMeanCol("").setLatentLogVarCol("").setNegElboCol("").setLogLikelihoodCol("");
+        for (AnomalyScore score : AnomalyScore.optional()) {
+            none.setScoreCol(score, "");
+        }
+        expectRefused(none, test, "every output column is switched off");
+        expectRefused(runModel().setScoreCol(AnomalyScore.REGION_SURPRISE, "neg_elbo"), test, "'neg_elbo' already exists");
+        expectRefused(runModel().setImageShape(new int[] {28, 14, 1}), test, "has 392 values but the model takes 784");
+        assertThrows(IllegalArgumentException.class, () -> runModel().setImageShape(new int[] {28, 28, 2}));
         expectRefused(runModel().setIndexCol("row"), test, "index column 'row' does not exist");
         expectRefused(model, test.withColumn("index", col("index").cast("string")), "index column 'index' is string");
         assertThrows(IllegalArgumentException.class, () -> runModel().setIsSamples(0));
@@ -227,8 +249,12 @@ class VaeModelTest {
         float[] short100 = new float[100];
         float[] bright = new float[784];
         bright[5] = 255f;
+        float[] nan = new float[784];
+        nan[7] = Float.NaN;
         Map<String, Float[]> cases = Map.of("holds 100 values but the model takes 784", boxed(short100),
-                "holds 255.0 at position 5; pixel values must be in [0, 1]", boxed(bright));
+                "holds 255.0 at position 5; pixel values must be in [0, 1]", boxed(bright),
+                "holds NaN at position 7; pixel values must be in [0, 1]", boxed(nan));
+        // Every score column is on (the default), and each bad row gets the one line it gets with the -ELBO alone.
         cases.forEach((message, pixels) -> {
             Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(3, pixels)), schema);
             Exception e = assertThrows(Exception.class, () -> runModel().transform(df).collectAsList());
@@ -261,8 +287,44 @@ class VaeModelTest {
         }
         Float[] inverted = rows.get(0).getList(1).stream().map(v -> 1f - (Float) v).toArray(Float[]::new);
         input.add(RowFactory.create(100_000, inverted));
-        List<Row> ranked = runModel().transform(spark.createDataFrame(input, schema)).orderBy(col("neg_elbo").desc())
-                .select("index").limit(1).collectAsList();
-        assertEquals(100_000, ranked.get(0).getInt(0));
+        Dataset<Row> scored = runModel().transform(spark.createDataFrame(input, schema)).cache();
+        List<Row> first = scored.orderBy(col("neg_elbo").desc()).select("index").limit(1).collectAsList();
+        assertEquals(100_000, first.get(0).getInt(0));
+        // The default ranking score, the region surprise, ranks it among the top 5% of the 201 rows too. (The others
+        // need not: this barely trained 2-D model gets some busy digits about as wrong.)
+        for (String score : List.of(SCORES.get(2))) {
+            List<Integer> top = scored.orderBy(col(score).desc()).select("index").limit(10).collectAsList().stream()
+                    .map(r -> r.getInt(0)).toList();
+            assertTrue(top.contains(100_000), score + ": " + top);
+        }
+        // The inverted digit has its original's entropy sum (H(x) = H(1 - x)), so the bias correction keeps their gap.
+        Row inv = scored.where(col("index").equalTo(100_000)).select("neg_elbo", SCORES.get(0)).first();
+        Row orig = scored.where(col("index").equalTo(rows.get(0).getInt(0))).select("neg_elbo", SCORES.get(0)).first();
+        assertEquals(inv.getDouble(0) - orig.getDouble(0), inv.getDouble(1) - orig.getDouble(1), 1e-3);
+        assertTrue(inv.getDouble(1) > orig.getDouble(1));
+        scored.unpersist();
+    }
+
+    @Test
+    void theCorrectedScoresAreTheElboMinusTheImagesOwnCost() {
+        // Each correction recomputed here from the row's pixels: the Bernoulli entropy sum and the PNG length in nats.
+        List<Row> rows = runModel().setImageShape(new int[] {28, 28, 1}).transform(test)
+                .select("pixels", "neg_elbo", SCORES.get(0), SCORES.get(1), SCORES.get(2), SCORES.get(3)).collectAsList();
+        for (Row r : rows) {
+            List<Object> values = r.getList(0);
+            float[] x = new float[values.size()];
+            double entropy = 0;
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (Float) values.get(i);
+                double v = x[i];
+                entropy += (v > 0 ? -v * Math.log(v) : 0) + (v < 1 ? -(1 - v) * Math.log(1 - v) : 0);
+            }
+            double pngBytes = io.sparkvae.image.TileGrid.imagePng(x, new io.sparkvae.data.ImageShape(28, 28, 1)).length;
+            assertEquals(r.getDouble(1) - entropy, r.getDouble(2), 1e-9);
+            assertEquals(r.getDouble(1) - pngBytes * 8 * Math.log(2), r.getDouble(3), 1e-9);
+            assertTrue(r.getDouble(2) > 0, "-ELBO exceeds the entropy sum (KL terms are positive): " + r.getDouble(2));
+            assertTrue(r.getDouble(4) > 0 && r.getDouble(4) < r.getDouble(1), "region surprise " + r.getDouble(4));
+            assertTrue(r.getDouble(5) > 0 && r.getDouble(5) < r.getDouble(1), "colour surprise " + r.getDouble(5));
+        }
     }
 }

@@ -83,22 +83,30 @@ class RenderStageTest {
     }
 
     @Test
-    void theOutliersAreTheTestExamplesWithTheHighestNegElboAsEvaluateScoredThem() throws Exception {
-        Path run = StageRuns.trained().root().resolve("runs/tiny");
+    void theOutliersAreTheTestExamplesWithTheHighestDefaultScoreAsVaeModelScoresThem() throws Exception {
+        // The default ranking score is the region surprise: the same numbers VaeModel gives the test split.
+        Path root = StageRuns.trained().root();
+        Path run = root.resolve("runs/tiny");
+        Map<String, Object> sidecar = json(run.resolve("render/outliers.json"));
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> outliers = (List<Map<String, Object>>) json(run.resolve("render/outliers.json")).get("outliers");
+        List<Map<String, Object>> outliers = (List<Map<String, Object>>) sidecar.get("outliers");
         SparkSession spark = LocalSpark.start("render-outliers");
         List<Row> top;
         try {
-            top = spark.read().parquet(run.resolve("eval/per_example.parquet").toString())
-                    .orderBy(functions.col("neg_elbo").desc(), functions.col("index")).limit(50).collectAsList();
+            top = io.sparkvae.ml.VaeModel.load(run.resolve("model").toString()).setElboSamples(2).setSeed(42)
+                    .transform(spark.read().parquet(root.resolve("datasets/mnist-limit200/test").toString()))
+                    .orderBy(functions.col("region_surprise").desc(), functions.col("index")).limit(50)
+                    .select("index", "region_surprise").collectAsList();
         } finally {
             spark.stop();
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rankedBy = (Map<String, Object>) sidecar.get("ranked_by");
+        assertEquals("region_surprise", rankedBy.get("column"));
         assertEquals(50, outliers.size());
         for (int i = 0; i < 50; i++) {
             assertEquals(top.get(i).getInt(0), outliers.get(i).get("index"), "rank " + i);
-            assertEquals(top.get(i).<Double>getAs("neg_elbo"), (Double) outliers.get(i).get("neg_elbo"), 0.0, "rank " + i);
+            assertEquals(top.get(i).getDouble(1), (Double) outliers.get(i).get("region_surprise"), 0.0, "rank " + i);
         }
     }
 

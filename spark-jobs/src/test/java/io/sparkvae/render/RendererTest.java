@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkvae.data.ImageShape;
+import io.sparkvae.model.AnomalyScore;
 import io.sparkvae.scoring.Example;
 import io.sparkvae.evaluate.TinyModels;
 import io.sparkvae.io.HadoopFiles;
@@ -165,7 +166,7 @@ class RendererTest {
         List<float[]> pixels = TinyModels.mnist("t10k-images-idx3-ubyte", 12);
         List<Outlier> outliers = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            outliers.add(new Outlier(new Example(100 + i, null, pixels.get(i)), 300.0 - i));
+            outliers.add(new Outlier(new Example(100 + i, null, pixels.get(i)), AnomalyScore.COMPLEXITY_CORRECTED, 300.0 - i));
         }
         renderer(vae).outliers(files().outliers(), outliers);
         BufferedImage img = png("outliers.png");
@@ -187,7 +188,11 @@ class RendererTest {
         List<Map<String, Object>> listed = (List<Map<String, Object>>) sidecar.get("outliers");
         assertEquals(12, listed.size());
         assertEquals(100, listed.get(0).get("index"));
-        assertEquals(300.0, listed.get(0).get("neg_elbo"));
+        assertEquals(300.0, listed.get(0).get("neg_elbo_minus_png"), "each listed with the score it was ranked by");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rankedBy = (Map<String, Object>) sidecar.get("ranked_by");
+        assertEquals("complexity-corrected", rankedBy.get("score"));
+        assertTrue(((String) sidecar.get("shows")).contains("neg_elbo_minus_png"), "the description names the score");
     }
 
     private static int darkPixels(BufferedImage img, int x0, int y0, int w, int h) {
