@@ -44,7 +44,8 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
     static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches) {
         long t0 = System.nanoTime();
         TaskThreads.fitToTask();
-        MultiLayerNetwork net = WorkerNetworks.borrow(setup);
+        WorkerNetworks.Worker worker = WorkerNetworks.borrow(setup);
+        MultiLayerNetwork net = worker.net();
         try {
             start.applyTo(net);
             long t1 = System.nanoTime();
@@ -57,7 +58,7 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
                 MinibatchFile.Minibatch batch = reader.next();
                 reads += System.nanoTime() - r0;
                 Nd4j.getRandom().setSeed(Seeds.of(setup.seed(), Seeds.Purpose.TRAINING_NOISE, epoch, Seeds.contentKey(batch.pixels())));
-                net.fit(Vae.minibatch(batch.matrix()));
+                net.fit(Vae.minibatch(worker.input(batch.pixels(), batch.rows(), batch.cols())));
                 negElboSum += net.score() * batch.rows();
                 examples += batch.rows();
             }
@@ -68,7 +69,7 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
             RoundCosts costs = new RoundCosts(0, 0, 0, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
             return new WorkerResult(end, negElboSum, examples, costs);
         } finally {
-            WorkerNetworks.giveBack(setup, net);
+            WorkerNetworks.giveBack(setup, worker);
         }
     }
 }
