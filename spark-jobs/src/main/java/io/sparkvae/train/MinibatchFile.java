@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The file format of one exported training minibatch: the magic {@code VAEB}, rows and columns as two int32, then
  * rows x columns float32 pixels, row-major, all little-endian. Each pixel is stored once: a serialized DL4J DataSet
  * held them twice (as features and as the labels the VAE ignores) and was read back value by value, which made
- * loading cost as much as the model's gemms (docs/BENCHMARKS.md, "Profile").
+ * loading cost as much as the model's gemms.
  *
  * <p>The averaging workers read them with {@link #load}.
  */

@@ -127,7 +127,7 @@ class YarnPipelineIT {
     void clientModeRunsThePipelineOnYarnWithTheLocalNumbersAndKeepsItsHistory() throws Exception {
         ChildProcess.Result r = clientRun().result();
         assertEquals(0, r.exitCode(), r.tail());
-        assertTrue(r.output().contains("pipeline: all 7 stages complete"), r.tail());
+        assertTrue(r.output().contains("pipeline: all " + io.sparkvae.layout.StageDescriptor.pipeline().size() + " stages complete"), r.tail());
         ApplicationId app = clientRun().app();
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         assertOutputs("client");
@@ -151,7 +151,7 @@ class YarnPipelineIT {
         assertEquals(FinalApplicationStatus.SUCCEEDED, hadoop.finalStatus(app), "YARN's verdict on " + app);
         // The driver ran in the application master's container: its console is that container's stdout.
         String driver = hadoop.applicationMasterLog(app, "stdout");
-        assertTrue(driver.contains("pipeline: all 7 stages complete"), "driver's stdout in the AM container:\n" + driver);
+        assertTrue(driver.contains("pipeline: all " + io.sparkvae.layout.StageDescriptor.pipeline().size() + " stages complete"), "driver's stdout in the AM container:\n" + driver);
         assertOutputs("cluster");
         Map<String, Double> cluster = numbers("cluster");
         report("cluster", cluster);

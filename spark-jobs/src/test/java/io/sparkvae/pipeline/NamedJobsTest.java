@@ -61,7 +61,7 @@ class NamedJobsTest {
 
         Set<String> descriptions = new LinkedHashSet<>();
         List<String> groups = List.of("prepare mnist-limit200", "train tiny", "evaluate tiny", "encode tiny", "render tiny",
-                "generate tiny");
+                "generate tiny", "page tiny"); // export starts no Spark job
         for (Job job : jobs) {
             assertTrue(groups.contains(job.group()), "a job outside the stages' groups: " + job);
             assertTrue(job.description().startsWith(job.group() + ": "), "a job without its step: " + job);
@@ -72,7 +72,7 @@ class NamedJobsTest {
                 "prepare mnist-limit200: write the idx splits",
                 "prepare mnist-limit200: check val split, draw its preview",
                 "train tiny: read inputs", "train tiny: export minibatches",
-                "train tiny: epoch 1/2, averaging round 1/1", "train tiny: epoch 2/2, averaging round 1/1",
+                "train tiny: epoch 1/2, averaging round 1/2", "train tiny: epoch 2/2, averaging round 2/2",
                 "train tiny: epoch 2/2: validation -ELBO",
                 "evaluate tiny: importance sampling K=20 on 200 test examples", "evaluate tiny: write per-example scores",
                 "encode tiny: score the test split, write latents and -ELBO", "encode tiny: summarise the written table",
@@ -88,12 +88,12 @@ class NamedJobsTest {
         }
         assertTrue(!run.err().contains("\r"), "no terminal redraws in a log");
 
-        // events.jsonl: a start and an end per stage; a second pipeline over the complete root skips all six.
+        // events.jsonl: a start and an end per stage; a second pipeline over the complete root skips them all.
         Path events = root.resolve("runs/tiny/events.jsonl");
         List<JsonNode> first = read(events);
         assertEquals(List.of("started prepare", "finished prepare", "started train", "finished train", "started evaluate",
                 "finished evaluate", "started encode", "finished encode", "started render", "finished render", "started generate",
-                "finished generate"), names(first));
+                "finished generate", "started export", "finished export", "started page", "finished page"), names(first));
         JsonNode evaluate = first.get(5);
         assertEquals("ok", evaluate.path("outcome").asText());
         assertEquals(0, evaluate.path("exit_code").asInt(-1));
@@ -106,8 +106,8 @@ class NamedJobsTest {
         StageRuns.Outcome again = StageRuns.vae("pipeline", conf, root);
         assertEquals(0, again.code(), again.out() + again.err());
         List<JsonNode> both = read(events);
-        assertEquals(24, both.size());
-        for (JsonNode e : both.subList(12, 24)) {
+        assertEquals(32, both.size());
+        for (JsonNode e : both.subList(16, 32)) {
             if (e.path("event").asText().equals("finished")) {
                 assertEquals("skipped", e.path("outcome").asText(), e.toString());
             }

@@ -41,7 +41,7 @@ class PipelineLauncherIT {
         assertEquals(0, first.exitCode(), first.tail());
         System.out.printf("pipeline: first run (all seven stages) in %.1f s%n", first.seconds());
         assertEquals(1, first.sparkApplicationsStarted(), "the seven stages must share one Spark application");
-        assertTrue(first.output().contains("pipeline: all 7 stages complete"), first.tail());
+        assertTrue(first.output().contains("pipeline: all " + io.sparkvae.layout.StageDescriptor.pipeline().size() + " stages complete"), first.tail());
         assertTrue(first.output().contains("test_neg_elbo = "), "eval metrics printed:\n" + first.tail());
         List<String> pictures = printedPictures(first.output());
         assertFalse(pictures.isEmpty(), "no picture paths printed:\n" + first.tail());

@@ -99,7 +99,7 @@ class StaleOutputsTest {
                 "[7/8] export", "[8/8] page")) {
             assertTrue(pipeline.out().contains("pipeline: " + stale + " (output stale: its model "), pipeline.out());
         }
-        assertTrue(pipeline.out().contains("pipeline: [2/7] train (output complete)"), pipeline.out());
+        assertTrue(pipeline.out().contains("pipeline: [2/8] train (output complete)"), pipeline.out());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/eval/metrics.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/render/reconstructions.json")).get("modelSha256").asText());
         assertEquals(newModel, provenance(root.resolve("runs/tiny/encode/test/_encode.json")).get("modelSha256").asText());
