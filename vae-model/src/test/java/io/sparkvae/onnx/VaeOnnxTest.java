@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import onnx.Onnx.ModelProto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,8 +43,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * posterior's mean and log-variance of {@code Vae.encode} and the Bernoulli means of {@code Vae.decode} (the decoder
  * the render and generate stages draw with), within 1e-5, on every MNIST test image and every punks test image
  * (sheet indices 8000-9999, the preset's test split). Real architectures (784-500-20, 784-500-2, 1728-500-2 on RGB),
- * trained one epoch on a few hundred images so the weights are not just their initialisation.
+ * trained one epoch on a few hundred images so the weights are not just their initialisation. Reads data/raw, so the
+ * quick profile (no data) leaves it out.
  */
+@Tag("data")
 class VaeOnnxTest {
     static final double TOLERANCE = 1e-5;
     private static final Path RAW = Path.of("..", "data", "raw");
