@@ -1,6 +1,7 @@
 package io.sparkvae.train;
 
 import io.sparkvae.model.Seeds;
+import io.sparkvae.model.SingleProcessTrainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +28,7 @@ record RoundPlan(List<int[][]> rounds) {
             throw new IllegalArgumentException("bad round plan: " + minibatches + " minibatches, " + workers + " workers, frequency "
                     + frequency);
         }
-        int[] order = permutation(minibatches, new Random(Seeds.of(seed, Seeds.Purpose.AVERAGING_ROUNDS, epoch)));
+        int[] order = SingleProcessTrainer.permutation(minibatches, new Random(Seeds.of(seed, Seeds.Purpose.AVERAGING_ROUNDS, epoch)));
         List<int[][]> rounds = new ArrayList<>();
         int perRound = workers * frequency;
         for (int from = 0; from < minibatches; from += perRound) {
@@ -43,19 +44,5 @@ record RoundPlan(List<int[][]> rounds) {
             rounds.add(round);
         }
         return new RoundPlan(List.copyOf(rounds));
-    }
-
-    private static int[] permutation(int n, Random rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -77,7 +77,8 @@ public final class SingleProcessTrainer {
         return results;
     }
 
-    private static int[] permutation(int n, Random rnd) {
+    /** A uniformly random order of 0..n-1 drawn from {@code rnd} (Fisher-Yates), the same for the same stream. */
+    public static int[] permutation(int n, Random rnd) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
