@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -319,21 +318,6 @@ public final class JobConfigLoader {
         refuseUnknownKeys(user.root(), "", origin);
     }
 
-    /** {@code ; did you mean 'train.epochs'?} for a key a typo away from a known one, else nothing. */
-    static String suggestion(String unknown) {
-        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (KeyDoc known : keys()) {
-            int d = distance.apply(unknown, known.key());
-            if (d < bestDistance) {
-                best = known.key();
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, unknown.length() / 4) ? "; did you mean '" + best + "'?" : "";
-    }
-
     private static void refuseUnknownKeys(ConfigObject object, String prefix, String origin) {
         for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
             String key = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
@@ -347,7 +331,7 @@ public final class JobConfigLoader {
                 }
                 int line = value.origin().lineNumber();
                 String where = line > 0 ? " (" + value.origin().description() + ")" : "";
-                throw new BadInputException("config " + origin + ": unknown key '" + key + "'" + where + suggestion(key));
+                throw new BadInputException("config " + origin + ": unknown key '" + key + "'" + where + KeySuggestion.forKey(key, keys()));
             }
             boolean section = DEFAULTS.getValue(key).valueType() == ConfigValueType.OBJECT;
             if (value.valueType() == ConfigValueType.NULL) {
