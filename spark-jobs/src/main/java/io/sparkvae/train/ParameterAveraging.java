@@ -63,11 +63,12 @@ final class ParameterAveraging implements AutoCloseable {
         long examples = 0;
         int round = 0;
         RoundCosts costs = RoundCosts.NONE;
+        TrainingState current = TrainingState.of(network); // then each round's mean, packed once
         for (int[][] assignment : plan.rounds()) {
             round++;
             sc.setJobDescription(JobLabels.description(sc, epochLabel + ", averaging round " + round + "/" + plan.rounds().size()));
             long t0 = System.nanoTime();
-            Broadcast<TrainingState> start = jsc.broadcast(TrainingState.of(network));
+            Broadcast<TrainingState> start = jsc.broadcast(current);
             long t1 = System.nanoTime();
             OrderedMean mean;
             try {
@@ -81,6 +82,7 @@ final class ParameterAveraging implements AutoCloseable {
             TrainingState next = mean.mean(network.getLayerWiseConfigurations().getIterationCount() + frequency);
             if (next != null) {
                 next.applyTo(network);
+                current = next;
             }
             long t3 = System.nanoTime();
             costs = costs.plus(mean.costs()).plus(new RoundCosts((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, 0, 0, 0, 0));
