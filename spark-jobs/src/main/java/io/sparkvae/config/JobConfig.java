@@ -190,11 +190,13 @@ public record JobConfig(
      *
      * @param learningRate        the configured step size, before scaling for the workers
      * @param learningRateScaling {@code none}, {@code linear} or {@code sqrt}: see {@link #workerLearningRate()}
+     * @param cacheMegabytes      heap each executor may fill with the training minibatches it has read
      * @param earlyStopping       when to stop before {@code epochs}, judged by the validation -ELBO
      */
     public record Train(
             int epochs, int batchSize, String optimizer, double learningRate, String learningRateScaling, int workers,
-            int averagingFrequency, int prefetch, int keepCheckpoints, EarlyStopping earlyStopping) implements Serializable {
+            int averagingFrequency, int prefetch, int cacheMegabytes, int keepCheckpoints, EarlyStopping earlyStopping)
+            implements Serializable {
 
         /** The step size each worker's optimiser runs at: the learning rate times workers, sqrt(workers) or 1. */
         public double workerLearningRate() {

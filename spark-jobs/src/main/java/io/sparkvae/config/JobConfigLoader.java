@@ -198,6 +198,7 @@ public final class JobConfigLoader {
                 r.intIn("train.workers", 1, 100_000),
                 r.intIn("train.averaging-frequency", 1, 1_000_000),
                 r.intIn("train.prefetch", 0, 1_000),
+                r.intIn("train.cache-mb", 0, 1_000_000),
                 r.intIn("train.keep-checkpoints", 0, 100_000),
                 new JobConfig.EarlyStopping(r.intIn("train.early-stopping.patience", 0, 100_000),
                         r.doubleIn("train.early-stopping.min-delta", 0, 1e6)));

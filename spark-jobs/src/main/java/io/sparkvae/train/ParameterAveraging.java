@@ -19,7 +19,7 @@ import scala.runtime.BoxedUnit;
  * Parameter averaging across Spark tasks, the algorithm of dl4j-spark's {@code ParameterAveragingTrainingMaster} with
  * the round loop owned here: each round, {@code workers} tasks start from the broadcast parameters and Adam state,
  * each fits up to {@code frequency} minibatches ({@link RoundWorker}), and the driver replaces the network's state by
- * their mean ({@link OrderedMean}, summed in worker order) and advances Adam's iteration count by {@code frequency}.
+ * their mean ({@link OrderedMean}, summed in worker order) and advances Adam's iteration count by the round's steps.
  *
  * <p>Owning the loop removes what dl4j-spark did around it every round: rebuilding each worker's network from a
  * serialized configuration ({@link WorkerNetworks} keeps them), shipping the state as INDArrays ({@link TrainingState}
@@ -44,15 +44,16 @@ final class ParameterAveraging implements AutoCloseable {
      * @param minibatches the training minibatch files (escaped URIs, {@link MinibatchExporter})
      * @param network     the network being trained (its configuration is broadcast once)
      * @param prefetch    minibatches a worker reads ahead of its steps (0: none)
+     * @param cacheMegabytes heap each executor may fill with minibatches read ({@link MinibatchCache})
      */
     ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
-            int prefetch, long seed) {
+            int prefetch, int cacheMegabytes, long seed) {
         this.jsc = jsc;
         this.workers = workers;
         this.frequency = frequency;
         this.seed = seed;
         this.setup = jsc.broadcast(new WorkerSetup(UUID.randomUUID().toString(), network.getLayerWiseConfigurations().toJson(),
-                List.copyOf(minibatches), prefetch, seed));
+                List.copyOf(minibatches), prefetch, cacheMegabytes, seed));
     }
 
     /** Fits one epoch into {@code network}; its jobs are described as {@code <epochLabel>, averaging round r/R}. */
@@ -79,14 +80,15 @@ final class ParameterAveraging implements AutoCloseable {
             long t2 = System.nanoTime();
             negElboSum += mean.negElboSum();
             examples += mean.examples();
-            TrainingState next = mean.mean(network.getLayerWiseConfigurations().getIterationCount() + frequency);
+            // Adam's bias correction counts the steps the round's workers took (its last round may be short).
+            TrainingState next = mean.mean(current.iteration() + Arrays.stream(assignment).mapToInt(share -> share.length).max().orElse(0));
             if (next != null) {
-                next.applyTo(network);
-                current = next;
+                current = next; // the driver's network needs it only after the last round
             }
             long t3 = System.nanoTime();
             costs = costs.plus(mean.costs()).plus(new RoundCosts((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, 0, 0, 0, 0));
         }
+        current.applyTo(network);
         return new EpochFit(negElboSum, examples, round, costs);
     }
 

@@ -11,7 +11,8 @@ import java.util.Random;
  * Which minibatches each worker fits in each averaging round of one epoch. The epoch visits every minibatch once, in
  * an order drawn from the run seed and the epoch, cut into rounds of {@code workers x frequency} minibatches: worker
  * {@code w} of a round fits the {@code w}-th run of {@code frequency} of them. The last round's remainder is shared as
- * evenly as the count allows, so no worker idles while another fits a whole round alone.
+ * evenly as the count allows, so no worker idles while another fits a whole round alone. One worker has nothing to
+ * average with, so its round is the whole epoch: a round costs a Spark job, a broadcast and the state sent back.
  *
  * <p>Nothing here depends on where or when a task runs, so a rerun, a resumed run and a run whose tasks were retried
  * fit the same minibatches in the same order.
@@ -30,7 +31,7 @@ record RoundPlan(List<int[][]> rounds) {
         }
         int[] order = SingleProcessTrainer.permutation(minibatches, new Random(Seeds.of(seed, Seeds.Purpose.AVERAGING_ROUNDS, epoch)));
         List<int[][]> rounds = new ArrayList<>();
-        int perRound = workers * frequency;
+        int perRound = workers == 1 ? Math.max(1, minibatches) : workers * frequency;
         for (int from = 0; from < minibatches; from += perRound) {
             int size = Math.min(perRound, minibatches - from);
             int active = Math.min(workers, size);

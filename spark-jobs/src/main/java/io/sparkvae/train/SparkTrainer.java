@@ -146,7 +146,7 @@ public final class SparkTrainer {
             MultiLayerNetwork network = vae.network();
             RoundCosts costs = RoundCosts.NONE;
             try (ParameterAveraging averaging = new ParameterAveraging(jsc, network, batchFiles, t.workers(), t.averagingFrequency(),
-                    t.prefetch(), input.seed())) {
+                    t.prefetch(), t.cacheMegabytes(), input.seed())) {
                 for (int epoch = history.size() + 1; epoch <= t.epochs() && !earlyStop.stopAfter(history); epoch++) {
                     long started = System.nanoTime();
                     String epochLabel = "epoch " + epoch + "/" + t.epochs();

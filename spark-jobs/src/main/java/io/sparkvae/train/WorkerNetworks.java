@@ -27,11 +27,11 @@ final class WorkerNetworks {
 
     /** A network and the input matrices it is fed from, by row count (a split's last minibatch may be shorter). */
     record Worker(MultiLayerNetwork net, Map<Integer, INDArray> inputs) {
-        /** {@code rows x cols} pixels copied into this worker's own matrix of that shape. */
-        INDArray input(float[] pixels, int rows, int cols) {
-            INDArray x = inputs.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, r, cols));
-            FloatBuffer target = x.data().asNioFloat().slice().limit(rows * cols);
-            target.put(pixels, 0, rows * cols);
+        /** The minibatch's pixels copied into this worker's own matrix of its shape. */
+        INDArray input(MinibatchFile.Minibatch batch) {
+            INDArray x = inputs.computeIfAbsent(batch.rows(), r -> Nd4j.create(DataType.FLOAT, r, batch.cols()));
+            FloatBuffer target = x.data().asNioFloat().slice().limit(batch.rows() * batch.cols());
+            batch.copyInto(target);
             return x;
         }
     }

@@ -37,6 +37,39 @@ class MinibatchFileTest {
     }
 
     @Test
+    void eightBitPixelsAreStoredAsOneByteEachAndReadBackBitForBit() throws IOException {
+        float[][] rows = new float[2][256];
+        for (int k = 0; k < 256; k++) {
+            rows[k % 2][k / 2] = k / 255f;
+            rows[(k + 1) % 2][(k + 128) % 256] = (255 - k) / 255f;
+        }
+        byte[] bytes = written(rows);
+        assertEquals(12 + 2 * 256, bytes.length, "header + one byte per pixel");
+        MinibatchFile.Minibatch batch = MinibatchFile.readPixels(new ByteArrayInputStream(bytes), "b.bin");
+        assertTrue(batch.levels() != null && batch.floats() == null, "kept as levels in memory too");
+        for (int r = 0; r < 2; r++) {
+            float[] back = Arrays.copyOfRange(batch.pixels(), r * 256, (r + 1) * 256);
+            for (int c = 0; c < 256; c++) {
+                assertEquals(Float.floatToRawIntBits(rows[r][c]), Float.floatToRawIntBits(back[c]), "pixel " + r + "," + c);
+            }
+        }
+        java.nio.FloatBuffer into = java.nio.FloatBuffer.allocate(2 * 256);
+        batch.copyInto(into);
+        assertArrayEquals(batch.pixels(), into.array(), "copied into a worker's matrix as decoded");
+    }
+
+    @Test
+    void aValueOffTheLevelsKeepsTheMinibatchInFloat32() throws IOException {
+        for (float odd : new float[] {0.5f, -0f, Float.NaN, 1.0000001f, 3f / 255f + 1e-7f}) {
+            float[][] rows = {{0f, 1f, 3f / 255f}, {odd, 10f / 255f, 1f}};
+            byte[] bytes = written(rows);
+            assertEquals(12 + 4 * 6, bytes.length, odd + " is not a level: the file holds float32");
+            float[] back = MinibatchFile.readPixels(new ByteArrayInputStream(bytes), "b.bin").pixels();
+            assertEquals(Float.floatToRawIntBits(odd), Float.floatToRawIntBits(back[3]));
+        }
+    }
+
+    @Test
     void theWorkersReadAMinibatchByItsEscapedUri(@TempDir java.nio.file.Path tmp) throws IOException {
         // A folder name with a space and a '#': the exporter names files by escaped URI.
         java.nio.file.Path file = tmp.resolve("my run #1").resolve("b.bin");

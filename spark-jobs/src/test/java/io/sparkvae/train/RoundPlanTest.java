@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RoundPlanTest {
 
     @ParameterizedTest(name = "{0} minibatches, {1} workers, frequency {2}")
-    @CsvSource({"450, 2, 50", "100, 2, 50", "7, 3, 2", "1, 4, 10", "0, 2, 5", "61, 8, 3"})
+    @CsvSource({"450, 2, 50", "100, 2, 50", "7, 3, 2", "1, 4, 10", "0, 2, 5", "61, 8, 3", "0, 1, 5"})
     void everyMinibatchIsFittedOnceAndRoundsAreFullButTheLast(int minibatches, int workers, int frequency) {
         RoundPlan plan = RoundPlan.of(minibatches, workers, frequency, 7, 3);
         BitSet seen = new BitSet();
@@ -41,6 +41,14 @@ class RoundPlanTest {
             assertTrue(largest - smallest <= 1, "a round's minibatches are shared evenly");
         }
         assertEquals(minibatches, seen.cardinality(), "the epoch visits every minibatch");
+    }
+
+    @Test
+    void aSingleWorkersRoundIsTheWholeEpoch() {
+        RoundPlan plan = RoundPlan.of(450, 1, 50, 7, 3);
+        assertEquals(1, plan.rounds().size(), "nothing to average with: one round, one job");
+        assertEquals(450, plan.rounds().get(0)[0].length);
+        assertTrue(same(plan, RoundPlan.of(450, 1, 7, 7, 3)), "the frequency does not matter to one worker");
     }
 
     @Test

@@ -11,7 +11,7 @@ public final class Seeds {
 
     /** What a stream of random numbers is used for; each tag is distinct, so no two purposes share a stream. */
     public enum Purpose {
-        /** eps of one training minibatch step on a worker: (epoch, minibatch content). */
+        /** eps of a worker's steps in one averaging round: (epoch, the first minibatch of its share). */
         TRAINING_NOISE(0x54524E4FL),
         /** Order of the training examples in the exported minibatches: (source index). */
         MINIBATCH_ORDER(0x4D424F52L),
