@@ -9,8 +9,8 @@ import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.train.SparkTrainer;
+import io.sparkvae.train.TrainingInput;
 import io.sparkvae.train.TrainingOutputs;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,9 +264,13 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
 
     // ---- fitting ---------------------------------------------------------------------------------------------------
 
-    /** Refuses an input the fit cannot read; the result is the schema the fitted model's {@code transform} returns. */
+    /**
+     * Refuses an input the fit cannot read and Params the trainer would refuse (before any job, as a Pipeline or a
+     * TrainValidationSplit calls it first); the result is the schema the fitted model's {@code transform} returns.
+     */
     @Override
     public StructType transformSchema(StructType schema) {
+        trainingInput(1);
         PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
         SharedColumns.indexAt(this, schema, OWNER);
         TrainingExamples.indicatorAt(schema, getValidationIndicatorCol(), OWNER);
@@ -306,11 +310,11 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 if (trainCount == 0) {
                     throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
                 }
-                JobConfig config = config(Math.max(1, input.rdd().getNumPartitions()));
+                TrainingInput training = trainingInput(input.rdd().getNumPartitions());
                 Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
                 LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
                         inputSize, valCount, getEpochs(), getWorkers(), dir);
-                SparkTrainer.Result result = new SparkTrainer(spark, files, config).extendingCompleteModels().train(train, valCount == 0 ? null : val,
+                SparkTrainer.Result result = new SparkTrainer(spark, files, training).extendingCompleteModels().train(train, valCount == 0 ? null : val,
                         inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !folder.temporary(),
                         m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
                                 m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));
@@ -328,20 +332,9 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         }
     }
 
-    /** The job config these Params describe, through the one config loader (defaults, validation). */
-    JobConfig config(int partitions) {
-        List<String> sets = new ArrayList<>(List.of(
-                "seed=" + getSeed(),
-                "data.partitions=" + partitions,
-                "model.latent=" + getLatentSize(),
-                "model.hidden=" + Arrays.toString(getHiddenSizes()),
-                "train.epochs=" + getEpochs(),
-                "train.batch-size=" + getBatchSize(),
-                "train.learning-rate=" + getLearningRate(),
-                "train.learning-rate-scaling=" + getLearningRateScaling(),
-                "train.workers=" + getWorkers(),
-                "train.averaging-frequency=" + getAveragingFrequency()));
-        return JobConfigLoader.load("", OWNER + " " + uid, uid, sets);
+    /** The training these Params describe, typed ({@link TrainingParams}): what {@link #fit} hands the trainer. */
+    TrainingInput trainingInput(int partitions) {
+        return TrainingParams.of(this, DEFAULTS, partitions);
     }
 
     /** Every parameter's value by name, recorded as the model's provenance config. */

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.config.JobConfig;
+import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.EpochMetrics;
+import io.sparkvae.train.TrainingInput;
 import io.sparkvae.testing.LocalSpark;
 import io.sparkvae.testing.StageRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -128,7 +133,29 @@ class VaeEstimatorTest {
         assertEquals(custom.uid(), back.uid());
         assertEquals("linear", back.getLearningRateScaling());
         assertArrayEquals(new int[] {64, 32}, back.getHiddenSizes());
-        assertEquals(custom.config(4).train(), back.config(4).train());
-        assertEquals(2e-3, back.config(4).train().workerLearningRate(), 1e-15);
+        assertEquals(custom.trainingInput(4), back.trainingInput(4));
+        assertEquals(2e-3, back.trainingInput(4).train().workerLearningRate(), 1e-15);
+    }
+
+    @Test
+    void theParamsBecomeTheTrainersTypedInputAndValuesTheConfigLoaderRefusesAreRefusedInOneLine() {
+        TrainingInput input = small().setLearningRate(2e-3).setHiddenSizes(new int[] {64, 32}).trainingInput(7);
+        JobConfig defaults = JobConfigLoader.load("", "defaults", "defaults", List.of());
+        assertEquals(new JobConfig.Model(2, List.of(64, 32), defaults.model().activation(), defaults.model().init()), input.model());
+        assertEquals(new JobConfig.Train(1, 50, defaults.train().optimizer(), 2e-3, "none", 2, 1, defaults.train().prefetch(),
+                defaults.train().keepCheckpoints(), JobConfig.EarlyStopping.OFF), input.train());
+        assertEquals(3L, input.seed());
+        assertEquals(7, input.partitions());
+        // The config loader's ranges, in one line naming the Param; refused before any job.
+        Map<String, VaeEstimator> refused = Map.of(
+                "VaeEstimator: latentSize = 10001 is out of range [1, 10000]", small().setLatentSize(10_001),
+                "VaeEstimator: hiddenSizes element 1 = 0 is out of range [1, 100000]", small().setHiddenSizes(new int[] {8, 0}),
+                "VaeEstimator: hiddenSizes must not be empty", small().setHiddenSizes(new int[0]),
+                "VaeEstimator: learningRate = 20 is out of range [1.0E-12, 10.0]", small().setLearningRate(20),
+                "VaeEstimator: batchSize = 1000001 is out of range [1, 1000000]", small().setBatchSize(1_000_001));
+        refused.forEach((message, estimator) -> {
+            BadInputException e = assertThrows(BadInputException.class, () -> estimator.fit(train));
+            assertEquals(message, e.getMessage());
+        });
     }
 }
