@@ -2,6 +2,7 @@ package io.sparkvae.ml;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.dataset.PixelColumn;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;

@@ -1,6 +1,7 @@
 package io.sparkvae.ml;
 
 import io.sparkvae.data.ImageShape;
+import io.sparkvae.dataset.PixelColumn;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
