@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * {@link VaeEstimator}'s Params as the trainer's typed input: the job config's model and training records, built
  * directly (no config text in between), each value held to the range the config loader holds its key to
- * ({@link SettingRange}); the settings that are no Param (activation, initialisation, optimiser, prefetch, kept
- * checkpoints) are the job config's defaults.
+ * ({@link SettingRange}), early stopping included (the train stage's {@code train.early-stopping.*}). The settings that
+ * are no Param (activation, initialisation, optimiser, prefetch, kept checkpoints) are the job config's defaults.
  */
 final class TrainingParams {
     private TrainingParams() {}
@@ -34,12 +34,14 @@ final class TrainingParams {
         check("learningRate", e.getLearningRate(), SettingRange.LEARNING_RATE);
         check("workers", e.getWorkers(), SettingRange.WORKERS);
         check("averagingFrequency", e.getAveragingFrequency(), SettingRange.AVERAGING_FREQUENCY);
+        check("earlyStoppingPatience", e.getEarlyStoppingPatience(), SettingRange.PATIENCE);
+        check("earlyStoppingMinDelta", e.getEarlyStoppingMinDelta(), SettingRange.MIN_DELTA);
         JobConfig.Model m = defaults.model();
         JobConfig.Train t = defaults.train();
         var model = new JobConfig.Model(e.getLatentSize(), Arrays.stream(hidden).boxed().toList(), m.activation(), m.init());
         var train = new JobConfig.Train(e.getEpochs(), e.getBatchSize(), t.optimizer(), e.getLearningRate(),
                 e.getLearningRateScaling(), e.getWorkers(), e.getAveragingFrequency(), t.prefetch(), t.keepCheckpoints(),
-                t.earlyStopping());
+                new JobConfig.EarlyStopping(e.getEarlyStoppingPatience(), e.getEarlyStoppingMinDelta()));
         return new TrainingInput(model, train, e.getSeed(), Math.max(1, partitions));
     }
 

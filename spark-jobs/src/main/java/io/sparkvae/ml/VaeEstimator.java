@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * executor can reach), the training's files go there ({@code model/}, {@code model/checkpoints/epoch-NNN/},
  * {@code metrics.jsonl}) and a fit that was interrupted resumes from its newest checkpoint; without one they go to a
  * temporary folder on the cluster's file system that is deleted afterwards ({@link TrainingFolder}). The output-column
- * Params ({@link VaeParams}) are the fitted model's.
+ * Params ({@link VaeParams}) are the fitted model's. With an {@link #earlyStoppingPatience} the fit stops once the
+ * validation -ELBO has stopped improving and keeps its best epoch's model; the fitted model's {@code summary()} says
+ * what each epoch did ({@link VaeTrainingSummary}).
  */
 public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams<VaeEstimator>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -70,6 +72,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
     private final DoubleParam validationFraction;
     private final Param<String> validationIndicatorCol;
     private final Param<String> checkpointDir;
+    private final IntParam earlyStoppingPatience;
+    private final DoubleParam earlyStoppingMinDelta;
 
     public VaeEstimator(String uid) {
         this.uid = uid;
@@ -96,6 +100,11 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 + "its per-epoch checkpoints and metrics.jsonl; a fit there resumes from the newest checkpoint; empty: a "
                 + "temporary folder under SparkContext's checkpoint folder, else under the default file system's working "
                 + "folder (a local temporary folder on a local master); a local path with a cluster master is refused");
+        earlyStoppingPatience = new IntParam(this, "earlyStoppingPatience", "epochs without an improvement of the validation "
+                + "-ELBO by more than earlyStoppingMinDelta before the fit stops, keeping the model of its best epoch; 0 "
+                + "(default): off, every epoch is trained and the last kept; needs held-out rows", ParamValidators.gtEq(0));
+        earlyStoppingMinDelta = new DoubleParam(this, "earlyStoppingMinDelta", "the least drop of the validation -ELBO, in "
+                + "nats, that counts as an improvement for earlyStoppingPatience (default 0)", ParamValidators.gtEq(0));
         JobConfig.Model m = DEFAULTS.model();
         JobConfig.Train t = DEFAULTS.train();
         VaeParams.setSharedDefaults(this, DEFAULTS.seed());
@@ -110,6 +119,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         setDefault(validationFraction, 0.1);
         setDefault(validationIndicatorCol, "");
         setDefault(checkpointDir, "");
+        setDefault(earlyStoppingPatience, t.earlyStopping().patience());
+        setDefault(earlyStoppingMinDelta, t.earlyStopping().minDelta());
     }
 
     public VaeEstimator() {
@@ -175,6 +186,14 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         return checkpointDir;
     }
 
+    public IntParam earlyStoppingPatience() {
+        return earlyStoppingPatience;
+    }
+
+    public DoubleParam earlyStoppingMinDelta() {
+        return earlyStoppingMinDelta;
+    }
+
     public int getLatentSize() {
         return (Integer) $(latentSize);
     }
@@ -219,6 +238,14 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         return $(checkpointDir);
     }
 
+    public int getEarlyStoppingPatience() {
+        return (Integer) $(earlyStoppingPatience);
+    }
+
+    public double getEarlyStoppingMinDelta() {
+        return (Double) $(earlyStoppingMinDelta);
+    }
+
     public VaeEstimator setLatentSize(int value) {
         return (VaeEstimator) set(latentSize, value);
     }
@@ -261,6 +288,14 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
 
     public VaeEstimator setCheckpointDir(String value) {
         return (VaeEstimator) set(checkpointDir, value);
+    }
+
+    public VaeEstimator setEarlyStoppingPatience(int value) {
+        return (VaeEstimator) set(earlyStoppingPatience, value);
+    }
+
+    public VaeEstimator setEarlyStoppingMinDelta(double value) {
+        return (VaeEstimator) set(earlyStoppingMinDelta, value);
     }
 
     // ---- fitting ---------------------------------------------------------------------------------------------------
@@ -311,6 +346,10 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 if (trainCount == 0) {
                     throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
                 }
+                if (valCount == 0 && getEarlyStoppingPatience() > 0) {
+                    throw new BadInputException(OWNER + ": earlyStoppingPatience = " + getEarlyStoppingPatience() + " needs held-out "
+                            + "rows to judge by, and none are held out (raise validationFraction or mark some with validationIndicatorCol)");
+                }
                 TrainingInput training = trainingInput(input.rdd().getNumPartitions());
                 Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
                 LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
@@ -322,6 +361,7 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 Vae vae = result.vae();
                 // Same uid, so the shared Params' values carry over (MLlib's copyValues); the model's seed is this fit's.
                 VaeModel model = copyValues(new VaeModel(uid, new LoadedVae(vae, provenance)), ParamMap.empty());
+                model.setSummary(new VaeTrainingSummary(result.history(), result.keptEpoch()));
                 return model.setParent(this);
             } finally {
                 examples.unpersist();
