@@ -185,23 +185,23 @@ public final class JobConfigLoader {
         }
         var data = data(r);
         var model = new JobConfig.Model(
-                r.intIn("model.latent", 1, 10_000),
-                r.intListIn("model.hidden", 1, 100_000),
+                r.intIn("model.latent", SettingRange.LATENT),
+                r.intListIn("model.hidden", (int) SettingRange.HIDDEN_SIZE.min(), (int) SettingRange.HIDDEN_SIZE.max()),
                 r.oneOf("model.activation", "relu", "tanh"),
                 r.oneOf("model.init", "xavier", "normal"));
         var train = new JobConfig.Train(
-                r.intIn("train.epochs", 1, 100_000),
-                r.intIn("train.batch-size", 1, 1_000_000),
+                r.intIn("train.epochs", SettingRange.EPOCHS),
+                r.intIn("train.batch-size", SettingRange.BATCH_SIZE),
                 r.oneOf("train.optimizer", "adam", "adagrad"),
-                r.doubleIn("train.learning-rate", 1e-12, 10.0),
+                r.doubleIn("train.learning-rate", SettingRange.LEARNING_RATE),
                 r.oneOf("train.learning-rate-scaling", "none", "linear", "sqrt"),
-                r.intIn("train.workers", 1, 100_000),
-                r.intIn("train.averaging-frequency", 1, 1_000_000),
+                r.intIn("train.workers", SettingRange.WORKERS),
+                r.intIn("train.averaging-frequency", SettingRange.AVERAGING_FREQUENCY),
                 r.intIn("train.prefetch", 0, 1_000),
                 r.intIn("train.cache-mb", 0, 1_000_000),
                 r.intIn("train.keep-checkpoints", 0, 100_000),
-                new JobConfig.EarlyStopping(r.intIn("train.early-stopping.patience", 0, 100_000),
-                        r.doubleIn("train.early-stopping.min-delta", 0, 1e6)));
+                new JobConfig.EarlyStopping(r.intIn("train.early-stopping.patience", SettingRange.PATIENCE),
+                        r.doubleIn("train.early-stopping.min-delta", SettingRange.MIN_DELTA)));
         var evaluate = new JobConfig.Evaluate(r.intIn("evaluate.elbo-samples", 1, 100_000), r.intIn("evaluate.is-samples", 1, 1_000_000),
                 r.bool("evaluate.curve"));
         var render = new JobConfig.Render(
@@ -453,6 +453,14 @@ public final class JobConfigLoader {
                 throw bad(key, "= " + text + " is out of range [" + min + ", " + max + "]");
             }
             return v.longValueExact();
+        }
+
+        int intIn(String key, SettingRange range) {
+            return intIn(key, (int) range.min(), (int) range.max());
+        }
+
+        double doubleIn(String key, SettingRange range) {
+            return doubleIn(key, range.min(), range.max());
         }
 
         double doubleIn(String key, double min, double max) {

@@ -54,7 +54,7 @@ final class ParquetTableFormat {
         StructField pixels = field(df, t.pixels(), "data.parquet.pixels", table);
         JobConfig.ImageShaping s = t.image();
         ImageTarget target = new ImageTarget(s.width(), s.height(), s.channels(), Resize.parse(s.resize()), Compositing.parseColour(s.background()));
-        PixelColumn reader = PixelColumn.of(pixels.dataType(), target, table + ": column '" + t.pixels() + "' (data.parquet.pixels)");
+        PixelColumn reader = PixelColumn.ofTable(pixels.dataType(), 2, target, table + ": column '" + t.pixels() + "' (data.parquet.pixels)");
         Column label = lit(null).cast(DataTypes.IntegerType);
         if (!t.label().isEmpty()) {
             DataType type = field(df, t.label(), "data.parquet.label", table).dataType();
@@ -101,7 +101,7 @@ final class ParquetTableFormat {
         Integer label = r.isNullAt(1) ? null : r.getInt(1);
         String split = SplitHash.split(id, val, test);
         try {
-            float[] px = reader.read(r, 2);
+            float[] px = reader.readExample(r);
             byte[] digest = SourceDigest.item(id, concatBytes(label, PixelColumn.contentBytes(px)));
             return StagedExamples.good(id, label, px, split, digest);
         } catch (BadInputException e) {

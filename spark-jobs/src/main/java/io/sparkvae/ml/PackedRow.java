@@ -1,5 +1,6 @@
 package io.sparkvae.ml;
 
+import io.sparkvae.dataset.PixelColumn;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

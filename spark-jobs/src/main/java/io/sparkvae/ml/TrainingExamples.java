@@ -1,6 +1,7 @@
 package io.sparkvae.ml;
 
 import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.dataset.PixelColumn;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.model.Seeds;
 import org.apache.spark.api.java.JavaRDD;

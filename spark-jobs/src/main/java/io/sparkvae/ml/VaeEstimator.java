@@ -2,6 +2,7 @@ package io.sparkvae.ml;
 
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
+import io.sparkvae.dataset.PixelColumn;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;
@@ -9,8 +10,8 @@ import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.train.SparkTrainer;
+import io.sparkvae.train.TrainingInput;
 import io.sparkvae.train.TrainingOutputs;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * executor can reach), the training's files go there ({@code model/}, {@code model/checkpoints/epoch-NNN/},
  * {@code metrics.jsonl}) and a fit that was interrupted resumes from its newest checkpoint; without one they go to a
  * temporary folder on the cluster's file system that is deleted afterwards ({@link TrainingFolder}). The output-column
- * Params ({@link VaeParams}) are the fitted model's.
+ * Params ({@link VaeParams}) are the fitted model's. With an {@link #earlyStoppingPatience} the fit stops once the
+ * validation -ELBO has stopped improving and keeps its best epoch's model; the fitted model's {@code summary()} says
+ * what each epoch did ({@link VaeTrainingSummary}).
  */
 public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams<VaeEstimator>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -69,6 +72,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
     private final DoubleParam validationFraction;
     private final Param<String> validationIndicatorCol;
     private final Param<String> checkpointDir;
+    private final IntParam earlyStoppingPatience;
+    private final DoubleParam earlyStoppingMinDelta;
 
     public VaeEstimator(String uid) {
         this.uid = uid;
@@ -95,6 +100,11 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 + "its per-epoch checkpoints and metrics.jsonl; a fit there resumes from the newest checkpoint; empty: a "
                 + "temporary folder under SparkContext's checkpoint folder, else under the default file system's working "
                 + "folder (a local temporary folder on a local master); a local path with a cluster master is refused");
+        earlyStoppingPatience = new IntParam(this, "earlyStoppingPatience", "epochs without an improvement of the validation "
+                + "-ELBO by more than earlyStoppingMinDelta before the fit stops, keeping the model of its best epoch; 0 "
+                + "(default): off, every epoch is trained and the last kept; needs held-out rows", ParamValidators.gtEq(0));
+        earlyStoppingMinDelta = new DoubleParam(this, "earlyStoppingMinDelta", "the least drop of the validation -ELBO, in "
+                + "nats, that counts as an improvement for earlyStoppingPatience (default 0)", ParamValidators.gtEq(0));
         JobConfig.Model m = DEFAULTS.model();
         JobConfig.Train t = DEFAULTS.train();
         VaeParams.setSharedDefaults(this, DEFAULTS.seed());
@@ -109,6 +119,8 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         setDefault(validationFraction, 0.1);
         setDefault(validationIndicatorCol, "");
         setDefault(checkpointDir, "");
+        setDefault(earlyStoppingPatience, t.earlyStopping().patience());
+        setDefault(earlyStoppingMinDelta, t.earlyStopping().minDelta());
     }
 
     public VaeEstimator() {
@@ -174,6 +186,14 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         return checkpointDir;
     }
 
+    public IntParam earlyStoppingPatience() {
+        return earlyStoppingPatience;
+    }
+
+    public DoubleParam earlyStoppingMinDelta() {
+        return earlyStoppingMinDelta;
+    }
+
     public int getLatentSize() {
         return (Integer) $(latentSize);
     }
@@ -216,6 +236,14 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
 
     public String getCheckpointDir() {
         return $(checkpointDir);
+    }
+
+    public int getEarlyStoppingPatience() {
+        return (Integer) $(earlyStoppingPatience);
+    }
+
+    public double getEarlyStoppingMinDelta() {
+        return (Double) $(earlyStoppingMinDelta);
     }
 
     public VaeEstimator setLatentSize(int value) {
@@ -262,11 +290,23 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         return (VaeEstimator) set(checkpointDir, value);
     }
 
+    public VaeEstimator setEarlyStoppingPatience(int value) {
+        return (VaeEstimator) set(earlyStoppingPatience, value);
+    }
+
+    public VaeEstimator setEarlyStoppingMinDelta(double value) {
+        return (VaeEstimator) set(earlyStoppingMinDelta, value);
+    }
+
     // ---- fitting ---------------------------------------------------------------------------------------------------
 
-    /** Refuses an input the fit cannot read; the result is the schema the fitted model's {@code transform} returns. */
+    /**
+     * Refuses an input the fit cannot read and Params the trainer would refuse (before any job, as a Pipeline or a
+     * TrainValidationSplit calls it first); the result is the schema the fitted model's {@code transform} returns.
+     */
     @Override
     public StructType transformSchema(StructType schema) {
+        trainingInput(1);
         PixelColumn.check(schema, getInputCol(), 0, null, OWNER);
         SharedColumns.indexAt(this, schema, OWNER);
         TrainingExamples.indicatorAt(schema, getValidationIndicatorCol(), OWNER);
@@ -306,17 +346,22 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
                 if (trainCount == 0) {
                     throw new BadInputException(OWNER + ": no rows to train on (" + valCount + " held out for validation)");
                 }
-                JobConfig config = config(Math.max(1, input.rdd().getNumPartitions()));
+                if (valCount == 0 && getEarlyStoppingPatience() > 0) {
+                    throw new BadInputException(OWNER + ": earlyStoppingPatience = " + getEarlyStoppingPatience() + " needs held-out "
+                            + "rows to judge by, and none are held out (raise validationFraction or mark some with validationIndicatorCol)");
+                }
+                TrainingInput training = trainingInput(input.rdd().getNumPartitions());
                 Provenance provenance = Provenance.of(uid, paramValues(), getSeed(), null);
                 LOG.info("{}: training on {} rows of {} values ({} held out), {} epochs, {} workers, into {}", OWNER, trainCount,
                         inputSize, valCount, getEpochs(), getWorkers(), dir);
-                SparkTrainer.Result result = new SparkTrainer(spark, files, config).extendingCompleteModels().train(train, valCount == 0 ? null : val,
+                SparkTrainer.Result result = new SparkTrainer(spark, files, training).extendingCompleteModels().train(train, valCount == 0 ? null : val,
                         inputSize, TrainingOutputs.of(new RunLayout.TrainingFiles(dir)), provenance, !folder.temporary(),
                         m -> LOG.info(String.format(Locale.ROOT, "%s: epoch %d -ELBO train %.2f val %.2f (%.0f img/s)", OWNER,
                                 m.epoch(), m.trainNegElbo(), m.valNegElbo(), m.imagesPerSecond())));
                 Vae vae = result.vae();
                 // Same uid, so the shared Params' values carry over (MLlib's copyValues); the model's seed is this fit's.
                 VaeModel model = copyValues(new VaeModel(uid, new LoadedVae(vae, provenance)), ParamMap.empty());
+                model.setSummary(new VaeTrainingSummary(result.history(), result.keptEpoch()));
                 return model.setParent(this);
             } finally {
                 examples.unpersist();
@@ -328,20 +373,9 @@ public final class VaeEstimator extends Estimator<VaeModel> implements VaeParams
         }
     }
 
-    /** The job config these Params describe, through the one config loader (defaults, validation). */
-    JobConfig config(int partitions) {
-        List<String> sets = new ArrayList<>(List.of(
-                "seed=" + getSeed(),
-                "data.partitions=" + partitions,
-                "model.latent=" + getLatentSize(),
-                "model.hidden=" + Arrays.toString(getHiddenSizes()),
-                "train.epochs=" + getEpochs(),
-                "train.batch-size=" + getBatchSize(),
-                "train.learning-rate=" + getLearningRate(),
-                "train.learning-rate-scaling=" + getLearningRateScaling(),
-                "train.workers=" + getWorkers(),
-                "train.averaging-frequency=" + getAveragingFrequency()));
-        return JobConfigLoader.load("", OWNER + " " + uid, uid, sets);
+    /** The training these Params describe, typed ({@link TrainingParams}): what {@link #fit} hands the trainer. */
+    TrainingInput trainingInput(int partitions) {
+        return TrainingParams.of(this, DEFAULTS, partitions);
     }
 
     /** Every parameter's value by name, recorded as the model's provenance config. */

@@ -1,6 +1,7 @@
 package io.sparkvae.ml;
 
 import io.sparkvae.data.ImageShape;
+import io.sparkvae.dataset.PixelColumn;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.Vae;
@@ -57,6 +58,8 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
     private transient SparkContext broadcastContext;
 
     private final ScoreParams scores;
+    /** What the fit that made this model did, or null (a model loaded from a run, or saved without one). */
+    private transient VaeTrainingSummary summary;
 
     /** The model {@code loaded}, with default parameters (the seed is the one the model was trained with). */
     public VaeModel(String uid, LoadedVae loaded) {
@@ -99,6 +102,30 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
 
     public Vae vae() {
         return model.vae();
+    }
+
+    /** Whether {@link #summary} is there: for a model a fit returned, and one saved from it and loaded again. */
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /**
+     * The training summary of the fit that made this model: each epoch's training and validation -ELBO.
+     *
+     * @throws IllegalStateException when there is none ({@link #hasSummary}), as for a run's {@code model/} folder
+     */
+    public VaeTrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException(OWNER + ": no training summary available for this model (only a fitted model, "
+                    + "or one saved from it, has one)");
+        }
+        return summary;
+    }
+
+    /** Sets the training summary ({@code VaeEstimator.fit}, loading); null for none. */
+    VaeModel setSummary(VaeTrainingSummary value) {
+        this.summary = value;
+        return this;
     }
 
     // ---- anomaly scores --------------------------------------------------------------------------------------------
@@ -245,7 +272,7 @@ public final class VaeModel extends Model<VaeModel> implements VaeParams<VaeMode
 
     @Override
     public VaeModel copy(ParamMap extra) {
-        VaeModel copy = new VaeModel(uid, model);
+        VaeModel copy = new VaeModel(uid, model).setSummary(summary);
         return copyValues(copy, extra).setParent(parent());
     }
 

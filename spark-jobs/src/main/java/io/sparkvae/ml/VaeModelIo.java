@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
+import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.model.VaeStore;
 import java.io.IOException;
@@ -18,11 +19,14 @@ import org.apache.spark.ml.util.MLWriter;
 /**
  * {@link VaeModel}'s folder: exactly the model folder the train stage writes ({@code model.zip}, {@code spec.json},
  * {@code provenance.json}, {@code _SUCCESS} last, see {@code model.VaeStore}), plus its parameters in Spark ML's
- * {@code metadata/part-00000} format, so a {@code PipelineModel} holding a VaeModel saves and loads too. Writing is
+ * {@code metadata/part-00000} format (with the training summary, when the model has one), so a {@code PipelineModel}
+ * holding a VaeModel saves and loads too. Writing is
  * atomic (a temporary sibling renamed into place): an older model at the same place survives a failed save.
  */
 final class VaeModelIo {
     static final String METADATA = "metadata";
+    /** The training summary's key in the metadata (Spark ML itself saves none; a model fitted here keeps its own). */
+    private static final String SUMMARY = "trainingSummary";
     private static final String METADATA_FILE = "part-00000";
 
     private VaeModelIo() {}
@@ -74,7 +78,21 @@ final class VaeModelIo {
             m.put("uid", model.uid());
             m.set("paramMap", encoded(params.get(true)));
             m.set("defaultParamMap", encoded(params.get(false)));
+            if (model.hasSummary()) {
+                m.set(SUMMARY, summary(model.summary()));
+            }
             files.writeString(metadataFile(dir), m.toString() + "\n");
+        }
+
+        /** The summary as {@code {"keptEpoch": n, "epochs": [...]}}, each epoch a line of the training log. */
+        private static ObjectNode summary(VaeTrainingSummary summary) {
+            ObjectNode node = Json.mapper().createObjectNode();
+            node.put("keptEpoch", summary.keptEpoch());
+            var epochs = node.putArray("epochs");
+            for (EpochMetrics e : summary.epochs()) {
+                epochs.add(Json.mapper().valueToTree(e));
+            }
+            return node;
         }
 
         private static ObjectNode encoded(Map<String, String> params) {
@@ -118,10 +136,20 @@ final class VaeModelIo {
             }
             VaeModel model = new VaeModel(m.path("uid").asText(), loaded);
             try {
+                if (m.has(SUMMARY)) {
+                    model.setSummary(summary(m.get(SUMMARY), meta));
+                }
                 return model.applyEncodedParams(params);
             } catch (RuntimeException e) {
                 throw new BadInputException(meta + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The summary {@link Writer} wrote, its epochs read by the training log's reader. */
+    private static VaeTrainingSummary summary(JsonNode node, Path meta) {
+        StringBuilder lines = new StringBuilder();
+        node.path("epochs").forEach(e -> lines.append(e.toString()).append('\n'));
+        return new VaeTrainingSummary(EpochMetrics.parse(lines.toString(), meta + " " + SUMMARY), node.path("keptEpoch").asInt());
     }
 }

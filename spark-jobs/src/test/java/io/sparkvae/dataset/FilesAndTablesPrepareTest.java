@@ -287,6 +287,12 @@ class FilesAndTablesPrepareTest {
         var dup = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = dup, pixels = px, id = id,"
                 + " width = 2, height = 1 }")));
         assertTrue(dup.getMessage().contains("holds 'r3' 2 times"), dup.getMessage());
+        // A null image is named once ("pixels pixels are null" was the old line).
+        spark.createDataFrame(List.of(RowFactory.create("r0", Arrays.asList(0.1f, 0.2f)), RowFactory.create("r1", null)), schema)
+                .write().parquet(tmp.resolve("raw/nulls").toString());
+        var nulls = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = nulls, pixels = px,"
+                + " id = id, width = 2, height = 1 }")));
+        assertTrue(nulls.getMessage().contains("row r1: pixels is null"), nulls.getMessage());
         var column = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = bad, pixels = pixels }")));
         assertTrue(column.getMessage().contains("has no column 'pixels' (data.parquet.pixels); its columns: id, px"), column.getMessage());
         assertDatasetsEmpty();

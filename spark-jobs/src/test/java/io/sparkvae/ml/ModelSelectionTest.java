@@ -1,5 +1,6 @@
 package io.sparkvae.ml;
 
+import io.sparkvae.dataset.PixelColumn;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,7 +106,8 @@ class ModelSelectionTest {
         assertTrue(shared.containsAll(Set.of("inputCol", "indexCol", "negElboCol", "logLikelihoodCol", "seed")), shared.toString());
         Set<String> estimator = Arrays.stream(new VaeEstimator().params()).map(Param::name).collect(Collectors.toSet());
         assertTrue(estimator.containsAll(shared), "estimator lacks " + shared + " of " + estimator);
-        assertTrue(estimator.containsAll(Set.of("latentSize", "validationFraction", "validationIndicatorCol", "checkpointDir")));
+        assertTrue(estimator.containsAll(Set.of("latentSize", "validationFraction", "validationIndicatorCol", "checkpointDir",
+                "earlyStoppingPatience", "earlyStoppingMinDelta")));
     }
 
     @Test
