@@ -40,7 +40,7 @@ final class TrainingParams {
         JobConfig.Train t = defaults.train();
         var model = new JobConfig.Model(e.getLatentSize(), Arrays.stream(hidden).boxed().toList(), m.activation(), m.init());
         var train = new JobConfig.Train(e.getEpochs(), e.getBatchSize(), t.optimizer(), e.getLearningRate(),
-                e.getLearningRateScaling(), e.getWorkers(), e.getAveragingFrequency(), t.prefetch(), t.keepCheckpoints(),
+                e.getLearningRateScaling(), e.getWorkers(), e.getAveragingFrequency(), t.prefetch(), t.cacheMegabytes(), t.keepCheckpoints(),
                 new JobConfig.EarlyStopping(e.getEarlyStoppingPatience(), e.getEarlyStoppingMinDelta()));
         return new TrainingInput(model, train, e.getSeed(), Math.max(1, partitions));
     }

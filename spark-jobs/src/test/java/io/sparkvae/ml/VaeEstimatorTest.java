@@ -173,7 +173,7 @@ class VaeEstimatorTest {
         TrainingInput input = small().setLearningRate(2e-3).setHiddenSizes(new int[] {64, 32}).trainingInput(7);
         JobConfig defaults = JobConfigLoader.load("", "defaults", "defaults", List.of());
         assertEquals(new JobConfig.Model(2, List.of(64, 32), defaults.model().activation(), defaults.model().init()), input.model());
-        assertEquals(new JobConfig.Train(1, 50, defaults.train().optimizer(), 2e-3, "none", 2, 1, defaults.train().prefetch(),
+        assertEquals(new JobConfig.Train(1, 50, defaults.train().optimizer(), 2e-3, "none", 2, 1, defaults.train().prefetch(), defaults.train().cacheMegabytes(),
                 defaults.train().keepCheckpoints(), JobConfig.EarlyStopping.OFF), input.train());
         assertEquals(new JobConfig.EarlyStopping(2, 0.5),
                 small().setEarlyStoppingPatience(2).setEarlyStoppingMinDelta(0.5).trainingInput(1).train().earlyStopping());
