@@ -7,7 +7,7 @@
 # The grown data is a Parquet table written by the benchmark (io.sparkvae.bench.GrownMnist: copy 0 is MNIST's 70,000
 # images, every further copy the same images shifted by its own offset of up to 2 pixels), under OUT/tables/ and
 # kept for the next run; the stages read it as a data.format = parquet dataset whose config includes the shipped
-# conf/mnist-z20.conf (2 workers, averaging every 50 minibatches), with data.partitions = PARTITIONS_PER_COPY x FACTOR
+# conf/mnist-z20.conf (2 workers, averaging every 125 minibatches), with data.partitions = PARTITIONS_PER_COPY x FACTOR
 # (a constant partition size, as a user would set it) and train.epochs = 1.
 # Prints, per size and stage: the stage's own seconds (events.jsonl) and the process's wall seconds, microseconds per
 # example, the JVM's peak and live heap (its GC log; on local[2] the driver and its executors are one JVM, so this is
