@@ -39,6 +39,25 @@ final class HalfFloats {
         return (short) (sign | half);
     }
 
+    /**
+     * {@code h} rounded to its {@code bits} highest mantissa bits (ties to even; a carry into the exponent is the correct
+     * rounding); infinities and NaN unchanged.
+     */
+    static short roundMantissa(short h, int bits) {
+        int drop = 10 - bits;
+        int magnitude = h & 0x7fff;
+        if (drop <= 0 || magnitude >= 0x7c00) {
+            return h;
+        }
+        int half = 1 << (drop - 1);
+        int kept = magnitude >> drop;
+        int rest = magnitude & ((1 << drop) - 1);
+        if (rest > half || (rest == half && (kept & 1) != 0)) {
+            kept++;
+        }
+        return (short) ((h & 0x8000) | Math.min(kept << drop, 0x7c00));
+    }
+
     /** The float value of binary16 bits {@code h}. */
     static float toFloat(short h) {
         int bits = h & 0xffff;

@@ -47,7 +47,7 @@ public record LatentSample(long total, List<Integer> indices, List<Integer> labe
     public byte[] atlasPng(ImageShape shape) {
         int columns = Math.max(1, Math.min(ATLAS_COLUMNS, size()));
         int rows = Math.max(1, (size() + columns - 1) / columns);
-        return TileGrid.png(TileGrid.compose(pixels, shape, columns, rows, 1, 0));
+        return PixelBlocks.png(TileGrid.compose(pixels, shape, columns, rows, 1, 0));
     }
 
     /** What the page's script reads: indices, labels and means (base64 float32, row-major); the sheet is an image. */

@@ -132,7 +132,7 @@ public final class PageHtml {
                 .append("<img id=\"atlas\" alt=\"the plotted test examples\" hidden src=\"")
                 .append(s.size() == 0 ? PagePicture.dataUri(TileGrid.png(TileGrid.compose(List.of(), page.manifest().shape(), 1, 1, 1, 0)))
                         : PagePicture.dataUri(s.atlasPng(page.manifest().shape())))
-                .append("\">\n<p class=\"note\">Decoder weights shipped as ").append(page.decoder().precision())
+                .append("\">\n<p class=\"note\">Decoder weights shipped as ").append(page.decoder().describe())
                 .append(String.format(Locale.ROOT, "; largest difference from the JVM decoder at %d probe points: %.2g (of 1).",
                         Math.min(64, s.size()) + 1, page.decoder().maxDeviation()))
                 .append("</p></section>\n");
@@ -170,7 +170,11 @@ public final class PageHtml {
             h.append("<p class=\"note\">No pictures yet (run <code>vae render</code> and <code>vae generate</code>).</p>");
         }
         for (PagePicture p : page.pictures()) {
-            h.append("<figure class=\"picture\"><img alt=\"").append(Html.escape(p.file())).append("\" src=\"")
+            h.append("<figure class=\"picture\"><img alt=\"").append(Html.escape(p.file()));
+            if (p.width() > 0) {
+                h.append("\" width=\"").append(p.width()).append("\" height=\"").append(p.height());
+            }
+            h.append("\" src=\"")
                     .append(PagePicture.dataUri(p.png())).append("\"><figcaption><code>").append(Html.escape(p.stage() + "/" + p.file()))
                     .append("</code>: ").append(Html.escape(p.caption())).append("</figcaption></figure>\n");
         }

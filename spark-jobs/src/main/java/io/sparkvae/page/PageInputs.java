@@ -76,7 +76,7 @@ public final class PageInputs {
                 events(), pictures, unlisted, unusual, encoded.toString(), sample, decoder);
     }
 
-    /** The top-level PNGs of a complete stage folder, captioned from their sidecars. */
+    /** The top-level PNGs of a complete stage folder, captioned from their sidecars, at 1x where that loses nothing. */
     private List<PagePicture> pictures(Path dir, String stage) {
         if (!files.isComplete(dir)) {
             return List.of();
@@ -91,7 +91,8 @@ public final class PageInputs {
             }
             JsonNode sidecar = json(PictureWriter.sidecarOf(png));
             String caption = sidecar != null && sidecar.hasNonNull("shows") ? sidecar.get("shows").asText() : png.getName();
-            out.add(new PagePicture(stage, png.getName(), caption, files.readBytes(png)));
+            int scale = sidecar != null ? sidecar.path("scale").asInt(1) : 1;
+            out.add(PixelBlocks.shrunk(new PagePicture(stage, png.getName(), caption, files.readBytes(png)), scale));
         }
         return out;
     }

@@ -47,6 +47,7 @@ public final class PageStage implements Stage {
         description.put("pictures", page.pictures().size());
         description.put("explorer_points", page.sample().size());
         description.put("decoder_precision", page.decoder().precision());
+        description.put("decoder_mantissa_bits", page.decoder().mantissaBits());
         description.put("decoder_max_deviation", page.decoder().maxDeviation());
         description.put("provenance", provenance);
         files.writeStaged(target.dir(), ctx.overwrite(), dir -> {

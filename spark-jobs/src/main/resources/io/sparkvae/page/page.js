@@ -13,7 +13,7 @@
     return out;
   }
   function float32s(b64) {
-    var u = bytes(b64), dv = new DataView(u.buffer), out = new Float32Array(u.length / 4);
+    var u = typeof b64 === 'string' ? bytes(b64) : b64, dv = new DataView(u.buffer), out = new Float32Array(u.length / 4);
     for (var i = 0; i < out.length; i++) out[i] = dv.getFloat32(4 * i, true);
     return out;
   }
@@ -23,17 +23,30 @@
     if (exp === 31) return mant ? NaN : sign * Infinity;
     return sign * (1 + mant / 1024) * Math.pow(2, exp - 15);
   }
-  function float16s(b64) {
-    var u = bytes(b64), dv = new DataView(u.buffer), out = new Float32Array(u.length / 2);
+  function float16s(u) {
+    var dv = new DataView(u.buffer), out = new Float32Array(u.length / 2);
     for (var i = 0; i < out.length; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
     return out;
   }
 
   // ---- the decoder: hidden layers (relu or tanh), sigmoid pixel means, HWC order ----------------------------------
   var D = DATA.decoder;
-  var layers = D.layers.map(function (l) {
-    return { n: l.in, m: l.out, w: D.precision === 'float16' ? float16s(l.w) : float32s(l.w), b: float32s(l.b) };
-  });
+  // The weights come deflated as byte planes (every value's byte 0, then byte 1, ...): inflated by the browser,
+  // interleaved back into little-endian values. Until then the explorer waits (body data-ready is set after).
+  var valueBytes = D.precision === 'float16' ? 2 : 4, layers = null;
+  function inflate(b64) {
+    var stream = new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Response(stream).arrayBuffer().then(function (buf) {
+      var planes = new Uint8Array(buf), n = planes.length / valueBytes, out = new Uint8Array(planes.length);
+      for (var p = 0; p < valueBytes; p++) for (var i = 0; i < n; i++) out[i * valueBytes + p] = planes[p * n + i];
+      return out;
+    });
+  }
+  var layersLoaded = Promise.all(D.layers.map(function (l) {
+    return inflate(l.w).then(function (w) {
+      return { n: l.in, m: l.out, w: valueBytes === 2 ? float16s(w) : float32s(w), b: float32s(l.b) };
+    });
+  }));
   var tanh = D.activation === 'tanh';
   function decode(z) {
     var x = new Float64Array(z.length);
@@ -255,6 +268,7 @@
   orig.width = recon.width = SHAPE.width * SMALL;
   orig.height = recon.height = SHAPE.height * SMALL;
   function render() {
+    if (!layers) return;
     var point = Array.prototype.map.call(Float32Array.from(z), Number);
     show(decoded, imageOf(decode(point)), SCALE);
     decoded.setAttribute('data-z', JSON.stringify(point));
@@ -269,6 +283,7 @@
     return best;
   }
   function showExample(i) {
+    if (!layers) return;
     var cols = S.columns, g = orig.getContext('2d');
     g.imageSmoothingEnabled = false;
     g.drawImage(atlas, (i % cols) * SHAPE.width, Math.floor(i / cols) * SHAPE.height, SHAPE.width, SHAPE.height, 0, 0,
@@ -291,6 +306,11 @@
   });
   if (n) plane.setAttribute('data-first-point', JSON.stringify([px(mu(0, dx)), pointY(0)]));
   drawPlane(null);
-  render();
-  document.body.setAttribute('data-ready', 'true');
+  layersLoaded.then(function (ls) {
+    layers = ls;
+    render();
+    document.body.setAttribute('data-ready', 'true');
+  }, function (e) {
+    console.error('the decoder weights did not load: ' + e);
+  });
 })();

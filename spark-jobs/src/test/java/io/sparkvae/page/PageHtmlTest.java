@@ -69,12 +69,30 @@ class PageHtmlTest {
         List<float[]> probes = List.of(new float[] {0, 0, 0}, new float[] {1.5f, -2, 0.25f}, new float[] {-3, 3, 1});
         DecoderExport export = DecoderExport.of(vae, probes);
         assertTrue(export.maxDeviation() <= DecoderExport.HALF_TOLERANCE, "deviation " + export.maxDeviation());
+        assertTrue(export.mantissaBits() >= DecoderExport.MIN_MANTISSA_BITS && export.mantissaBits() <= 10);
+        assertTrue(export.mantissaBits() == 10 || export.maxDeviation() <= DecoderExport.TRIM_TOLERANCE,
+                "rounded off bits move a probed pixel by a quarter level at most: " + export.maxDeviation());
         float[] z = {0.7f, -0.2f, 2.1f};
         float[] jvm = vae.decode(Nd4j.create(new float[][] {z})).toFloatVector();
         double[] page = export.decode(z);
         for (int i = 0; i < jvm.length; i++) {
             assertEquals(jvm[i], page[i], DecoderExport.HALF_TOLERANCE, "pixel " + i);
         }
+    }
+
+    @Test
+    void packedWeightsInflateToTheSameBytes() throws Exception {
+        byte[] values = new byte[3 * 4000];
+        new Random(3).nextBytes(values);
+        byte[] packed = DecoderExport.packed(values, 3);
+        byte[] planes = new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(packed)).readAllBytes();
+        byte[] back = new byte[values.length];
+        for (int p = 0; p < 3; p++) {
+            for (int i = 0; i < 4000; i++) {
+                back[i * 3 + p] = planes[p * 4000 + i]; // as the page's script interleaves them
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(values, back);
     }
 
     @Test
@@ -87,5 +105,10 @@ class PageHtmlTest {
         assertTrue(Float.isNaN(HalfFloats.toFloat(HalfFloats.toHalf(Float.NaN))));
         assertEquals(1f + 0x1p-10f, HalfFloats.toFloat(HalfFloats.toHalf(1f + 0x1p-10f)), "exact halves stay exact");
         assertEquals(1f, HalfFloats.toFloat(HalfFloats.toHalf(1f + 0x1p-11f)), "ties go to even");
+        short h = HalfFloats.toHalf(1f + 0x1p-10f * 0b1011011011); // mantissa 1011011011
+        assertEquals(1f + 0x1p-10f * 0b1011100000, HalfFloats.toFloat(HalfFloats.roundMantissa(h, 5)), "rounded to 5 bits, up");
+        assertEquals(1f + 0x1p-10f * 0b1011000000, HalfFloats.toFloat(HalfFloats.roundMantissa(h, 4)), "rounded to 4 bits, down");
+        assertEquals(-2f, HalfFloats.toFloat(HalfFloats.roundMantissa(HalfFloats.toHalf(-1.999f), 4)), "a carry into the exponent");
+        assertEquals(h, HalfFloats.roundMantissa(h, 10));
     }
 }

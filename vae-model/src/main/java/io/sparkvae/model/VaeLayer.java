@@ -27,14 +27,14 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  *   <li>DL4J's built-in {@code VariationalAutoencoder} is a pretrain layer: {@code MultiLayerNetwork.fit}, all that
  *       parameter averaging's workers call, refuses it. Trained with {@code pretrainLayer} in the same loop as
  *       ours, batch for batch, it was 1.4-1.8x slower in all 15 benchmark configurations, and it learns no faster
- *       (docs/DESIGN.md: -ELBO ~129/117/113 after epochs 1-3; ours 125.0/115.6/112.0). This layer is an
+ *       (docs/BENCHMARKS.md, model quality: -ELBO ~129/117/113 after epochs 1-3; ours 125.0/115.6/112.0). This layer is an
  *       {@code IOutputLayer}, so plain {@code fit(DataSet)} minimises the -ELBO, and its parameters and Adam state
  *       are the network's ordinary flat views, which parameter averaging averages and carries across rounds.</li>
  *   <li>Dense/Output layers around a small reparameterising layer would pay DL4J's per-layer workspace and
  *       bookkeeping five times per step, compute the input gradient of the first layer, and still need custom code
  *       for the KL term. Here each affine map is one fused libnd4j op, latent-sized math is a Java loop, every
  *       buffer is reused, and the forward+backward pass measured 91% gemm time (see {@link VaeMath}).</li>
- *   <li>A SameDiff layer (tried earlier, docs/DESIGN.md) ran at about 10k images/s without learning; the hand-written
+ *   <li>A SameDiff layer (tried earlier) ran at about 10k images/s without learning; the hand-written
  *       backward pass here is gradient-checked in double precision instead.</li>
  * </ul>
  *
