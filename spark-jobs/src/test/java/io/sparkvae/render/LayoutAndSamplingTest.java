@@ -20,6 +20,16 @@ class LayoutAndSamplingTest {
     }
 
     @Test
+    void aOneEpochTrainingCurveLabelsItsAxisInHundredths() {
+        var chart = Charts.trainingCurve("one", List.of(new io.sparkvae.model.EpochMetrics(1, 509.63634363816226, 403.20121744632723, 1, 1)));
+        // XChart formats the y ticks with this pattern; without one, a one-epoch curve's ticks show all 16 digits.
+        String pattern = chart.getStyler().getYAxisDecimalPattern();
+        var format = new java.text.DecimalFormat(pattern, java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+        assertEquals("509.64", format.format(509.63634363816226));
+        assertEquals("400", format.format(400.0));
+    }
+
+    @Test
     void reconstructionsSitRightUnderTheirOriginals() {
         List<float[]> originals = new ArrayList<>();
         List<float[]> recon = new ArrayList<>();
