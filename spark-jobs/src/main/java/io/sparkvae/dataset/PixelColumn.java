@@ -60,7 +60,7 @@ final class PixelColumn implements Serializable {
     /** Pixels of field {@code i} of {@code row}; a BadInputException's message (without a location) says what is wrong. */
     float[] read(Row row, int i) {
         if (row.isNullAt(i)) {
-            throw new BadInputException("pixels are null");
+            throw new BadInputException("are null"); // the caller says whose: "<table> row r1: pixels are null"
         }
         return switch (kind) {
             case ARRAY -> checked(row.getList(i));
