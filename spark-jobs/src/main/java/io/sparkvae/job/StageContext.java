@@ -189,7 +189,7 @@ public final class StageContext implements AutoCloseable {
         StageEvents events = StageEvents.started(plainFiles, layout.events(), stage.commandName(), config.runName());
         try {
             body.run(this);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // Spark's SparkException too, a checked exception Scala throws undeclared
             RuntimeException named = output != null && DiskFullException.isDiskFull(e) && !DiskFullException.named(e)
                     ? plainFiles.diskFull(output, e) : null;
             Throwable failure = named != null ? named : e;
