@@ -520,7 +520,8 @@ class BadInputCatalogueTest {
 
     /**
      * A task that fails on a damaged Parquet file used to print its trace twice (the executor's and the scheduler's
-     * log, 110-340 lines) before the one error line; in a JVM of its own, as users run it, stderr is that line alone.
+     * log, 110-340 lines) before the one error line, and the job's other task, still running when Spark was stopped,
+     * more after it; in a JVM of its own, as users run it, stderr is that line alone.
      */
     @Test
     void aFailingTaskPrintsNoTraceBeforeTheErrorLine() throws Exception {
@@ -535,7 +536,7 @@ class BadInputCatalogueTest {
         Files.write(part, zeroed(Files.readAllBytes(part), (int) Files.size(part) / 4, 2000));
         Files.delete(part.resolveSibling("." + part.getFileName() + ".crc"));
         List<String> cmd = ChildProcess.javaCommand(List.of("-Xmx1g"), VaeMain.class.getName(),
-                List.of("evaluate", "--conf", conf.toString(), "--root", root.toString(), "--master", "local[1]", "--overwrite"));
+                List.of("evaluate", "--conf", conf.toString(), "--root", root.toString(), "--master", "local[2]", "--overwrite"));
         StageRuns.Outcome o = runJvm(cmd, dir.resolve("logs"), null);
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line:\n" + o.err());
