@@ -2,6 +2,7 @@ package io.sparkvae.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +50,22 @@ public final class DataPresets {
     /** The preset's keys as a config rooted at the top level ({@code data.format = ...}). */
     static Config keys(String name) {
         return ConfigFactory.parseString(PRESETS.get(name)).atPath("data");
+    }
+
+    /**
+     * The first key at or below {@code key} that {@code user} sets to something other than its value in
+     * {@code defaults}, or null when there is none.
+     */
+    static String firstSet(Config user, Config defaults, String key) {
+        if (!user.hasPath(key)) {
+            return null;
+        }
+        if (user.getValue(key).valueType() != ConfigValueType.OBJECT) {
+            return defaults.hasPath(key) && defaults.getValue(key).unwrapped().equals(user.getValue(key).unwrapped()) ? null : key;
+        }
+        return user.getConfig(key).entrySet().stream().map(e -> key + "." + e.getKey())
+                .filter(k -> !defaults.hasPath(k) || !defaults.getValue(k).unwrapped().equals(user.getValue(k).unwrapped()))
+                .sorted().findFirst().orElse(null);
     }
 
     /** The format a preset reads. */

@@ -35,6 +35,8 @@ public final class JobConfigLoader {
      */
     private static final Pattern CUT_BY_COMMENT = Pattern.compile("[^\"\\[{].*(//|#).*");
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** What {@link #RUN_NAME} (run, dataset and output folder names, which become path segments) allows, in words. */
+    private static final String NAME_RULE = "1 to 100 letters, digits, '.', '_' or '-' (not starting with '.' or '-')";
     private static final Config DEFAULTS = ConfigFactory.parseResources(
             JobConfigLoader.class, "/io/sparkvae/defaults.conf",
             ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
@@ -135,7 +137,8 @@ public final class JobConfigLoader {
      */
     private static Config withPreset(Config user, String origin) {
         String preset = user.hasPath("data.preset") ? user.getValue("data.preset").unwrapped().toString() : "";
-        if (preset.isEmpty() && !user.hasPath("data.format")) {
+        // A key set to its default counts as not set: a config that includes defaults.conf sets every key so.
+        if (preset.isEmpty() && DataPresets.firstSet(user, DEFAULTS, "data.format") == null) {
             String dataset = user.hasPath("data.dataset") ? user.getValue("data.dataset").unwrapped().toString()
                     : DEFAULTS.getString("data.dataset");
             preset = DataPresets.isPreset(dataset) ? dataset : "";
@@ -149,16 +152,14 @@ public final class JobConfigLoader {
         }
         String format = DataPresets.format(preset);
         for (String key : List.of("data.format", "data." + format)) {
-            if (user.hasPath(key)) {
-                String set = key;
-                if (user.getValue(key).valueType() == ConfigValueType.OBJECT && !user.getConfig(key).isEmpty()) {
-                    set = key + "." + user.getConfig(key).entrySet().iterator().next().getKey();
-                }
+            String set = DataPresets.firstSet(user, DEFAULTS, key);
+            if (set != null) {
                 throw new BadInputException("config " + origin + ": " + set + " cannot be set with the " + preset + " preset"
                         + " (a preset fixes data.format and its keys; give data.dataset another name to read other files)");
             }
         }
-        return user.withFallback(DataPresets.keys(preset).withValue("data.preset", ConfigValueFactory.fromAnyRef(preset)));
+        // The preset's keys go above the user's: those the user has are at their defaults (checked above).
+        return DataPresets.keys(preset).withValue("data.preset", ConfigValueFactory.fromAnyRef(preset)).withFallback(user);
     }
 
     /** One config key as {@code --help} lists it: its default (as HOCON) and its meaning (the comment above it). */
@@ -180,8 +181,7 @@ public final class JobConfigLoader {
         }
         if (!RUN_NAME.matcher(name).matches()) {
             // Run names become path segments: no separators, no "..", no scheme.
-            throw new BadInputException("config " + r.origin + ": run.name '" + name
-                    + "' must be letters, digits, '.', '_' or '-' (not starting with '.' or '-')");
+            throw new BadInputException("config " + r.origin + ": run.name '" + name + "' must be " + NAME_RULE);
         }
         var data = data(r);
         var model = new JobConfig.Model(
@@ -216,9 +216,9 @@ public final class JobConfigLoader {
                 r.string("encode.input"),
                 r.string("encode.name"),
                 r.intIn("encode.is-samples", 0, 1_000_000));
-        if (!encode.folderName().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+        if (!RUN_NAME.matcher(encode.folderName()).matches()) {
             throw r.bad(encode.name().isEmpty() ? "encode.input" : "encode.name", "gives the output folder name '"
-                    + encode.folderName() + "', which must be letters, digits, '.', '_' or '-' (set encode.name)");
+                    + encode.folderName() + "', which must be " + NAME_RULE + " (set encode.name)");
         }
         var generate = new JobConfig.Generate(
                 r.intIn("generate.samples", 1, 10_000_000),
@@ -226,9 +226,9 @@ public final class JobConfigLoader {
                 r.bool("generate.images"));
         var score = new JobConfig.Score(r.stringOrList("score.input"), r.nonEmptyString("score.glob"), r.string("score.name"),
                 r.oneOf("score.on-bad-image", "fail", "skip").equals("skip"), r.intIn("score.most-unusual", 1, 1_000));
-        if (!score.folderName().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+        if (!RUN_NAME.matcher(score.folderName()).matches()) {
             throw r.bad(score.name().isEmpty() ? "score.input" : "score.name", "gives the output folder name '"
-                    + score.folderName() + "', which must be letters, digits, '.', '_' or '-' (set score.name)");
+                    + score.folderName() + "', which must be " + NAME_RULE + " (set score.name)");
         }
         var scores = scores(r);
         long seed = r.longValue("seed");
@@ -263,7 +263,7 @@ public final class JobConfigLoader {
         String dataset = r.string("data.dataset");
         if (!RUN_NAME.matcher(dataset).matches()) {
             // Dataset names become path segments, like run names.
-            throw r.bad("data.dataset", "'" + dataset + "' must be letters, digits, '.', '_' or '-' (not starting with '.' or '-')");
+            throw r.bad("data.dataset", "'" + dataset + "' must be " + NAME_RULE);
         }
         String preset = r.string("data.preset");
         String format = r.string("data.format");

@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.image.PictureWriter;
@@ -81,7 +82,7 @@ public final class DatasetPreparer {
                 String split = e.getKey();
                 // Read back what was written: the preview shows the stored data, and the count is checked.
                 JobLabels.describe(spark.sparkContext(), "check " + split + " split, draw its preview");
-                Dataset<Row> stored = spark.read().schema(ExampleRows.SCHEMA).parquet(new Path(tmp, split).toString());
+                Dataset<Row> stored = LiteralPaths.read(spark).schema(ExampleRows.SCHEMA).parquet(new Path(tmp, split).toString());
                 long count = stored.count();
                 if (count != e.getValue().count()) {
                     throw new IllegalStateException(split + ": wrote " + count + " rows, expected " + e.getValue().count());

@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
@@ -62,7 +63,7 @@ public final class DatasetReader {
         }
         // The schema is given, not inferred: a split folder without any Parquet file then reads as empty (and is
         // refused below, by count) instead of failing in Spark's schema inference.
-        Dataset<Row> rows = spark.read().schema(ExampleRows.SCHEMA).parquet(p.toString());
+        Dataset<Row> rows = LiteralPaths.read(spark).schema(ExampleRows.SCHEMA).parquet(p.toString());
         requireIntact(rows, p, split, s.count(), manifest.shape().size());
         return rows;
     }
@@ -114,6 +115,10 @@ public final class DatasetReader {
                         : "not a Parquet file";
             } else if (c instanceof ParquetDecodingException || c instanceof EOFException) {
                 reason = "unreadable Parquet data (" + m.lines().findFirst().orElse("") + ")";
+            } else if (m.startsWith("could not read page") || m.startsWith("FAILED_TO_UNCOMPRESS")) {
+                // Parquet's page reader and Snappy on damaged bytes where no .crc file was there to say so.
+                reason = "unreadable Parquet data (" + (m.startsWith("could not read page") ? "could not read a page of column "
+                        + m.replaceAll("(?s).* in col \\[([^\\]]*)\\].*", "$1") : "its compressed bytes do not decompress") + ")";
             }
         }
         if (reason == null) {

@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -58,7 +59,7 @@ final class HashedTableWriter {
         try {
             // Decoding happens here, on the executors: what the prepare stage's progress line counts.
             spark.createDataFrame(TaskProgress.counted(staged), StagedExamples.SCHEMA).write().parquet(scratch.toString());
-            Dataset<Row> st = spark.read().schema(StagedExamples.SCHEMA).parquet(scratch.toString());
+            Dataset<Row> st = LiteralPaths.read(spark).schema(StagedExamples.SCHEMA).parquet(scratch.toString());
             StagedProblems.Outcome checked = StagedProblems.apply(st, s.sourceName(), s.where(), s.skipBad(), s.badHint());
             if (checked.skipped() > 0) {
                 details.put("skipped", checked.skipped());
@@ -78,7 +79,7 @@ final class HashedTableWriter {
             JavaRDD<Row> ranks = st.where(problem.isNull()).select(StagedExamples.ID).orderBy(StagedExamples.ID).javaRDD()
                     .zipWithIndex().map(t -> RowFactory.create(t._1().getString(0), (int) (long) t._2()));
             spark.createDataFrame(ranks, RANKS).write().parquet(ranksDir.toString());
-            Dataset<Row> ranked = spark.read().schema(RANKS).parquet(ranksDir.toString());
+            Dataset<Row> ranked = LiteralPaths.read(spark).schema(RANKS).parquet(ranksDir.toString());
 
             Map<String, DatasetManifest.Split> splits = new LinkedHashMap<>();
             for (String split : SplitPlan.SPLITS) {
@@ -93,7 +94,7 @@ final class HashedTableWriter {
                         .partitionBy(new IndexRangePartitioner(boundedPartitions(s.partitions(), good), good)).values();
                 Path out = new Path(tmp, split);
                 spark.createDataFrame(placed, ExampleRows.SCHEMA).sortWithinPartitions(ExampleRows.INDEX).write().parquet(out.toString());
-                Row c = spark.read().schema(ExampleRows.SCHEMA).parquet(out.toString()).agg(count(lit(1)), min(col(ExampleRows.INDEX))).first();
+                Row c = LiteralPaths.read(spark).schema(ExampleRows.SCHEMA).parquet(out.toString()).agg(count(lit(1)), min(col(ExampleRows.INDEX))).first();
                 long n = c.getLong(0);
                 if (n == 0) {
                     throw new BadInputException(s.sourceName() + ": split " + split + " would be empty (" + good

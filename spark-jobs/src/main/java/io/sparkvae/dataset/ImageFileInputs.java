@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.spark.TaskProgress;
@@ -60,11 +61,12 @@ public final class ImageFileInputs {
         }
         List<String> folders = new ArrayList<>();
         List<String> named = new ArrayList<>();
+        List<String> globs = new ArrayList<>();
         for (String input : inputs) {
             Path p = files.path(input);
-            if (isGlob(input)) {
+            if (isGlob(input) && !files.exists(p)) {
                 requireMatches(p, input, what);
-                named.add(p.toString());
+                globs.add(p.toString());
             } else if (!files.exists(p)) {
                 throw new BadInputException(what + " " + p + ": not found");
             } else {
@@ -73,12 +75,16 @@ public final class ImageFileInputs {
         }
         Dataset<Row> listing = null;
         if (!folders.isEmpty()) {
-            listing = spark.read().format("binaryFile").option("pathGlobFilter", glob).option("recursiveFileLookup", "true")
+            listing = LiteralPaths.read(spark).format("binaryFile").option("pathGlobFilter", glob).option("recursiveFileLookup", "true")
                     .load(folders.toArray(String[]::new));
         }
-        if (!named.isEmpty()) {
-            Dataset<Row> more = spark.read().format("binaryFile").load(named.toArray(String[]::new));
-            listing = listing == null ? more : listing.unionByName(more);
+        // Globs are expanded, names (a file called 'set[1].png' too) read as they are.
+        for (List<String> paths : List.of(named, globs)) {
+            if (!paths.isEmpty()) {
+                Dataset<Row> more = (paths == named ? LiteralPaths.read(spark) : spark.read()).format("binaryFile")
+                        .load(paths.toArray(String[]::new));
+                listing = listing == null ? more : listing.unionByName(more);
+            }
         }
         if (inputs.size() > 1) {
             listing = listing.dropDuplicates(PATH); // a file named twice (by a glob, a folder, itself) is read once
@@ -90,7 +96,7 @@ public final class ImageFileInputs {
         JavaRDD<Row> staged = ImageFolderFormat.fewerTasks(listing.select(PATH, "content").javaRDD(), partitions)
                 .map(file -> stage(file.getString(0), (byte[]) file.get(1), decoder));
         spark.createDataFrame(TaskProgress.counted(staged), StagedExamples.SCHEMA).write().parquet(scratch.toString());
-        Dataset<Row> st = spark.read().schema(StagedExamples.SCHEMA).parquet(scratch.toString());
+        Dataset<Row> st = LiteralPaths.read(spark).schema(StagedExamples.SCHEMA).parquet(scratch.toString());
         StagedProblems.Outcome checked = StagedProblems.apply(st, what + " " + String.join(", ", inputs), id -> id, skipBad,
                 "; " + policyKey + " = skip leaves them out");
         String digest = SourceDigest.sum(st.select(StagedExamples.DIGEST).javaRDD().map(r -> (byte[]) r.get(0)));

@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkvae.config.JobConfig;
@@ -51,7 +52,7 @@ final class ImageFolderFormat {
             throw new BadInputException(root + ": is a file, not an image folder");
         }
         String prefix = files.fs(root).makeQualified(root).toString().replaceAll("/+$", "");
-        Dataset<Row> listing = spark.read().format("binaryFile").option("pathGlobFilter", f.glob())
+        Dataset<Row> listing = LiteralPaths.read(spark).format("binaryFile").option("pathGlobFilter", f.glob())
                 .option("recursiveFileLookup", "true").load(root.toString());
         // On a local disk, links, FIFOs and empty files exist: walk the folder without following links and read only
         // its regular files; every other match of the filter becomes a listed bad item, never a silent omission.

@@ -1,5 +1,6 @@
 package io.sparkvae.dataset;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
@@ -46,7 +47,7 @@ final class ParquetTableFormat {
         }
         Dataset<Row> df;
         try {
-            df = spark.read().parquet(table.toString());
+            df = LiteralPaths.read(spark).parquet(table.toString());
             df.schema(); // forces the footer read: a folder of other files fails here
         } catch (RuntimeException e) {
             throw new BadInputException(table + ": not a readable Parquet table (" + firstLine(e) + ")", e);
@@ -76,7 +77,8 @@ final class ParquetTableFormat {
         }
         Dataset<Row> picked = df.select(id.as("id"), label.cast(DataTypes.IntegerType).as("label"), col(t.pixels()).as("pixels"));
         if (!t.id().isEmpty()) {
-            Row dup = picked.groupBy("id").agg(count(lit(1)).as("n")).where(col("n").gt(1)).orderBy("id").limit(1).collectAsList()
+            // Null ids are refused row by row ("id is null"), not as one id seen many times.
+            Row dup = picked.where(col("id").isNotNull()).groupBy("id").agg(count(lit(1)).as("n")).where(col("n").gt(1)).orderBy("id").limit(1).collectAsList()
                     .stream().findFirst().orElse(null);
             if (dup != null) {
                 throw new BadInputException(table + ": id column '" + t.id() + "' (data.parquet.id) holds '" + dup.get(0) + "' "

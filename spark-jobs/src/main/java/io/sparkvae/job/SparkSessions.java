@@ -53,8 +53,31 @@ public final class SparkSessions implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (session != null && !borrowed) {
+            awaitRunningTasks(session.sparkContext());
             session.stop();
         }
         session = null;
+    }
+
+    /** How long stopping waits for tasks still running (a failed job's). */
+    private static final long TASK_PATIENCE_MS = 10_000;
+
+    /**
+     * When a task fails, Spark aborts its job but lets the job's other running tasks run to their end; stopping Spark
+     * under them makes each log a trace (its broadcast blocks are gone) after the stage's error line. Waits for them,
+     * briefly: a task that outlives the patience is stopped under as before.
+     */
+    private static void awaitRunningTasks(org.apache.spark.SparkContext sc) {
+        sc.cancelAllJobs();
+        long deadline = System.nanoTime() + TASK_PATIENCE_MS * 1_000_000;
+        while (System.nanoTime() < deadline
+                && java.util.Arrays.stream(sc.statusTracker().getExecutorInfos()).anyMatch(e -> e.numRunningTasks() > 0)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.sparkvae.job;
 import io.sparkvae.config.JobConfig;
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.io.BadInputException;
+import io.sparkvae.io.DiskFullException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.layout.RunLayout;
 import io.sparkvae.layout.StageDescriptor;
@@ -176,7 +177,9 @@ public final class StageContext implements AutoCloseable {
 
     /**
      * Runs {@code body} as stage {@code stage} of this run, appending its start and its end (outcome, times, the
-     * numbers it {@link #record}ed) to the run's {@link RunLayout#events()}. Failures propagate unchanged.
+     * numbers it {@link #record}ed) to the run's {@link RunLayout#events()}. Failures propagate unchanged, but for a
+     * full disk that no writer named (an executor's write, Spark's own files): it becomes a {@link DiskFullException}
+     * naming the stage's output and the space left there.
      */
     public void run(StageDescriptor stage, Stage body) {
         if (this.stage != null) {
@@ -186,9 +189,15 @@ public final class StageContext implements AutoCloseable {
         StageEvents events = StageEvents.started(plainFiles, layout.events(), stage.commandName(), config.runName());
         try {
             body.run(this);
-        } catch (RuntimeException | Error e) {
-            String message = Failures.badInput(e) != null ? Failures.badInput(e).getMessage() : String.valueOf(e);
-            events.finished("failed", Failures.exitCode(e), message, output, applicationId(), numbers);
+        } catch (Throwable e) { // Spark's SparkException too, a checked exception Scala throws undeclared
+            RuntimeException named = output != null && DiskFullException.isDiskFull(e) && !DiskFullException.named(e)
+                    ? plainFiles.diskFull(output, e) : null;
+            Throwable failure = named != null ? named : e;
+            String message = Failures.badInput(failure) != null ? Failures.badInput(failure).getMessage() : String.valueOf(failure);
+            events.finished("failed", Failures.exitCode(failure), message, output, applicationId(), numbers);
+            if (named != null) {
+                throw named;
+            }
             throw e;
         }
         if (progress != null) {

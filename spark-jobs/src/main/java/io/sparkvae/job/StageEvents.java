@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -77,7 +78,8 @@ public final class StageEvents {
         boolean written;
         try {
             written = files.appendLine(log, Json.writeLine(event), PATIENCE);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | FSError e) {
+            // Telemetry never replaces the stage's outcome: Hadoop reports a full local disk as FSError, an Error.
             written = false;
         }
         if (!written) {

@@ -11,4 +11,14 @@ public final class StageLog {
         System.out.println(line);
         System.out.flush();
     }
+
+    /** {@code n} and the noun, singular for one: "1 epoch", "30 epochs". */
+    public static String count(long n, String noun) {
+        return count(n, noun, noun + "s");
+    }
+
+    /** {@code n} and the noun, singular for one: "1 minibatch", "50 minibatches". */
+    public static String count(long n, String singular, String plural) {
+        return n + " " + (n == 1 ? singular : plural);
+    }
 }

@@ -1,5 +1,6 @@
 package io.sparkvae.page;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,7 @@ public final class PageInputs {
     /** The encode output's highest -ELBO rows, with the test split's pixels when it encoded that split by index. */
     private List<UnusualExample> unusual(Path encoded, Dataset<Row> test) {
         JobLabels.describe(spark.sparkContext(), "the encode output's highest -ELBO examples");
-        Dataset<Row> table = spark.read().parquet(encoded.toString());
+        Dataset<Row> table = LiteralPaths.read(spark).parquet(encoded.toString());
         List<String> columns = List.of(table.columns());
         String key = columns.get(0);
         if (!columns.contains("neg_elbo")) {

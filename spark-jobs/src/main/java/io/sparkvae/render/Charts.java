@@ -23,6 +23,8 @@ public final class Charts {
     public static final int CURVE_WIDTH = 800;
     public static final int CURVE_HEIGHT = 500;
     public static final int SCATTER_SIZE = 800;
+    /** Axis labels in nats: two decimals at most, as the stages print them. */
+    static final String NATS_PATTERN = "0.##";
 
     /** Ten colours that stay apart for the ten digits (matplotlib's tab10). */
     static final Color[] PALETTE = {
@@ -38,6 +40,8 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setSeriesColors(new Color[] {PALETTE[0], PALETTE[1]});
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        // XChart labels ticks with every digit a value has: a one-epoch curve's ticks are its two points (509.63634363816226).
+        chart.getStyler().setYAxisDecimalPattern(NATS_PATTERN);
         addLine(chart, "train", epochs, true);
         addLine(chart, "validation", epochs, false);
         if (chart.getSeriesMap().isEmpty()) {

@@ -142,7 +142,7 @@ public final class Renderer {
         List<String> captions = outliers.stream().map(o -> String.format(java.util.Locale.ROOT, "%.1f", o.value())).toList();
         AnomalyScore score = outliers.isEmpty() ? AnomalyScore.NEG_ELBO : outliers.get(0).score();
         BufferedImage grid = tiles(layout.tiles(), layout.columns(), layout.rows());
-        int band = Math.max(14, 5 * scale);
+        int band = captionBand(scale);
         Map<String, Object> d = description("the test examples with the highest " + score.column() + " (the model's most "
                 + "unusual by that score: " + score.meaning() + "), highest first: originals (odd rows) above their "
                 + "reconstructions at E[z|x] (even rows), each pair captioned with its " + score.column() + " in nats",
@@ -157,6 +157,11 @@ public final class Renderer {
             return m;
         }).toList());
         write(png, TileGrid.captioned(grid, layout.columns(), layout.rows(), 2, captions, band), d);
+    }
+
+    /** Pixels of the caption band under each pair of rows of the outliers picture. */
+    static int captionBand(int scale) {
+        return Math.max(14, 5 * scale);
     }
 
     /** The generate stage's grid: the decoder means of its first samples, in sample order. */

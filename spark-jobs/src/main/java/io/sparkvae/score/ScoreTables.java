@@ -1,5 +1,6 @@
 package io.sparkvae.score;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkvae.io.HadoopFiles;
@@ -29,7 +30,7 @@ public final class ScoreTables {
     /** Writes {@code scores} as Parquet into {@code parquet} and returns the table read back from there. */
     public Dataset<Row> parquet(Dataset<Row> scores, Path parquet) {
         scores.write().parquet(parquet.toString());
-        return spark.read().parquet(parquet.toString());
+        return LiteralPaths.read(spark).parquet(parquet.toString());
     }
 
     /**
@@ -60,7 +61,8 @@ public final class ScoreTables {
         try {
             table.select(flat.toArray(Column[]::new)).repartition(1).sortWithinPartitions(FileScores.PATH).write()
                     .option("header", "true").csv(parts.toString());
-            FileStatus[] written = files.fs(parts).globStatus(new Path(parts, "part-*"));
+            // Listed with a filter, not globbed: the folder's own path may hold '[' or '{'.
+            FileStatus[] written = files.fs(parts).listStatus(parts, p -> p.getName().startsWith("part-"));
             if (written == null || written.length != 1) {
                 throw new IllegalStateException("expected one CSV part file in " + parts + ", found "
                         + (written == null ? 0 : written.length));

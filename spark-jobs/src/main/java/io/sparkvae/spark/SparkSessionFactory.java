@@ -55,6 +55,8 @@ public final class SparkSessionFactory {
         // The executors' file system calls give up on a silent server too, as the driver's do (HadoopFiles).
         HadoopFiles.boundedWaitsUnset().forEach((key, value) -> conf.setIfMissing(HADOOP_PREFIX + key, value));
         createEventLogDir(conf);
+        SparkStartChecks.checkDriverHeap(Runtime.getRuntime().maxMemory());
+        SparkStartChecks.requireStandaloneMasterReachable(conf.get("spark.master"));
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
@@ -74,6 +76,7 @@ public final class SparkSessionFactory {
             checkMaster("--spark-conf spark.master=" + settings.get("spark.master"), settings.get("spark.master"));
         }
         settings.forEach(SparkSessionFactory::checkValue);
+        settings.forEach(SparkStartChecks::checkMemorySetting);
     }
 
     /**
@@ -109,6 +112,7 @@ public final class SparkSessionFactory {
 
     private static void checkMaster(String given, String master) {
         if (BUILT_IN_MASTER.matcher(master).matches()) {
+            SparkStartChecks.checkMasterCounts(given, master);
             return;
         }
         for (ExternalClusterManager manager : ServiceLoader.load(ExternalClusterManager.class, SparkSessionFactory.class.getClassLoader())) {

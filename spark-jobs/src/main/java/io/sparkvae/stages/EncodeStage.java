@@ -1,5 +1,6 @@
 package io.sparkvae.stages;
 
+import io.sparkvae.spark.LiteralPaths;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkvae.config.JobConfig;
@@ -70,7 +71,7 @@ public final class EncodeStage implements Stage {
             }
             spark = ctx.spark();
             try {
-                input = spark.read().parquet(source.toString());
+                input = LiteralPaths.read(spark).parquet(source.toString());
             } catch (RuntimeException ex) {
                 throw new BadInputException("encode.input " + source + ": not a Parquet folder (" + firstLine(ex) + ")", ex);
             }
@@ -94,7 +95,11 @@ public final class EncodeStage implements Stage {
             RunLayout.EncodeFiles staged = target.stagedIn(dir);
             table.write().parquet(staged.dir().toString()); // by the executors, one file per task
             JobLabels.describe(spark.sparkContext(), "summarise the written table");
-            Map<String, Object> d = describe(spark, staged, table.columns()[0], source, e, config, model, layout.model(), provenance);
+            // The staged folder's name starts with '.', and Spark warns that it ignores such a path ("All paths were
+            // ignored") before reading it all the same: its Parquet files are named instead.
+            String[] parts = java.util.Arrays.stream(files.list(staged.dir())).map(f -> f.getPath().toString())
+                    .filter(p -> p.endsWith(".parquet")).toArray(String[]::new);
+            Map<String, Object> d = describe(spark, parts, table.columns()[0], source, e, config, model, layout.model(), provenance);
             files.writeString(staged.description(), Json.write(d));
             return d;
         });
@@ -107,11 +112,11 @@ public final class EncodeStage implements Stage {
      * What was scored, how, and its headline numbers, read back from the written table (three columns only): the mean
      * -ELBO and the rows the configured score ranks most unusual.
      */
-    private static Map<String, Object> describe(SparkSession spark, RunLayout.EncodeFiles staged, String key, Path source,
+    private static Map<String, Object> describe(SparkSession spark, String[] parts, String key, Path source,
                                                 JobConfig.Encode e, JobConfig config, LoadedVae model, Path modelDir,
                                                 Provenance provenance) {
         AnomalyScore rankBy = config.scores().rankBy();
-        Dataset<Row> all = spark.read().parquet(staged.dir().toString());
+        Dataset<Row> all = LiteralPaths.read(spark).parquet(parts);
         Dataset<Row> written = all.select(key, Encoding.NEG_ELBO);
         long rows = written.count();
         double mean = ExactMean.of(written.select(Encoding.NEG_ELBO), rows);

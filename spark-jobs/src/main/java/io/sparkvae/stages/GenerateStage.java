@@ -15,6 +15,7 @@ import io.sparkvae.provenance.Provenance;
 import io.sparkvae.spark.JobLabels;
 import io.sparkvae.render.Generation;
 import io.sparkvae.render.PriorSamples;
+import io.sparkvae.render.PictureBudget;
 import io.sparkvae.render.Renderer;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
@@ -46,6 +47,8 @@ public final class GenerateStage implements Stage {
 
         JobConfig.Generate g = config.generate();
         JobConfig.Render r = config.render();
+        PictureBudget.requireFits(PictureBudget.generate(Math.min(g.grid(), g.samples()), manifest.shape(), r.scale()), r.scale(),
+                Runtime.getRuntime().maxMemory());
         long start = System.nanoTime();
         Provenance provenance = Provenance.of(config.runName(), config.resolved(), config.seed(), manifest.hash())
                 .withModelSha256(model.provenance().modelSha256());

@@ -12,6 +12,7 @@ import io.sparkvae.model.EpochMetrics;
 import io.sparkvae.model.LoadedVae;
 import io.sparkvae.provenance.Provenance;
 import io.sparkvae.render.LatentPoint;
+import io.sparkvae.render.PictureBudget;
 import io.sparkvae.render.RenderInputs;
 import io.sparkvae.render.Renderer;
 import io.sparkvae.render.RunPictures;
@@ -52,6 +53,9 @@ public final class RenderStage implements Stage {
 
         int latent = model.vae().spec().latentSize();
         JobConfig.Render r = config.render();
+        // Before any work: settings each in range can together make a picture no heap holds.
+        PictureBudget.requireFits(PictureBudget.render(r, manifest.shape(), latent, manifest.splits().get("test").count()), r.scale(),
+                Runtime.getRuntime().maxMemory());
         ctx.progress("examples encoded", manifest.splits().get("test").count());
         JobLabels.describe(spark.sparkContext(), "posterior means of the test split, pick examples");
         List<LatentPoint> means = latent == 2 ? RenderInputs.latentMeans(spark, test, model.vae()) : null;

@@ -45,9 +45,11 @@ public final class TrainStage implements Stage {
         var train = reader.split(layout.dataset().dir(), manifest, "train");
         var val = reader.split(layout.dataset().dir(), manifest, "val");
         var t = ctx.config().train();
+        // Whether a checkpoint is resumed from is the trainer's to say ("resuming after epoch N from ..."): --resume
+        // (which the pipeline always passes) with nothing to resume trains afresh.
         StageLog.info("train: " + ctx.config().runName() + " on " + manifest.splits().get("train").count() + " "
-                + manifest.dataset() + " examples, " + t.epochs() + " epochs, " + t.workers() + " workers averaging every "
-                + t.averagingFrequency() + " minibatches of " + t.batchSize() + (resume ? " (resuming)" : ""));
+                + manifest.dataset() + " examples, " + StageLog.count(t.epochs(), "epoch") + ", " + StageLog.count(t.workers(), "worker")
+                + " averaging every " + StageLog.count(t.averagingFrequency(), "minibatch", "minibatches") + " of " + t.batchSize());
         Provenance provenance = Provenance.of(ctx.config().runName(), ctx.config().resolved(), ctx.config().seed(), manifest.hash());
         TrainingOutputs outputs = TrainingOutputs.of(layout);
         double[] secondsSoFar = {0, 0};

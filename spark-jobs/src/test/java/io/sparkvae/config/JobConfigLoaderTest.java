@@ -310,6 +310,22 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aConfigThatIncludesTheDefaultsStillSelectsItsPreset() {
+        JobConfig c = load("include classpath(\"io/sparkvae/defaults.conf\")\ndata.dataset = punks\n");
+        assertEquals("sprite-sheet", c.data().format(), "every key at its default is a key not set");
+        var e = assertThrows(BadInputException.class,
+                () -> load("include classpath(\"io/sparkvae/defaults.conf\")\ndata { dataset = punks, sprite-sheet.count = 5 }\n"));
+        assertTrue(e.getMessage().contains("data.sprite-sheet.count cannot be set with the punks preset"), e.getMessage());
+    }
+
+    @Test
+    void aNameTooLongSaysTheLimit() {
+        var e = assertThrows(BadInputException.class, () -> load("", "run.name=" + "a".repeat(101)));
+        assertTrue(e.getMessage().contains("1 to 100 letters"), e.getMessage());
+        assertEquals("a".repeat(100), load("", "run.name=" + "a".repeat(100)).runName());
+    }
+
+    @Test
     void everyKeyHasADefaultAndAMeaning() {
         List<JobConfigLoader.KeyDoc> keys = JobConfigLoader.keys();
         assertEquals("run.name", keys.get(0).key(), "in defaults.conf's order");

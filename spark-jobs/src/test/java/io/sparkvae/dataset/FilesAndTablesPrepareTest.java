@@ -287,12 +287,19 @@ class FilesAndTablesPrepareTest {
         var dup = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = dup, pixels = px, id = id,"
                 + " width = 2, height = 1 }")));
         assertTrue(dup.getMessage().contains("holds 'r3' 2 times"), dup.getMessage());
-        // A null image is named once ("pixels pixels are null" was the old line).
-        spark.createDataFrame(List.of(RowFactory.create("r0", Arrays.asList(0.1f, 0.2f)), RowFactory.create("r1", null)), schema)
-                .write().parquet(tmp.resolve("raw/nulls").toString());
-        var nulls = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = nulls, pixels = px,"
-                + " id = id, width = 2, height = 1 }")));
-        assertTrue(nulls.getMessage().contains("row r1: pixels is null"), nulls.getMessage());
+        // Null pixels and null ids are refused as what they are: two null ids are not one duplicated id.
+        List<Row> nulls = new ArrayList<>(rows.subList(0, 3));
+        nulls.set(1, RowFactory.create("r1", null));
+        spark.createDataFrame(nulls, schema).write().parquet(tmp.resolve("raw/null-pixels").toString());
+        var nullPixels = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = null-pixels,"
+                + " pixels = px, id = id, width = 2, height = 1 }")));
+        assertTrue(nullPixels.getMessage().contains("null-pixels row r1: pixels is null"), nullPixels.getMessage());
+        nulls.set(1, RowFactory.create(null, Arrays.asList(0.1f, 0.2f)));
+        nulls.set(2, RowFactory.create(null, Arrays.asList(0.1f, 0.2f)));
+        spark.createDataFrame(nulls, schema).write().parquet(tmp.resolve("raw/null-ids").toString());
+        var nullIds = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = null-ids,"
+                + " pixels = px, id = id, width = 2, height = 1 }")));
+        assertTrue(nullIds.getMessage().contains("id is null") && !nullIds.getMessage().contains("times"), nullIds.getMessage());
         var column = assertThrows(BadInputException.class, () -> prepare(config("format = parquet\nparquet { path = bad, pixels = pixels }")));
         assertTrue(column.getMessage().contains("has no column 'pixels' (data.parquet.pixels); its columns: id, px"), column.getMessage());
         assertDatasetsEmpty();

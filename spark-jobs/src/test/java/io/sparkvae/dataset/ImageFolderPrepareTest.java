@@ -72,9 +72,12 @@ class ImageFolderPrepareTest {
         return all;
     }
 
-    /** Two class folders of every colour type and format, of mixed sizes. */
+    /**
+     * Two class folders of every colour type and format, of mixed sizes, in a folder whose name Spark would read as a
+     * glob pattern if it were given one: the name must simply work.
+     */
     private Path mixedFolder() {
-        Path f = tmp.resolve("pictures");
+        Path f = tmp.resolve("set[1] {a,b}");
         ImageFiles.write(f.resolve("cats/a-rgba.png"), ImageFiles.rgba(16, 12, 1), "png");
         ImageFiles.write(f.resolve("cats/b-palette.png"), ImageFiles.palette(5, 9), "png");
         ImageFiles.write(f.resolve("cats/c-grey16.png"), ImageFiles.grey16(8, 8), "png");

@@ -131,7 +131,8 @@ class BadInputCatalogueTest {
         }
     }
 
-    private static final List<Case> CASES = List.of(
+    /** The cases in the catalogue's order; the settings that cannot work ({@link SettingCases}) come last. */
+    private static final List<Case> CASES = Stream.concat(Stream.of(
             // Raw data, read by prepare.
             new Case("png-not-a-png", "`punks.png` holds text", List.of("prepare"),
                     (d, s) -> raw(d, "punks/punks.png", b -> "not a picture".getBytes()).names("punks.png", "not an image")),
@@ -245,6 +246,13 @@ class BadInputCatalogueTest {
                 bytes[bytes.length / 2] ^= 0x10;
                 Files.write(part, bytes);
                 return new Run(d.root()).names(part.toString(), "checksum", "prepare");
+            }),
+            new Case("parquet-damaged-no-crc", "a Parquet file of that split with 2,000 bytes zeroed and no `.crc` file to tell",
+                    READERS, (d, s) -> {
+                Path part = parquetParts(d, s).get(0);
+                Files.write(part, zeroed(Files.readAllBytes(part), (int) Files.size(part) / 4, 2000));
+                Files.delete(part.resolveSibling("." + part.getFileName() + ".crc"));
+                return new Run(d.root()).names(part.toString(), "corrupt dataset file", "prepare");
             }),
             new Case("pixels-nan", "pixel 100 of the split's third example is NaN", READERS, (d, s) -> {
                 rewritePixels(d, s, "CASE WHEN index = 2 THEN transform(pixels, (x, i) -> IF(i = 100, CAST('NaN' AS FLOAT), x))"
@@ -394,16 +402,7 @@ class BadInputCatalogueTest {
                 Run r = new Run(d.root()).names(d.root().toString(), "not writable");
                 r.cleanup = ReadOnlyFolder.of(d.root());
                 return r;
-            }),
-
-            // Spark settings.
-            new Case("spark-conf-bad-value", "`--spark-conf spark.driver.maxResultSize=lots`", ALL,
-                    (d, s) -> new Run(d.root()).sparkConf("spark.driver.maxResultSize=lots").names("spark.driver.maxResultSize=lots")),
-            new Case("master-bogus", "`--master bogus://x:1`", ALL, (d, s) -> {
-                Run r = new Run(d.root()).names("--master bogus://x:1", "not a Spark master URL");
-                r.master = "bogus://x:1";
-                return r;
-            }));
+            })), SettingCases.all(ALL).stream()).toList();
     // A lock held by another live run is not bad input: it exits 75 (LockConflictTest).
 
     /** Starts what the stage runs need, once, on first use: the check of the table's rows needs none of it. */
@@ -517,6 +516,31 @@ class BadInputCatalogueTest {
         StageRuns.Outcome verbose = runJvm(cmd, dir.resolve("verbose"), "WARN");
         assertEquals(2, verbose.code(), verbose.err());
         assertTrue(verbose.err().contains("resolves to a loopback address"), "Spark saw a loopback host name:\n" + verbose.err());
+    }
+
+    /**
+     * A task that fails on a damaged Parquet file used to print its trace twice (the executor's and the scheduler's
+     * log, 110-340 lines) before the one error line, and the job's other task, still running when Spark was stopped,
+     * more after it; in a JVM of its own, as users run it, stderr is that line alone.
+     */
+    @Test
+    void aFailingTaskPrintsNoTraceBeforeTheErrorLine() throws Exception {
+        startSpark();
+        Path dir = Files.createDirectories(base.resolve("task-traces"));
+        Path root = dir.resolve("root");
+        StageRuns.copyTree(good, root);
+        Path part;
+        try (Stream<Path> s = Files.list(root.resolve(DATASET).resolve("test"))) {
+            part = s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().findFirst().orElseThrow();
+        }
+        Files.write(part, zeroed(Files.readAllBytes(part), (int) Files.size(part) / 4, 2000));
+        Files.delete(part.resolveSibling("." + part.getFileName() + ".crc"));
+        List<String> cmd = ChildProcess.javaCommand(List.of("-Xmx1g"), VaeMain.class.getName(),
+                List.of("evaluate", "--conf", conf.toString(), "--root", root.toString(), "--master", "local[2]", "--overwrite"));
+        StageRuns.Outcome o = runJvm(cmd, dir.resolve("logs"), null);
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line:\n" + o.err());
+        assertTrue(o.err().startsWith("error: ") && o.err().contains(part.getFileName() + ": corrupt dataset file"), o.err());
     }
 
     /** Runs a command to its end (at most 5 minutes), with {@code VAE_LOG_LEVEL} set or (null) unset. */

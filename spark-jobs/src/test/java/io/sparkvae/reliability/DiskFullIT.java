@@ -74,6 +74,22 @@ class DiskFullIT {
         assertEquals(List.of("./tiny"), left, "nothing left in the full file system: " + r.tail());
     }
 
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void trainWhoseExecutorsFillTheDiskNamesTheModelAndTheFreeSpaceWithoutTaskTraces() throws Exception {
+        Path root = tmp.resolve("root");
+        StageRuns.copyTree(StageRuns.shared().root().resolve("datasets"), root.resolve("datasets"));
+        Path runs = Files.createDirectories(root.resolve("runs"));
+        // The exported minibatches (about 630 KB), written by the executors' tasks, do not fit in 300 KB.
+        ChildProcess.Result r = inTinyFileSystem(runs, "300k", "train", root);
+        String model = HadoopFiles.withDefaults().path(runs.resolve("tiny/model").toString()).toString();
+        assertFailedOnFullDisk(r, "error: no space left on device while writing " + model + " (its file system has ");
+        assertTrue(r.output().lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in task")),
+                "no task traces: " + r.tail());
+        List<String> left = leftBehind(r).stream().filter(p -> !p.equals("./tiny/events.jsonl")).toList();
+        assertEquals(List.of("./tiny"), left, "nothing left in the full file system: " + r.tail());
+    }
+
     private static void assertFailedOnFullDisk(ChildProcess.Result r, String errorStart) {
         assertEquals(1, r.exitCode(), r.tail());
         List<String> errors = r.output().lines().filter(l -> l.startsWith("error:")).toList();

@@ -20,6 +20,29 @@ class LayoutAndSamplingTest {
     }
 
     @Test
+    void aOneEpochTrainingCurveLabelsItsAxisInHundredths() {
+        var chart = Charts.trainingCurve("one", List.of(new io.sparkvae.model.EpochMetrics(1, 509.63634363816226, 403.20121744632723, 1, 1)));
+        // XChart formats the y ticks with this pattern; without one, a one-epoch curve's ticks show all 16 digits.
+        String pattern = chart.getStyler().getYAxisDecimalPattern();
+        var format = new java.text.DecimalFormat(pattern, java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+        assertEquals("509.64", format.format(509.63634363816226));
+        assertEquals("400", format.format(400.0));
+    }
+
+    @Test
+    void picturesAreMeasuredAgainstAnImagesLimitAndTheHeapBeforeAnyIsDrawn() {
+        io.sparkvae.data.ImageShape mnist = new io.sparkvae.data.ImageShape(28, 28, 1);
+        var defaults = io.sparkvae.config.JobConfigLoader.load("", "t.conf", "t", List.of()).render();
+        PictureBudget.requireFits(PictureBudget.render(defaults, mnist, 2, 10_000), defaults.scale(), 1L << 30);
+        // 1,000 samples at scale 32: 28672x28672 pixels, 3 GiB to draw, in range of an image but not of a 1 GiB heap.
+        var heap = assertThrows(io.sparkvae.io.BadInputException.class,
+                () -> PictureBudget.requireFits(PictureBudget.generate(1000, mnist, 32), 32, 1L << 30));
+        assertEquals("samples.png would be 28672x28672 pixels (generate.grid = 1000 at render.scale = 32): drawing it takes 3.1 GiB"
+                + " of the driver's heap, which has 1.0 GiB; lower render.scale or generate.grid, or give the driver more memory"
+                + " (scripts/vae: VAE_DRIVER_MEMORY; spark-submit: --driver-memory)", heap.getMessage());
+    }
+
+    @Test
     void reconstructionsSitRightUnderTheirOriginals() {
         List<float[]> originals = new ArrayList<>();
         List<float[]> recon = new ArrayList<>();

@@ -132,12 +132,17 @@ class TrainStageTest {
     @Test
     void resumingFromACheckpointMatchesAnUninterruptedRun() throws Exception {
         Path straight = rootWithDataset();
-        assertEquals(0, vae("train", straight).code());
+        // --resume with nothing to resume (as the pipeline always asks) trains afresh, and says nothing of resuming.
+        StageRuns.Outcome fresh = vae("train", straight, "--resume");
+        assertEquals(0, fresh.code(), fresh.err());
+        assertTrue(fresh.out().contains(" 2 epochs, ") && !fresh.out().contains("resuming"), fresh.out());
 
         Path resumed = tmp.resolve("resumed");
         Files.createDirectories(resumed);
         Files.move(rootWithDataset().resolve("datasets"), resumed.resolve("datasets"));
-        assertEquals(0, vae("train", resumed, "--set", "train.epochs=1").code());
+        StageRuns.Outcome first = vae("train", resumed, "--set", "train.epochs=1");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains(" 1 epoch, "), "not '1 epochs': " + first.out());
         // Simulate the interruption: the run had not finished, only its first checkpoint exists.
         Files.delete(resumed.resolve("runs/tiny-punks/model/_SUCCESS"));
         StageRuns.Outcome o = vae("train", resumed, "--resume");

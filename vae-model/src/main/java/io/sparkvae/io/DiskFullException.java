@@ -27,6 +27,16 @@ public final class DiskFullException extends RetryableFailure {
         return false;
     }
 
+    /** True when {@code failure} or one of its causes already is a DiskFullException (it names what was written). */
+    public static boolean named(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof DiskFullException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The failure of writing {@code output} (or a file or temporary sibling of it) when the disk was full.
      *
