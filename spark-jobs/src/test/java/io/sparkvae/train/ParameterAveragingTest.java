@@ -103,6 +103,8 @@ class ParameterAveragingTest {
         }
 
         assertTrue(averaged.params().sub(startParams).norm2Number().doubleValue() > 1e-4, "training moved the parameters");
+        assertTrue(averaged.getUpdater().getStateViewArray().sub(startState).norm2Number().doubleValue() > 1e-6,
+                "training moved Adam's state (the state read back is the one the steps update)");
         assertEquals(0.0, averaged.params().sub(paramSum.divi(2)).amaxNumber().doubleValue(), 1e-6, "parameters are the workers' mean");
         assertEquals(0.0, averaged.getUpdater().getStateViewArray().sub(stateSum.divi(2)).amaxNumber().doubleValue(), 1e-6,
                 "Adam state is the workers' mean");
