@@ -63,8 +63,9 @@ class DiskFullIT {
         Path root = tmp.resolve("root");
         StageRuns.copyTree(StageRuns.shared().root().resolve("datasets"), root.resolve("datasets"));
         Path runs = Files.createDirectories(root.resolve("runs"));
-        // The exported minibatches (about 630 KB) fit in 1 MB; the first checkpoint (the model with Adam's state) does not.
-        ChildProcess.Result r = inTinyFileSystem(runs, "1m", "train", root);
+        // The exported minibatches (about 125 KB: one byte per 8-bit pixel) fit in 400 KB; the first checkpoint (the
+        // model with Adam's state, about 620 KB) does not.
+        ChildProcess.Result r = inTinyFileSystem(runs, "400k", "train", root);
         String checkpoint = HadoopFiles.withDefaults().path(runs.resolve("tiny/.model.training/checkpoints/epoch-001").toString())
                 .toString();
         assertFailedOnFullDisk(r, "error: no space left on device while writing " + checkpoint + " (its file system has ");
@@ -80,8 +81,8 @@ class DiskFullIT {
         Path root = tmp.resolve("root");
         StageRuns.copyTree(StageRuns.shared().root().resolve("datasets"), root.resolve("datasets"));
         Path runs = Files.createDirectories(root.resolve("runs"));
-        // The exported minibatches (about 630 KB), written by the executors' tasks, do not fit in 300 KB.
-        ChildProcess.Result r = inTinyFileSystem(runs, "300k", "train", root);
+        // The exported minibatches (about 125 KB), written by the executors' tasks, do not fit in 64 KB.
+        ChildProcess.Result r = inTinyFileSystem(runs, "64k", "train", root);
         String model = HadoopFiles.withDefaults().path(runs.resolve("tiny/model").toString()).toString();
         assertFailedOnFullDisk(r, "error: no space left on device while writing " + model + " (its file system has ");
         assertTrue(r.output().lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in task")),
