@@ -49,10 +49,11 @@ class TrainFaultsIT {
     @BeforeAll
     static void prepareDataset() throws Exception {
         conf = shared.resolve("faults.conf");
-        // 3,000 images per split: 15 minibatches per worker per epoch, averaged once, so an epoch's training tasks run
-        // for seconds: long enough to be killed in flight.
-        Files.writeString(conf, "data { dataset = mnist, raw = \"" + TestData.rawDir() + "\", limit = 3000, partitions = 2 }\n"
-                + "train { epochs = " + EPOCHS + ", averaging-frequency = 15 }\n");
+        // 12,000 images per split: 60 minibatches per worker per epoch, averaged once, so an epoch's training tasks run
+        // for a second or more (a step takes about 10 ms once the executors keep the minibatches): long enough to be
+        // killed in flight.
+        Files.writeString(conf, "data { dataset = mnist, raw = \"" + TestData.rawDir() + "\", limit = 12000, partitions = 2 }\n"
+                + "train { epochs = " + EPOCHS + ", averaging-frequency = 60 }\n");
         root = shared.resolve("root");
         StageRuns.prepare(conf, root);
         outputs = new StageOutputs(HadoopFiles.withDefaults(), new org.apache.hadoop.fs.Path(root.toUri()));
@@ -64,6 +65,9 @@ class TrainFaultsIT {
         List<String> cluster = LocalCluster.stageOptions(2, 1, 1024);
         Map<String, String> env = new HashMap<>(LocalCluster.childEnv());
         env.putAll(SMALL_DRIVER);
+        // Spark's "Lost task ... ExecutorLostFailure" warning, hidden from stderr by default, is the proof below that
+        // the kill hit a task in flight.
+        env.put("VAE_LOG_LEVEL", "WARN");
         ChildProcess.Result undisturbed = ChildProcess.run(train("undisturbed", cluster), ChildProcess.repo(), env,
                 log("undisturbed"), RUN_LIMIT);
         assertEquals(0, undisturbed.exitCode(), undisturbed.tail());
