@@ -128,7 +128,7 @@ public final class MinibatchFile {
                 return floats;
             }
             float[] out = new float[levels.length];
-            PixelLevels.decode(levels, out, 0);
+            copyInto(FloatBuffer.wrap(out));
             return out;
         }
 

@@ -35,13 +35,6 @@ final class PixelLevels {
         }
     }
 
-    /** Decodes {@code levels} into {@code out} from {@code offset}. */
-    static void decode(byte[] levels, float[] out, int offset) {
-        for (int i = 0; i < levels.length; i++) {
-            out[offset + i] = LEVEL[levels[i] & 0xFF];
-        }
-    }
-
     /** Decodes {@code levels} into {@code out} from its position on. */
     static void decode(byte[] levels, FloatBuffer out) {
         int at = out.position();
