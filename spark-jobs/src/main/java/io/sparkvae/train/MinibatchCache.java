@@ -31,6 +31,13 @@ final class MinibatchCache {
         return current;
     }
 
+    /** Drops what this JVM holds for {@code trainingId} (a later stage in the same JVM gets the heap back). */
+    static synchronized void release(String trainingId) {
+        if (current != null && current.trainingId.equals(trainingId)) {
+            current = null;
+        }
+    }
+
     /** The minibatch at {@code index} if this JVM holds it, else null. */
     MinibatchFile.Minibatch get(int index) {
         return held.get(index);

@@ -116,8 +116,16 @@ final class ParameterAveraging implements AutoCloseable {
         }
     }
 
+    /**
+     * Also drops the kept networks and minibatches of this training from this JVM: on {@code local[*]} the executors
+     * are the driver, and the stages after train would otherwise run beside up to {@code train.cache-mb} of them. An
+     * executor JVM on a cluster drops them when the next training starts.
+     */
     @Override
     public void close() {
+        String trainingId = setup.value().trainingId();
+        WorkerNetworks.release(trainingId);
+        MinibatchCache.release(trainingId);
         setup.destroy();
     }
 }

@@ -54,6 +54,14 @@ final class WorkerNetworks {
         return new Worker(net, new HashMap<>());
     }
 
+    /** Drops this JVM's networks of {@code id}'s training; one still borrowed is not given back. */
+    static synchronized void release(String id) {
+        if (id.equals(trainingId)) {
+            IDLE.clear();
+            trainingId = null;
+        }
+    }
+
     /** Returns a borrowed worker (its state is overwritten by the next borrower). */
     static void giveBack(WorkerSetup setup, Worker worker) {
         synchronized (WorkerNetworks.class) {

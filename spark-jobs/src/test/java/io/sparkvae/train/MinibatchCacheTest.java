@@ -79,6 +79,17 @@ class MinibatchCacheTest {
     }
 
     @Test
+    void aFinishedTrainingGivesItsMinibatchesBack() throws IOException {
+        List<String> uris = files(1);
+        WorkerSetup setup = setup(uris, 1);
+        new MinibatchReader(uris, new int[] {0}, 0, MinibatchCache.of(setup)).next();
+        MinibatchCache.release("another training");
+        assertTrue(MinibatchCache.of(setup).get(0) != null, "another training's release leaves this one's alone");
+        MinibatchCache.release(setup.trainingId());
+        assertNull(MinibatchCache.of(setup).get(0), "released: nothing held");
+    }
+
+    @Test
     void aMissingFileIsNamedInTheError() throws IOException {
         List<String> uris = files(1);
         Files.delete(Path.of(java.net.URI.create(uris.get(0))));
