@@ -5,12 +5,15 @@ import io.sparkvae.dataset.ExampleRows;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Tuple2;
@@ -20,17 +23,25 @@ import scala.Tuple2;
  * read them back with {@link MinibatchFile#load}. The shuffle is seeded, so a resumed run exports the same minibatches;
  * the averaging rounds then visit them in a fresh seeded order every epoch ({@link RoundPlan}).
  *
+ * <p>Every minibatch is full but at most one, as a shuffling data loader gives them: each partition writes its full
+ * minibatches and leaves the rows left over (fewer than a minibatch) in a remainder file, and one task then cuts the
+ * partitions' remainders, in partition order, into full minibatches and a last short one. Writing each partition's
+ * remainder as a short minibatch instead gave a few minibatches of a handful of examples per epoch, whose noisy steps
+ * cost punks-z2 about 5 nats of validation -ELBO after 10 epochs (docs/BENCHMARKS.md, "Train stage").
+ *
  * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}), so a path with a space, '#',
  * '%' or other characters outside a URI survives the trip to the executors.
  */
 public final class MinibatchExporter {
+    private static final String REMAINDER_PREFIX = "remainder-";
+
     private MinibatchExporter() {}
 
     /** Exports and returns the files' URIs (escaped, for {@link MinibatchFile#load}); {@code dir} must not exist yet. */
     public static List<String> export(Dataset<Row> rows, int batchSize, int partitions, long seed, Path dir) {
         String target = dir.toString();
         // Shuffle primitive (key, pixels) pairs: far cheaper to serialize than Spark Rows of boxed floats.
-        return rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
+        List<String> written = rows.select(ExampleRows.INDEX, ExampleRows.PIXELS).javaRDD()
                 .mapToPair(r -> new Tuple2<>(Seeds.of(seed, Seeds.Purpose.MINIBATCH_ORDER, r.getInt(0)), ExampleRows.pixels(r)))
                 // Partitioned by the (well-mixed) key itself. sortByKey's range partitioner samples with a seed made
                 // from the RDD's id, so the minibatches would depend on how many RDDs the application made before
@@ -39,8 +50,23 @@ public final class MinibatchExporter {
                 .values()
                 .mapPartitionsWithIndex((p, it) -> writeBatches(p, it, batchSize, target), false)
                 .collect();
+        List<String> batches = new ArrayList<>();
+        List<String> remainders = new ArrayList<>(); // in partition order: collect keeps it
+        for (String uri : written) {
+            (isRemainder(uri) ? remainders : batches).add(uri);
+        }
+        if (!remainders.isEmpty()) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+            batches.addAll(jsc.parallelize(List.of(remainders), 1).map(r -> mergeRemainders(r, batchSize, target)).collect().get(0));
+        }
+        return batches;
     }
 
+    private static boolean isRemainder(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1).startsWith(REMAINDER_PREFIX);
+    }
+
+    /** Writes the partition's full minibatches, then its leftover rows (if any) as a remainder file, last. */
     private static Iterator<String> writeBatches(int partition, Iterator<float[]> rows, int batchSize, String target) {
         List<String> written = new ArrayList<>();
         List<float[]> batch = new ArrayList<>(batchSize);
@@ -49,18 +75,54 @@ public final class MinibatchExporter {
             FileSystem fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
             while (rows.hasNext()) {
                 batch.add(rows.next());
-                if (batch.size() == batchSize || !rows.hasNext()) {
-                    Path file = new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size()));
-                    try (OutputStream out = fs.create(file, false)) {
-                        MinibatchFile.write(batch.toArray(new float[0][]), out);
-                    }
-                    written.add(file.toUri().toString());
-                    batch.clear();
+                if (batch.size() == batchSize) {
+                    written.add(write(fs, new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size())), batch));
                 }
+            }
+            if (!batch.isEmpty()) {
+                written.add(write(fs, new Path(dir, String.format(REMAINDER_PREFIX + "%05d.bin", partition)), batch));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write minibatches under " + target, e);
         }
         return written.iterator();
+    }
+
+    /** Cuts the remainders, in order, into full minibatches and a last short one; deletes the remainder files. */
+    private static List<String> mergeRemainders(List<String> remainders, int batchSize, String target) {
+        List<String> written = new ArrayList<>();
+        List<float[]> batch = new ArrayList<>(batchSize);
+        Path dir = new Path(target);
+        try {
+            FileSystem fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
+            for (String uri : remainders) {
+                MinibatchFile.Minibatch rest = MinibatchFile.load(uri);
+                float[] pixels = rest.pixels();
+                for (int r = 0; r < rest.rows(); r++) {
+                    batch.add(Arrays.copyOfRange(pixels, r * rest.cols(), (r + 1) * rest.cols()));
+                    if (batch.size() == batchSize) {
+                        written.add(write(fs, new Path(dir, String.format("batch-merged-%05d.bin", written.size())), batch));
+                    }
+                }
+            }
+            if (!batch.isEmpty()) {
+                written.add(write(fs, new Path(dir, String.format("batch-merged-%05d.bin", written.size())), batch));
+            }
+            for (String uri : remainders) {
+                fs.delete(new Path(URI.create(uri)), false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write minibatches under " + target, e);
+        }
+        return written;
+    }
+
+    /** Writes one minibatch file (replacing one a failed attempt of the task left) and empties {@code batch}. */
+    private static String write(FileSystem fs, Path file, List<float[]> batch) throws IOException {
+        try (OutputStream out = fs.create(file, true)) {
+            MinibatchFile.write(batch.toArray(new float[0][]), out);
+        }
+        batch.clear();
+        return file.toUri().toString();
     }
 }
