@@ -20,15 +20,15 @@ final class SettingCases {
                     r.master = "bogus://x:1";
                     return r;
                 }),
-                new Case("master-no-threads", "`--master 'local[0]'` (a master URL with no threads)", every, (d, s) -> {
+                new Case("master-no-threads", "`--master 'local[0]'`", every, (d, s) -> {
                     Run r = new Run(d.root()).names("--master local[0]", "at least 1 thread");
                     r.master = "local[0]";
                     return r;
                 }),
-                new Case("spark-conf-executor-memory", "`--spark-conf spark.executor.memory=1k` (below Spark's floor)", every,
+                new Case("spark-conf-executor-memory", "`--spark-conf spark.executor.memory=1k`", every,
                         (d, s) -> new Run(d.root()).sparkConf("spark.executor.memory=1k").names("spark.executor.memory=1k", "450m")),
-                new Case("picture-too-big", "`--set render.scale=32` with `render.samples=10000` (generate: `generate.grid=10000`),"
-                        + " each in range: a picture of 89600x89600 pixels", List.of("render", "generate"), (d, s) -> {
+                new Case("picture-too-big", "`--set render.scale=32`, `render.samples=10000` (generate: `generate.grid=10000`),"
+                        + " each in range", List.of("render", "generate"), (d, s) -> {
                     Run r = new Run(d.root()).set("render.scale=32");
                     return (s.equals("render") ? r.set("render.samples=10000")
                             : r.set("generate.samples=10000").set("generate.grid=10000")).names("samples.png", "89600x89600");
