@@ -39,7 +39,7 @@ final class OrderedMean {
     private void add(WorkerResult r) {
         negElboSum += r.negElboSum();
         examples += r.examples();
-        costs = costs.plus(r.costs());
+        costs = costs.alongside(r.costs());
         if (r.examples() == 0) {
             return; // a worker without minibatches this round returns its start state: it must not weigh in
         }

@@ -86,7 +86,7 @@ final class ParameterAveraging implements AutoCloseable {
                 current = next; // the driver's network needs it only after the last round
             }
             long t3 = System.nanoTime();
-            costs = costs.plus(mean.costs()).plus(new RoundCosts((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, 0, 0, 0, 0));
+            costs = costs.plus(mean.costs()).plus(RoundCosts.ofDriver((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
         }
         current.applyTo(network);
         return new EpochFit(negElboSum, examples, round, costs);

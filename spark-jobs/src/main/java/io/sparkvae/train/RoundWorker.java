@@ -70,7 +70,7 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
             long t2 = System.nanoTime();
             TrainingState end = examples == 0 ? start : TrainingState.of(net);
             long t3 = System.nanoTime();
-            RoundCosts costs = new RoundCosts(0, 0, 0, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
+            RoundCosts costs = RoundCosts.ofWorker((t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
             return new WorkerResult(end, negElboSum, examples, costs);
         } finally {
             WorkerNetworks.giveBack(setup, worker);
