@@ -25,9 +25,9 @@ import scala.Tuple2;
  *
  * <p>Every minibatch is full but at most one, as a shuffling data loader gives them: each partition writes its full
  * minibatches and leaves the rows left over (fewer than a minibatch) in a remainder file, and one task then cuts the
- * partitions' remainders, in partition order, into full minibatches and a last short one. Writing each partition's
- * remainder as a short minibatch instead gave a few minibatches of a handful of examples per epoch, whose noisy steps
- * cost punks-z2 about 5 nats of validation -ELBO after 10 epochs (docs/BENCHMARKS.md, "Train stage").
+ * partitions' remainders, in partition order, into full minibatches and a last short one. (Writing each partition's
+ * remainder as a minibatch of its own gave every epoch a few steps on a handful of examples, and an extra averaging
+ * round when they overflowed the last full one.)
  *
  * <p>The files are named by their URIs in escaped form ({@code file:/data/my%20run/...}), so a path with a space, '#',
  * '%' or other characters outside a URI survives the trip to the executors.
