@@ -33,7 +33,8 @@ public final class VaeMain implements Runnable {
 
     /** Inherited: every command takes it, before or after the command's name. */
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "After the error: line of an unexpected failure, print its stack trace.")
+            description = "After the error: line of an unexpected failure, print its stack trace; log Spark, Hadoop and DL4J"
+                    + " at INFO (as VAE_LOG_LEVEL=INFO).")
     boolean verbose;
 
     /** The commands that run every stage, whose help lists every config key (a stage's lists its own). */
@@ -68,6 +69,11 @@ public final class VaeMain implements Runnable {
         for (StageDescriptor stage : StageDescriptor.values()) {
             cli.getSubcommands().get(stage.commandName()).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer(stage));
         }
+        cli.setExecutionStrategy(parsed -> {
+            try (VerboseLogging.Restore levels = main.verbose ? VerboseLogging.raise() : () -> {}) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr(), main.verbose));
         cli.setParameterExceptionHandler(VaeMain::usageError);
         try {
