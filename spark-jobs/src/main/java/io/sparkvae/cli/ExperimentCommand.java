@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,12 +42,16 @@ final class ExperimentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    VaeMain vae;
+
     @Override
     public Integer call() {
         target.check();
         HadoopFiles files = HadoopFiles.withDefaults();
         Experiment experiment = ExperimentFile.load(files, ExperimentFile.locate(files, name), sets);
-        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkSettings(), spec.commandLine().getErr());
+        ExperimentRunner runner = new ExperimentRunner(files, target.root, target.master, target.sparkSettings(), spec.commandLine().getErr(),
+                vae.verbose);
         if (plan) {
             for (ExperimentRun run : experiment.runs()) {
                 PipelinePlan p = runner.plan(run);

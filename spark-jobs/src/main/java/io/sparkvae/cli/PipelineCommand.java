@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,6 +27,9 @@ final class PipelineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    VaeMain vae;
+
     @Override
     public Integer call() {
         if (plan) {
@@ -34,7 +38,7 @@ final class PipelineCommand implements Callable<Integer> {
             return 0;
         }
         try (SparkSessions sessions = SparkSessions.forCommand("pipeline", options.toJob())) {
-            return Pipeline.run(options.toJob(), sessions, spec.commandLine().getErr());
+            return Pipeline.run(options.toJob(), sessions, spec.commandLine().getErr(), vae.verbose);
         }
     }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes are the stage contract a workflow engine relies on ({@link Failures}; stated in
  * docs/OPERATIONS.md, "Exit codes"). A usage error (no or an unknown command, an unknown or missing option) prints
- * {@code error: ...} and one line pointing to {@code --help}, and exits 2.
+ * {@code error: ...} and one line pointing to {@code --help}, and exits 2. A failure nobody foresaw prints one line too,
+ * its stack trace only with {@code --verbose}, which every command takes.
  */
 @Command(
         name = "vae",
@@ -29,6 +30,12 @@ import picocli.CommandLine.Command;
 public final class VaeMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Inherited: every command takes it, before or after the command's name. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "After the error: line of an unexpected failure, print its stack trace; log Spark, Hadoop and DL4J"
+                    + " at INFO (as VAE_LOG_LEVEL=INFO).")
+    boolean verbose;
 
     /** The commands that run every stage, whose help lists every config key (a stage's lists its own). */
     private static final List<String> ALL_STAGES = List.of("pipeline", "experiment");
@@ -54,20 +61,26 @@ public final class VaeMain implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new VaeMain());
+        VaeMain main = new VaeMain();
+        CommandLine cli = new CommandLine(main);
         for (String name : ALL_STAGES) {
             cli.getSubcommands().get(name).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer());
         }
         for (StageDescriptor stage : StageDescriptor.values()) {
             cli.getSubcommands().get(stage.commandName()).getCommandSpec().usageMessage().footer(ConfigKeysHelp.footer(stage));
         }
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr()));
+        cli.setExecutionStrategy(parsed -> {
+            try (VerboseLogging.Restore levels = main.verbose ? VerboseLogging.raise() : () -> {}) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> Failures.report(e, commandLine.getErr(), main.verbose));
         cli.setParameterExceptionHandler(VaeMain::usageError);
         try {
             return cli.execute(args);
         } catch (Error e) {
             // picocli lets Errors through (Hadoop's FSError on a failing disk is one): they get the same report.
-            return Failures.report(e, cli.getErr());
+            return Failures.report(e, cli.getErr(), main.verbose);
         }
     }
 

@@ -31,16 +31,19 @@ public final class ExperimentRunner {
     private final String master;
     private final List<String> sparkConf;
     private final PrintWriter err;
+    private final boolean verbose;
 
     /**
-     * @param err where a failing stage's {@code error: ...} line goes
+     * @param err     where a failing stage's {@code error: ...} line goes
+     * @param verbose whether an unexpected failure's stack trace follows that line ({@code --verbose})
      */
-    public ExperimentRunner(HadoopFiles files, String root, String master, List<String> sparkConf, PrintWriter err) {
+    public ExperimentRunner(HadoopFiles files, String root, String master, List<String> sparkConf, PrintWriter err, boolean verbose) {
         this.files = files;
         this.root = root;
         this.master = master;
         this.sparkConf = List.copyOf(sparkConf);
         this.err = err;
+        this.verbose = verbose;
     }
 
     /** The options the pipeline gets for one run. */
@@ -83,7 +86,7 @@ public final class ExperimentRunner {
                 boolean resumed = todo.contains(StageDescriptor.TRAIN)
                         && new Checkpoints(files, plan.step(StageDescriptor.TRAIN).output(), 0).any();
                 long t0 = System.nanoTime();
-                int rc = Pipeline.run(options(run), session, err);
+                int rc = Pipeline.run(options(run), session, err, verbose);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 if (rc != Failures.EXIT_OK) {
                     StageLog.info(String.format(Locale.ROOT, "%s failed with exit code %d after %.1f s; %s", head, rc, seconds,

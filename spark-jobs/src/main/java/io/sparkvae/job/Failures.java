@@ -28,21 +28,33 @@ public final class Failures {
     }
 
     /**
-     * Prints {@code error: <what>} for {@code failure} and returns the exit code: one line for bad input, a busy
-     * output, a full disk, an unreachable file system and the other failures whose message says it all
-     * ({@link RetryableFailure}); anything else
-     * also gets its stack trace, which a developer needs.
+     * Prints {@code error: <what>} for {@code failure} and returns the exit code. Bad input, a busy output, a full
+     * disk, an unreachable file system and the other failures whose message says it all ({@link RetryableFailure})
+     * get that one line. Anything else (a bug, or a failure nobody foresaw) gets one line naming the exception and
+     * pointing to {@code --verbose}; with {@code verbose}, the stack trace a developer needs follows that line.
      */
-    public static int report(Throwable failure, PrintWriter err) {
+    public static int report(Throwable failure, PrintWriter err, boolean verbose) {
         String line = oneLine(failure);
         if (line != null) {
             err.println("error: " + line);
-        } else {
-            err.println("error: " + failure);
+        } else if (verbose) {
+            err.println("error: " + unexpected(failure));
             failure.printStackTrace(err);
+        } else {
+            err.println("error: " + unexpected(failure) + "; rerun with --verbose for the stack trace");
         }
         err.flush();
         return exitCode(failure);
+    }
+
+    /**
+     * An unexpected failure on one line: its class's simple name, then the first line of its message if it has one
+     * (Spark's job-aborted messages carry the executor's stack trace after their first line).
+     */
+    private static String unexpected(Throwable failure) {
+        String name = failure.getClass().getSimpleName().isEmpty() ? failure.getClass().getName() : failure.getClass().getSimpleName();
+        String message = failure.getMessage() == null ? "" : failure.getMessage().strip().lines().findFirst().orElse("").strip();
+        return message.isEmpty() ? name : name + ": " + message;
     }
 
     /** The one-line message of a failure users can act on without a stack trace, or null. */

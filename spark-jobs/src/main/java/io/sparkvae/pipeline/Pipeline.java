@@ -31,13 +31,14 @@ public final class Pipeline {
     /**
      * Runs the whole pipeline in {@code sessions}; returns the exit code of the first failing stage, or 0.
      *
-     * @param err where a failing stage's {@code error: ...} line goes
+     * @param err     where a failing stage's {@code error: ...} line goes
+     * @param verbose whether an unexpected failure's stack trace follows that line ({@code --verbose})
      */
-    public static int run(JobOptions options, SparkSessions sessions, PrintWriter err) {
+    public static int run(JobOptions options, SparkSessions sessions, PrintWriter err, boolean verbose) {
         PipelinePlan plan = plan(options);
         HadoopFiles files = HadoopFiles.withDefaults();
         StageLog.info("pipeline: " + plan.run() + " (" + plan.dataset() + ") under " + PipelineSummary.display(plan.root()));
-        int rc = new PipelineRunner(sessions, err).run(plan, StageCatalog.pipeline(!options.overwrite()), options, files);
+        int rc = new PipelineRunner(sessions, err, verbose).run(plan, StageCatalog.pipeline(!options.overwrite()), options, files);
         if (rc != Failures.EXIT_OK) {
             return rc;
         }

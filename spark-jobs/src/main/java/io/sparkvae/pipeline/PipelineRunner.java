@@ -21,14 +21,17 @@ import java.util.Map;
 public final class PipelineRunner {
     private final SparkSessions sessions;
     private final PrintWriter err;
+    private final boolean verbose;
 
     /**
      * @param sessions the application every stage runs in
      * @param err      where a failing stage's {@code error: ...} line goes
+     * @param verbose  whether an unexpected failure's stack trace follows that line ({@code --verbose})
      */
-    public PipelineRunner(SparkSessions sessions, PrintWriter err) {
+    public PipelineRunner(SparkSessions sessions, PrintWriter err, boolean verbose) {
         this.sessions = sessions;
         this.err = err;
+        this.verbose = verbose;
     }
 
     /** Runs every stage of the plan; returns 0, or the exit code of the first stage that failed. */
@@ -72,7 +75,7 @@ public final class PipelineRunner {
             ctx.run(name, stage);
             return Failures.EXIT_OK;
         } catch (RuntimeException | Error e) {
-            return Failures.report(e, err);
+            return Failures.report(e, err, verbose);
         }
     }
 }

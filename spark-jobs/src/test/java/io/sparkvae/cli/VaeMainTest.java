@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.config.JobConfigLoader;
 import io.sparkvae.layout.StageDescriptor;
+import io.sparkvae.testing.ChildProcess;
 import io.sparkvae.testing.ConsoleRun;
 import io.sparkvae.testing.ConsoleRun.Outcome;
+import io.sparkvae.testing.FailingFileSystem;
+import io.sparkvae.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,5 +87,51 @@ class VaeMainTest {
                 "train.epoch=3", "--root", System.getProperty("java.io.tmpdir"));
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains("unknown key 'train.epoch'") && o.err().contains("did you mean 'train.epochs'?"), o.err());
+    }
+
+    /**
+     * A failure none of the one-line kinds covers (every call of the root's file system throws an
+     * IllegalStateException with a cause, as a buggy client might), in a JVM of its own as users run it: exit 1 and
+     * stderr one error: line pointing to --verbose. With --verbose, after the command or before it, the same exit code
+     * and the stack trace, cause included, right after the error: line.
+     */
+    @Test
+    void anUnexpectedFailureIsOneLineAndItsStackTraceNeedsVerbose(@TempDir Path dir) throws Exception {
+        List<String> options = List.of("--conf", TestData.confDir().resolve("punks-z2.conf").toString(), "--root",
+                FailingFileSystem.SCHEME + ":///vae", "--master", "local[1]", "--spark-conf", FailingFileSystem.SPARK_CONF);
+        String line = "error: IllegalStateException: " + FailingFileSystem.MESSAGE;
+
+        Outcome quiet = runJvm(dir.resolve("quiet"), Stream.concat(Stream.of("train"), options.stream()).toList());
+        assertEquals(1, quiet.code(), quiet.err());
+        assertEquals(List.of(line + "; rerun with --verbose for the stack trace"), quiet.err().strip().lines().toList());
+
+        List<List<String>> verboseRuns = List.of(Stream.concat(Stream.of("train"), Stream.concat(options.stream(), Stream.of("--verbose"))).toList(),
+                Stream.concat(Stream.of("--verbose", "pipeline"), options.stream()).toList());
+        for (int i = 0; i < verboseRuns.size(); i++) {
+            Outcome verbose = runJvm(dir.resolve("verbose-" + i), verboseRuns.get(i));
+            assertEquals(1, verbose.code(), verbose.err());
+            List<String> lines = verbose.err().lines().toList();
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("error: ")).count(), verbose.err());
+            int at = lines.indexOf(line);
+            assertTrue(at >= 0, verboseRuns.get(i) + ": no '" + line + "' in\n" + verbose.err());
+            assertEquals("java.lang.IllegalStateException: " + FailingFileSystem.MESSAGE, lines.get(at + 1), verbose.err());
+            assertTrue(lines.get(at + 2).startsWith("\tat "), verbose.err());
+            assertTrue(lines.contains("Caused by: java.io.IOException: " + FailingFileSystem.CAUSE), verbose.err());
+        }
+    }
+
+    /** {@code vae <args>} in a fresh JVM (this one's classpath, VAE_LOG_LEVEL unset), its stdout and stderr apart. */
+    private static Outcome runJvm(Path logs, List<String> args) throws Exception {
+        Files.createDirectories(logs);
+        List<String> cmd = ChildProcess.javaCommand(List.of("-Xmx512m"), VaeMain.class.getName(), args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(logs.resolve("out").toFile()).redirectError(logs.resolve("err").toFile());
+        pb.environment().remove("VAE_LOG_LEVEL");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "vae " + args + " did not finish");
+            return new Outcome(p.exitValue(), Files.readString(logs.resolve("out")), Files.readString(logs.resolve("err")));
+        } finally {
+            ChildProcess.kill(p);
+        }
     }
 }
