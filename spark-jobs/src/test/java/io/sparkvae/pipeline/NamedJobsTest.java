@@ -51,7 +51,8 @@ class NamedJobsTest {
         spark.sparkContext().addSparkListener(ui);
         StageRuns.Outcome run;
         try {
-            run = StageRuns.vae("pipeline", conf, root);
+            // Minibatches of 50: 4 of them, so 2 workers averaging after every one make 2 rounds per epoch.
+            run = StageRuns.vae("pipeline", conf, root, "--set", "train.batch-size=50");
             spark.sparkContext().listenerBus().waitUntilEmpty();
         } finally {
             spark.sparkContext().removeSparkListener(ui);

@@ -23,7 +23,7 @@ public final class StageRuns {
         String raw = TestData.rawDir().toString().replace("\\", "/");
         String body = "data { dataset = mnist, raw = \"" + raw + "\", limit = 200, partitions = 2 }\n"
                 + "model { latent = 2, hidden = [32] }\n"
-                // Two epochs with an averaging round after every minibatch: several rounds of parameter averaging.
+                // Two epochs, averaging after every minibatch: 2 minibatches of 100, so one round of 2 workers per epoch.
                 + "train { epochs = 2, averaging-frequency = 1 }\n"
                 + "evaluate { elbo-samples = 2, is-samples = 20 }\n"
                 + "render { manifold-grid = 5, reconstructions = 12, samples = 16, scale = 2 }\n";
