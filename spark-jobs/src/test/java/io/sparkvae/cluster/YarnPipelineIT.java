@@ -397,7 +397,7 @@ class YarnPipelineIT {
             List<String> descriptions = new ArrayList<>();
             jobs.forEach(j -> descriptions.add(j.path("description").asText()));
             for (String expected : List.of("prepare punks-limit1000: write the sprite-sheet splits",
-                    "train " + run + ": epoch 2/2, averaging round 6/6", "train " + run + ": epoch 1/2: validation -ELBO",
+                    "train " + run + ": epoch 2/2, averaging round 5/5", "train " + run + ": epoch 1/2: validation -ELBO",
                     "evaluate " + run + ": importance sampling K=10 on 1000 test examples")) {
                 assertTrue(descriptions.contains(expected), "no job '" + expected + "' among " + descriptions);
             }
