@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
@@ -68,61 +69,77 @@ public final class MinibatchExporter {
 
     /** Writes the partition's full minibatches, then its leftover rows (if any) as a remainder file, last. */
     private static Iterator<String> writeBatches(int partition, Iterator<float[]> rows, int batchSize, String target) {
-        List<String> written = new ArrayList<>();
-        List<float[]> batch = new ArrayList<>(batchSize);
-        Path dir = new Path(target);
         try {
-            FileSystem fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
-            while (rows.hasNext()) {
-                batch.add(rows.next());
-                if (batch.size() == batchSize) {
-                    written.add(write(fs, new Path(dir, String.format("batch-%05d-%05d.bin", partition, written.size())), batch));
-                }
-            }
-            if (!batch.isEmpty()) {
-                written.add(write(fs, new Path(dir, String.format(REMAINDER_PREFIX + "%05d.bin", partition)), batch));
-            }
+            Cutter cutter = new Cutter(target, batchSize, n -> String.format("batch-%05d-%05d.bin", partition, n));
+            rows.forEachRemaining(cutter::add);
+            return cutter.finish(String.format(REMAINDER_PREFIX + "%05d.bin", partition)).iterator();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write minibatches under " + target, e);
         }
-        return written.iterator();
     }
 
     /** Cuts the remainders, in order, into full minibatches and a last short one; deletes the remainder files. */
     private static List<String> mergeRemainders(List<String> remainders, int batchSize, String target) {
-        List<String> written = new ArrayList<>();
-        List<float[]> batch = new ArrayList<>(batchSize);
-        Path dir = new Path(target);
         try {
-            FileSystem fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
+            Cutter cutter = new Cutter(target, batchSize, n -> String.format("batch-merged-%05d.bin", n));
             for (String uri : remainders) {
                 MinibatchFile.Minibatch rest = MinibatchFile.load(uri);
                 float[] pixels = rest.pixels();
                 for (int r = 0; r < rest.rows(); r++) {
-                    batch.add(Arrays.copyOfRange(pixels, r * rest.cols(), (r + 1) * rest.cols()));
-                    if (batch.size() == batchSize) {
-                        written.add(write(fs, new Path(dir, String.format("batch-merged-%05d.bin", written.size())), batch));
-                    }
+                    cutter.add(Arrays.copyOfRange(pixels, r * rest.cols(), (r + 1) * rest.cols()));
                 }
             }
-            if (!batch.isEmpty()) {
-                written.add(write(fs, new Path(dir, String.format("batch-merged-%05d.bin", written.size())), batch));
-            }
+            List<String> written = cutter.finish(null);
             for (String uri : remainders) {
-                fs.delete(new Path(URI.create(uri)), false);
+                cutter.fs.delete(new Path(URI.create(uri)), false);
             }
+            return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write minibatches under " + target, e);
         }
-        return written;
     }
 
-    /** Writes one minibatch file (replacing one a failed attempt of the task left) and empties {@code batch}. */
-    private static String write(FileSystem fs, Path file, List<float[]> batch) throws IOException {
-        try (OutputStream out = fs.create(file, true)) {
-            MinibatchFile.write(batch.toArray(new float[0][]), out);
+    /** Cuts rows, in the order given, into minibatch files of {@code batchSize} rows, named by their number. */
+    private static final class Cutter {
+        private final Path dir;
+        private final FileSystem fs;
+        private final int batchSize;
+        private final IntFunction<String> name;
+        private final List<float[]> batch = new ArrayList<>();
+        private final List<String> written = new ArrayList<>();
+
+        Cutter(String target, int batchSize, IntFunction<String> name) throws IOException {
+            this.dir = new Path(target);
+            this.fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
+            this.batchSize = batchSize;
+            this.name = name;
         }
-        batch.clear();
-        return file.toUri().toString();
+
+        void add(float[] row) {
+            batch.add(row);
+            if (batch.size() == batchSize) {
+                write(name.apply(written.size()));
+            }
+        }
+
+        /** Writes the rows left (fewer than a minibatch) as {@code restName}, or as the next numbered file if null. */
+        List<String> finish(String restName) {
+            if (!batch.isEmpty()) {
+                write(restName != null ? restName : name.apply(written.size()));
+            }
+            return written;
+        }
+
+        /** One minibatch file (replacing one a failed attempt of the task left). */
+        private void write(String fileName) {
+            Path file = new Path(dir, fileName);
+            try (OutputStream out = fs.create(file, true)) {
+                MinibatchFile.write(batch.toArray(new float[0][]), out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write minibatches under " + dir, e);
+            }
+            batch.clear();
+            written.add(file.toUri().toString());
+        }
     }
 }
