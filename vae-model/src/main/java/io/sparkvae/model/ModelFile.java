@@ -5,22 +5,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.BadInputException;
 import io.sparkvae.io.HadoopFiles;
 import io.sparkvae.io.Json;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads a {@code model.zip} as data, never as code: only the three entries DL4J's {@code ModelSerializer.writeModel}
- * writes for this project's models, each inflated no further than a model of the spec can need; the network is built
- * from the spec (the file's configuration must be exactly that one), so no class name in the file is ever resolved.
+ * Writes and reads a {@code model.zip}: the three entries of DL4J's {@code ModelSerializer} format (so DL4J reads the
+ * file too), read as data, never as code: each inflated no further than a model of the spec can need; the network is
+ * built from the spec (the file's configuration must be exactly that one), so no class name in the file is ever
+ * resolved.
  */
 final class ModelFile {
     static final String CONFIGURATION = "configuration.json";
@@ -33,6 +41,29 @@ final class ModelFile {
     private static final long MAX_CONFIGURATION_BYTES = 1 << 20;
 
     private ModelFile() {
+    }
+
+    /**
+     * Writes {@code net} as a model zip, with its optimiser state when {@code withUpdater}. The entries are stored, not
+     * deflated: deflating a trained punks model's 21 MB of parameters and Adam state took 0.8 s, after every epoch's
+     * checkpoint, to save a tenth of the bytes.
+     */
+    static void write(MultiLayerNetwork net, boolean withUpdater, OutputStream out) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.setLevel(Deflater.NO_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(CONFIGURATION));
+        zip.write(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+        DataOutputStream arrays = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
+        zip.putNextEntry(new ZipEntry(COEFFICIENTS));
+        Nd4j.write(net.params(), arrays);
+        arrays.flush();
+        INDArray state = withUpdater && net.getUpdater() != null ? net.getUpdater().getStateViewArray() : null;
+        if (state != null && state.length() > 0) {
+            zip.putNextEntry(new ZipEntry(UPDATER_STATE));
+            Nd4j.write(state, arrays);
+            arrays.flush();
+        }
+        zip.finish();
     }
 
     /** The most bytes each entry may inflate to for {@code spec} (Adam keeps two values per parameter). */

@@ -49,6 +49,19 @@ public final class Vae implements Serializable {
         return new Vae(net, spec);
     }
 
+    /**
+     * The VAE of {@code spec} with these parameters (a [1, n] float row, used as the network's own, not copied): how a
+     * model crosses to another JVM without DL4J's model zip and its JSON parse.
+     */
+    public static Vae withParameters(VaeSpec spec, INDArray parameters) {
+        if (parameters.length() != spec.parameterCount()) {
+            throw new IllegalArgumentException(parameters.length() + " parameters for a VAE of " + spec.parameterCount());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
+        net.init(parameters, false);
+        return new Vae(net, spec);
+    }
+
     /** The network configuration of {@code spec}: the only one {@link VaeStore} accepts in a model file. */
     static MultiLayerConfiguration configuration(VaeSpec spec) {
         IUpdater updater = "adam".equals(spec.optimizer()) ? new Adam(spec.learningRate()) : new AdaGrad(spec.learningRate());

@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -77,7 +76,7 @@ public final class VaeStore {
     public static void save(Vae vae, Provenance provenance, Path dir, HadoopFiles files) {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try {
-            ModelSerializer.writeModel(vae.network(), zip, true);
+            ModelFile.write(vae.network(), true, zip);
             files.writeBytes(new Path(dir, MODEL), zip.toByteArray());
             files.writeString(new Path(dir, SPEC), Json.mapper().writeValueAsString(vae.spec().toMap()));
         } catch (IOException e) {

@@ -58,6 +58,34 @@ class VaeStoreTest {
     }
 
     @Test
+    void deeplearning4jReadsTheSavedModelFileWithItsOptimiserState() throws Exception {
+        HadoopFiles files = HadoopFiles.withDefaults();
+        Vae vae = Vae.create(TestData.spec("relu"));
+        new SingleProcessTrainer(vae, 50, 1).train(TestData.images(200, 3), null, 1, null);
+        Path target = files.path(tmp.resolve("dl4j").toString());
+        VaeStore.saveCommitted(vae, Provenance.of("unit", Map.of(), 1, "abc"), target, files, false);
+
+        var net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                tmp.resolve("dl4j").resolve(VaeStore.MODEL).toFile(), true);
+        assertEquals(vae.network().params(), net.params());
+        assertEquals(vae.network().getUpdater().getStateViewArray(), net.getUpdater().getStateViewArray());
+        assertEquals(vae.network().getLayerWiseConfigurations(), net.getLayerWiseConfigurations());
+    }
+
+    @Test
+    void aModelRebuiltFromItsSpecAndParametersComputesTheSame() {
+        Vae vae = Vae.create(TestData.spec("tanh"));
+        INDArray x = TestData.images(30, 4);
+        new SingleProcessTrainer(vae, 10, 1).train(x, null, 1, null);
+        Vae copy = Vae.withParameters(vae.spec(), FloatBytes.row(FloatBytes.of(vae.network().params(), "parameters")));
+        assertArrayEquals(vae.elbo(x, 2, 9).negElbo().dup().data().asFloat(), copy.elbo(x, 2, 9).negElbo().dup().data().asFloat());
+        copy.network().params().addi(1);
+        assertTrue(vae.network().params().neq(copy.network().params()).all(), "a copy, not a view of the original");
+        assertThrows(IllegalArgumentException.class,
+                () -> Vae.withParameters(vae.spec(), org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 5)));
+    }
+
+    @Test
     void theIdentityChangesWithTheParametersOrTheOptimiserState() {
         INDArray data = TestData.images(200, 5);
         Vae a = Vae.create(TestData.spec("relu"));
