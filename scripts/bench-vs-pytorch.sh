@@ -21,6 +21,9 @@
 #   torch-1t, torch-2t  PyTorch (scripts/bench/vae_torch.py: same architecture, loss, Xavier init, Adam 1e-3,
 #                       minibatch 100) with torch.set_num_threads(n) and OPENBLAS_NUM_THREADS=n
 #   single-1t, -2t      our SingleProcessTrainer (vae-model) with ND4J's and OpenBLAS's pools at n threads
+#   pair-1t, torch-pair-1t  two single-1t (torch-1t) processes at once, their rates summed: what two independent
+#                       workers get from this machine (shared caches and memory bandwidth), the ceiling of any
+#                       two-worker trainer here; stage-local[2] / pair-1t is what our distribution itself keeps
 #   stage-local[1]      our train stage (scripts/vae train, the shipped conf) with 1 worker on local[1]
 #   stage-local[2]      our train stage with the shipped conf as it is (2 workers) on local[2]
 #   stage-local-cluster[2,1,4096]  the same on two executor JVMs of one core and 4096 MB each (Spark's local-cluster:
@@ -52,7 +55,7 @@ datasets=${DATASETS:-"mnist punks"}
 for ds in $datasets; do
   [[ $ds == mnist || $ds == punks ]] || { echo "error: bench-vs-pytorch.sh: DATASETS takes mnist and punks, got '$ds'" >&2; exit 2; }
 done
-contenders=${CONTENDERS:-"torch-1t torch-2t single-1t single-2t stage-local[1] stage-local[2] stage-local-cluster[2,1,4096] is-torch-1t is-1t"}
+contenders=${CONTENDERS:-"torch-1t torch-2t torch-pair-1t single-1t single-2t pair-1t stage-local[1] stage-local[2] stage-local-cluster[2,1,4096] is-torch-1t is-1t"}
 out=${OUT:-$repo/bench-out/vs-pytorch}
 python=/usr/bin/python3 # Debian's python3-torch lives in the system interpreter
 # PyTorch's commands: without the variables that pick an old OpenBLAS kernel (see the header).
@@ -130,6 +133,18 @@ results="$out/results.tsv"
 # Steady-state images/s of one run's JSON lines (scripts/bench/summarise.py says how).
 rate() { "$python" scripts/bench/summarise.py rate "$1"; }
 
+# One process training: PyTorch (torch-Nt) or our single-process trainer (single-Nt), N threads, on stdout.
+contender_command() { # dataset contender
+  local ds=$1 c=$2 t=${2#*-} e=${epochs[$1]}
+  t=${t%t}
+  if [[ $c == torch-* ]]; then
+    "${torch_env[@]}" OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$python" scripts/bench/vae_torch.py train "$out/data/$ds-train.f32" \
+      "${dim[$ds]}" "${nz[$ds]}" "$t" "$e"
+  else
+    OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t java_main train "$repo/data/raw" "$ds" "${nz[$ds]}" "$t" "$e"
+  fi
+}
+
 run() { # round dataset contender
   local r=$1 ds=$2 c=${3#before:} n e=${epochs[$2]} log="$out/logs/round$1-$2-$3.log" ips busy load
   busy=$(others_busy)
@@ -139,13 +154,14 @@ run() { # round dataset contender
   n=$([[ $ds == mnist ]] && echo 50000 || echo 6000)
   mkdir -p "$out/logs"
   case "$c" in
-    torch-*t)
-      local t=${c#torch-}; t=${t%t}
-      "${torch_env[@]}" OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$python" scripts/bench/vae_torch.py train "$out/data/$ds-train.f32" \
-        "${dim[$ds]}" "${nz[$ds]}" "$t" "$e" >"$log" 2>&1 ;;
-    single-*t)
-      local t=${c#single-}; t=${t%t}
-      OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t java_main train "$repo/data/raw" "$ds" "${nz[$ds]}" "$t" "$e" >"$log" 2>&1 ;;
+    torch-pair-1t|pair-1t)
+      local side=$([[ $c == torch-* ]] && echo torch-1t || echo single-1t) other
+      contender_command "$ds" "$side" >"$log.a" 2>&1 &
+      other=$!
+      contender_command "$ds" "$side" >"$log" 2>&1 || { echo "error: $3 on $ds failed: see $log" >&2; exit 1; }
+      wait "$other" || { echo "error: $3 on $ds failed: see $log.a" >&2; exit 1; } ;;
+    torch-*t|single-*t)
+      contender_command "$ds" "$c" >"$log" 2>&1 ;;
     stage-local\[*\]|stage-local-cluster\[*\])
       local spec=${c#*[} name target=() slots
       spec=${spec%]}
@@ -178,6 +194,8 @@ run() { # round dataset contender
   esac
   if [[ $c == stage-* ]]; then
     ips=$(grep '^{"epoch"' "$log" | rate "$n")
+  elif [[ $c == *pair-* ]]; then
+    ips=$(awk -v a="$(rate "$n" <"$log")" -v b="$(rate "$n" <"$log.a")" 'BEGIN { printf "%.1f", a + b }')
   else
     ips=$(rate "$n" <"$log")
   fi
