@@ -17,6 +17,8 @@
 #
 # Environment: SCALE_FRACTION (default 1: whole MNIST in every copy; e.g. 0.05 for a smoke run of a few minutes),
 #   SCALE_HEAP (default 4g: -Xmx of every stage's JVM), PARTITIONS_PER_COPY (4), OUT (bench-out/scale),
+#   SCALE_EXECUTORS: "N,MB" runs the stages on local-cluster[N,1,MB] (N executor JVMs of one core and MB each,
+#   started from the build as the integration tests do), so the heap figures are the driver's alone; default: local[2],
 #   BENCH_SKIP_BUILD=1: use the jars and classes as they are.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +26,7 @@ cd "$repo"
 factors=${1:-"1 4 16"}
 fraction=${SCALE_FRACTION:-1}
 heap=${SCALE_HEAP:-4g}
+executors=${SCALE_EXECUTORS:-}
 per_copy=${PARTITIONS_PER_COPY:-4}
 out=${OUT:-$repo/bench-out/scale}
 python=/usr/bin/python3
@@ -39,6 +42,16 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -DskipTests package >/dev/null
 fi
 mkdir -p "$out/tables" "$out/conf" "$out/logs"
+master=(--master 'local[2]')
+if [[ -n "$executors" ]]; then
+  [[ "$executors" =~ ^([1-9][0-9]*),([1-9][0-9]*)$ ]] || { echo "error: bench-scale.sh: SCALE_EXECUTORS must be N,MB, got '$executors'" >&2; exit 2; }
+  launcher="$repo/spark-jobs/target/launcher" jar="$repo/spark-jobs/target/spark-vae-jobs.jar"
+  master=(--master "local-cluster[${BASH_REMATCH[1]},1,${BASH_REMATCH[2]}]" --spark-conf "spark.jars=$jar"
+    --spark-conf "spark.executor.extraClassPath=$(cat "$launcher/spark-classpath.txt"):$jar"
+    --spark-conf "spark.executor.extraJavaOptions=$(cat "$launcher/jvm-options.txt")"
+    --spark-conf "spark.executor.memory=${BASH_REMATCH[2]}m")
+  export SPARK_HOME="$repo/spark-jobs/target" SPARK_TESTING=1 SPARK_SCALA_VERSION=2.12
+fi
 records="$out/records.tsv"
 : >"$records"
 
@@ -57,7 +70,7 @@ run_stage() { # factor stage conf root
   start=$(date +%s.%N)
   local rc=0
   VAE_DRIVER_MEMORY=$heap VAE_JAVA_OPTS="-Xlog:gc:file=$gc -Djava.io.tmpdir=$scratch/tmp" \
-    scripts/vae "$stage" --conf "$conf" --root "$root" --master 'local[2]' --spark-conf "spark.local.dir=$scratch/spark-local" \
+    scripts/vae "$stage" --conf "$conf" --root "$root" "${master[@]}" --spark-conf "spark.local.dir=$scratch/spark-local" \
     >"$log" 2>&1 || rc=$?
   local wall after
   wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
@@ -73,7 +86,7 @@ run_stage() { # factor stage conf root
   printf '# %3sx %-8s %8s s wall  (load average %s)\n' "$f" "$stage" "$wall" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
 
-echo "# command: scripts/bench-scale.sh \"$factors\"  (SCALE_FRACTION=$fraction SCALE_HEAP=$heap PARTITIONS_PER_COPY=$per_copy)"
+echo "# command: scripts/bench-scale.sh \"$factors\"  (SCALE_FRACTION=$fraction SCALE_HEAP=$heap PARTITIONS_PER_COPY=$per_copy SCALE_EXECUTORS=$executors; ${master[1]})"
 echo "# started $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo -dirty), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 busy=$("$python" scripts/bench/baseline_check.py busy 1)
 if awk -v b="$busy" 'BEGIN { exit !(b > 0.3) }'; then
