@@ -2,6 +2,7 @@ package io.sparkvae.train;
 
 import io.sparkvae.model.Seeds;
 import io.sparkvae.dataset.ExampleRows;
+import io.sparkvae.io.ForklessLocalFileSystem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -110,7 +111,7 @@ public final class MinibatchExporter {
 
         Cutter(String target, int batchSize, IntFunction<String> name) throws IOException {
             this.dir = new Path(target);
-            this.fs = dir.getFileSystem(MinibatchFile.taskHadoopConf());
+            this.fs = ForklessLocalFileSystem.of(dir.getFileSystem(MinibatchFile.taskHadoopConf()));
             this.batchSize = batchSize;
             this.name = name;
         }

@@ -114,7 +114,7 @@ public final class HadoopFiles {
     public FileSystem fs(Path p) {
         FileSystem fs;
         try {
-            fs = p.getFileSystem(conf);
+            fs = ForklessLocalFileSystem.of(p.getFileSystem(conf));
         } catch (IOException | RuntimeException e) {
             throw FileFailures.openFailure(p, e);
         }

@@ -93,4 +93,49 @@ class HadoopFilesTest {
         out.removeIf(n -> n.endsWith(".crc"));
         return out;
     }
+
+    /**
+     * The forkless local file system gives files and folders the permissions Hadoop's own gives them under each umask
+     * setting and for explicit modes (sticky ones too), and keeps writing checksums.
+     */
+    @Test
+    void theForklessLocalFileSystemSetsHadoopsPermissionsAndChecksums() throws Exception {
+        for (String umask : List.of("022", "077", "002")) {
+            org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+            conf.set("fs.permissions.umask-mode", umask);
+            java.net.URI local = java.net.URI.create("file:///");
+            try (org.apache.hadoop.fs.FileSystem hadoops = org.apache.hadoop.fs.FileSystem.newInstance(local, conf);
+                    org.apache.hadoop.fs.FileSystem ours = ForklessLocalFileSystem.create(local, conf)) {
+                for (String kind : List.of("file", "dir", "sticky")) {
+                    java.nio.file.Path[] made = new java.nio.file.Path[2];
+                    int i = 0;
+                    for (org.apache.hadoop.fs.FileSystem fs : List.of(hadoops, ours)) {
+                        java.nio.file.Path at = tmp.resolve(umask + "-" + kind + "-" + i);
+                        Path p = new Path(at.toUri());
+                        switch (kind) {
+                            case "file" -> {
+                                try (var out = fs.create(p, true)) {
+                                    out.write(new byte[] {1, 2, 3});
+                                }
+                                assertTrue(java.nio.file.Files.exists(at.resolveSibling("." + at.getFileName() + ".crc")), "checksum");
+                            }
+                            case "dir" -> fs.mkdirs(p, new org.apache.hadoop.fs.permission.FsPermission((short) 0750));
+                            default -> {
+                                fs.mkdirs(p);
+                                fs.setPermission(p, new org.apache.hadoop.fs.permission.FsPermission((short) 01777));
+                            }
+                        }
+                        made[i++] = at;
+                    }
+                    assertEquals(fsPermission(hadoops, made[0]), fsPermission(ours, made[1]), umask + " " + kind);
+                }
+            }
+        }
+        org.apache.hadoop.fs.FileSystem defaults = FILES.fs(FILES.path(tmp.toString()));
+        assertEquals(ForklessLocalFileSystem.class, defaults.getClass(), "what this project's file calls use");
+    }
+
+    private static String fsPermission(org.apache.hadoop.fs.FileSystem fs, java.nio.file.Path at) throws Exception {
+        return fs.getFileStatus(new Path(at.toUri())).getPermission().toString();
+    }
 }
