@@ -4,6 +4,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +14,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -146,10 +150,9 @@ final class CommitProtocol {
             }
             // Non-recursive: if another run moved this output aside meanwhile (--overwrite), a plain create would
             // make a new, empty target holding just the marker, an output that looks complete.
-            try (OutputStream marker = fs.createNonRecursive(new Path(target, HadoopFiles.SUCCESS), true, 4096,
-                    fs.getDefaultReplication(target), fs.getDefaultBlockSize(target), null)) {
+            try (OutputStream marker = createNonRecursive(fs, new Path(target, HadoopFiles.SUCCESS))) {
                 marker.flush();
-            } catch (FileNotFoundException e) {
+            } catch (FileNotFoundException | NoSuchFileException e) {
                 throw new IllegalStateException("another run replaced " + target + " while this one was committing it", e);
             }
         } catch (IOException e) {
@@ -167,6 +170,19 @@ final class CommitProtocol {
                 }
             }
         }
+    }
+
+    /**
+     * A new file in an existing folder, never creating the folder. Hadoop's local file system checks the folder and
+     * then creates the file with its parents, so a folder moved away in between comes back holding just this file;
+     * on local disk the file is opened directly instead (no checksum sibling: it is empty).
+     */
+    private static OutputStream createNonRecursive(FileSystem fs, Path file) throws IOException {
+        if (fs instanceof LocalFileSystem local) {
+            return Files.newOutputStream(local.pathToFile(file).toPath(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        }
+        return fs.createNonRecursive(file, true, 4096, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
     }
 
     /** See {@link HadoopFiles#markComplete}. */
