@@ -4,13 +4,17 @@
   baseline_check.py blas TORCH_JSON OURS_JSON   prints each side's BLAS (library, OpenBLAS config and core, the
                                                 OPENBLAS_* variables it ran with) and its sgemm GFLOP/s at the step's
                                                 shapes; exit 2 with one "error:" line when PyTorch's is below half of ours
-  baseline_check.py rate IMAGES_PER_SECOND      exit 1 with one "error:" line when PyTorch's MNIST rate is below 6,000
+  baseline_check.py rate IMAGES_PER_SECOND [TORCH_JSON]
+                                                exit 1 with one "error:" line when PyTorch's MNIST rate is below 6,000,
+                                                or below 30% of what its sgemm rate (TORCH_JSON) allows for the step
   baseline_check.py busy SECONDS                cores kept busy by other processes while this one sleeps (/proc/stat)
 
 Why these exit codes: a BLAS at half our speed at the same shapes and thread count is a property of the installation
 or the environment (a wrong OPENBLAS_CORETYPE kernel, the reference BLAS, oversubscribed threads): running again
 cannot help, so 2. A slow MNIST rate with a healthy sgemm is most often a machine busy with other work: running again
-on an idle machine can help, so 1.
+on an idle machine can help, so 1. The step is nearly all matrix products (MNIST nz=20: 784-500-(20+20), 20-500-784,
+each forward, and twice that backward), so a rate far below what the same process's sgemm allows means time goes
+elsewhere: an allocator returning every tensor to the system (page faults), oversubscribed threads, another tenant.
 
 The sides' sgemm figures: PyTorch's is torch.mm (what its training step runs); ours is the better of ND4J's gemm and
 its OpenBLAS's cblas_sgemm called directly, so a moment of load during our probe cannot make PyTorch look fine.
@@ -21,6 +25,9 @@ import time
 
 SGEMM_FLOOR = 0.5          # PyTorch's sgemm against ours
 TORCH_MNIST_FLOOR = 6000   # images/s, PyTorch 1 thread, MNIST nz=20
+GEMM_SHARE_FLOOR = 0.3     # PyTorch's training GFLOP/s against its own sgemm's
+# Multiply-adds of one MNIST nz=20 image's step: the four weight matrices, forward, and twice that backward.
+MNIST_STEP_FLOP = 2 * 3 * (784 * 500 + 500 * 2 * 20 + 20 * 500 + 500 * 784)
 
 
 def describe(side, probe):
@@ -53,11 +60,22 @@ def blas(torch_path, ours_path):
         sys.exit(2)
 
 
-def rate(value):
+def rate(value, torch_path=None):
     ips = float(value)
     if ips < TORCH_MNIST_FLOOR:
         print(f"error: PyTorch 1-thread trains MNIST at {ips:,.0f} images/s, below the {TORCH_MNIST_FLOOR:,} floor: the "
               "machine is busy or PyTorch's BLAS is throttled; rerun on an idle machine (no table printed)", file=sys.stderr)
+        sys.exit(1)
+    if torch_path is None:
+        return
+    gemm = load(torch_path, "PyTorch's BLAS probe")["gemm_gflops"]
+    share = ips * MNIST_STEP_FLOP / 1e9 / gemm
+    print(f"# PyTorch MNIST {ips:,.0f} images/s = {ips * MNIST_STEP_FLOP / 1e9:.1f} GFLOP/s, {share:.2f} of its sgemm's "
+          f"{gemm} (floor {GEMM_SHARE_FLOOR})", file=sys.stderr)
+    if share < GEMM_SHARE_FLOOR:
+        print(f"error: PyTorch 1-thread trains MNIST at {ips:,.0f} images/s, {share:.2f} of what its sgemm ({gemm} GFLOP/s) "
+              f"allows, below {GEMM_SHARE_FLOOR}: its time goes elsewhere (a busy machine, page faults from the "
+              "allocator, oversubscribed threads); rerun on an idle machine (no table printed)", file=sys.stderr)
         sys.exit(1)
 
 
@@ -87,8 +105,8 @@ def load(path, what):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "blas":
         blas(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 3 and sys.argv[1] == "rate":
-        rate(sys.argv[2])
+    elif len(sys.argv) in (3, 4) and sys.argv[1] == "rate":
+        rate(*sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == "busy":
         busy(sys.argv[2])
     else:
