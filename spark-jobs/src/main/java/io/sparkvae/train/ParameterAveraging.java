@@ -24,7 +24,8 @@ import scala.runtime.BoxedUnit;
  * <p>Owning the loop removes what dl4j-spark did around it every round: rebuilding each worker's network from a
  * serialized configuration ({@link WorkerNetworks} keeps them), shipping the state as INDArrays ({@link TrainingState}
  * ships bytes), a count of the minibatch files and a random split of them per epoch ({@link RoundPlan} cuts rounds from a
- * seeded order, so no Spark job is spent on it), and a reduction whose order followed task arrival.
+ * seeded order, so no Spark job is spent on it), and a reduction whose order followed task arrival. On a local master
+ * the states do not travel at all: driver and tasks share the JVM ({@link InJvmHandoff}).
  */
 final class ParameterAveraging implements AutoCloseable {
     private final JavaSparkContext jsc;
@@ -32,6 +33,7 @@ final class ParameterAveraging implements AutoCloseable {
     private final int workers;
     private final int frequency;
     private final long seed;
+    private final boolean inJvm;
 
     /** The outcome of one epoch of rounds. */
     record EpochFit(double negElboSum, long examples, int rounds, RoundCosts costs) {
@@ -48,10 +50,24 @@ final class ParameterAveraging implements AutoCloseable {
      */
     ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
             int prefetch, int cacheMegabytes, long seed) {
+        this(jsc, network, minibatches, workers, frequency, prefetch, cacheMegabytes, seed, jsc.sc().isLocal());
+    }
+
+    /**
+     * @param inJvm whether the states go through {@link InJvmHandoff} rather than broadcasts and task results (the
+     *              default on a local master, where every task runs in this JVM; only a local master allows it)
+     */
+    ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
+            int prefetch, int cacheMegabytes, long seed, boolean inJvm) {
+        if (inJvm && !jsc.sc().isLocal()) {
+            throw new IllegalArgumentException("states can be handed over in the JVM only on a local master, not on "
+                    + jsc.sc().master());
+        }
         this.jsc = jsc;
         this.workers = workers;
         this.frequency = frequency;
         this.seed = seed;
+        this.inJvm = inJvm;
         this.setup = jsc.broadcast(new WorkerSetup(UUID.randomUUID().toString(), network.getLayerWiseConfigurations().toJson(),
                 List.copyOf(minibatches), prefetch, cacheMegabytes, seed));
     }
@@ -69,13 +85,21 @@ final class ParameterAveraging implements AutoCloseable {
             round++;
             sc.setJobDescription(JobLabels.description(sc, epochLabel + ", averaging round " + round + "/" + plan.rounds().size()));
             long t0 = System.nanoTime();
-            Broadcast<TrainingState> start = jsc.broadcast(current);
+            String inJvmRound = inJvm ? setup.value().trainingId() + "/" + epoch + "/" + round : null;
+            Broadcast<TrainingState> start = inJvm ? null : jsc.broadcast(current);
+            if (inJvm) {
+                InJvmHandoff.offerStart(inJvmRound, current);
+            }
             long t1 = System.nanoTime();
             OrderedMean mean;
             try {
-                mean = runRound(start, epoch, assignment);
+                mean = runRound(start, inJvmRound, epoch, assignment);
             } finally {
-                start.destroy();
+                if (inJvm) {
+                    InJvmHandoff.clear(inJvmRound);
+                } else {
+                    start.destroy();
+                }
             }
             long t2 = System.nanoTime();
             negElboSum += mean.negElboSum();
@@ -92,11 +116,11 @@ final class ParameterAveraging implements AutoCloseable {
         return new EpochFit(negElboSum, examples, round, costs);
     }
 
-    private OrderedMean runRound(Broadcast<TrainingState> start, int epoch, int[][] assignment) {
+    private OrderedMean runRound(Broadcast<TrainingState> start, String inJvmRound, int epoch, int[][] assignment) {
         OrderedMean mean = new OrderedMean(assignment.length);
         RDD<int[]> tasks = jsc.parallelize(Arrays.asList(assignment), assignment.length).rdd();
         ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
-        jsc.sc().runJob(tasks, new RoundWorker(setup, start, epoch), new Collect(mean), tag);
+        jsc.sc().runJob(tasks, new RoundWorker(setup, start, inJvmRound, epoch), new Collect(mean, inJvmRound), tag);
         return mean;
     }
 
@@ -104,14 +128,17 @@ final class ParameterAveraging implements AutoCloseable {
     private static final class Collect extends AbstractFunction2<Object, WorkerResult, BoxedUnit> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final transient OrderedMean mean;
+        private final String inJvmRound;
 
-        Collect(OrderedMean mean) {
+        Collect(OrderedMean mean, String inJvmRound) {
             this.mean = mean;
+            this.inJvmRound = inJvmRound;
         }
 
         @Override
         public BoxedUnit apply(Object index, WorkerResult result) {
-            mean.accept((Integer) index, result);
+            int worker = (Integer) index;
+            mean.accept(worker, inJvmRound == null ? result : result.withState(InJvmHandoff.takeResult(inJvmRound, worker)));
             return BoxedUnit.UNIT;
         }
     }

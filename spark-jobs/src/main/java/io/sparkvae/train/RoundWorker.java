@@ -4,6 +4,7 @@ import io.sparkvae.model.Seeds;
 import io.sparkvae.model.Vae;
 import io.sparkvae.spark.TaskThreads;
 import java.io.Serializable;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,11 +25,20 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
 
     private final Broadcast<WorkerSetup> setup;
     private final Broadcast<TrainingState> start;
+    private final String inJvmRound;
     private final int epoch;
 
-    RoundWorker(Broadcast<WorkerSetup> setup, Broadcast<TrainingState> start, int epoch) {
+    /**
+     * @param start      the round's start state as a broadcast, or null when the tasks run in the driver's JVM
+     * @param inJvmRound the round's id for {@link InJvmHandoff} when they do (then the states go through it), else null
+     */
+    RoundWorker(Broadcast<WorkerSetup> setup, Broadcast<TrainingState> start, String inJvmRound, int epoch) {
+        if ((start == null) == (inJvmRound == null)) {
+            throw new IllegalArgumentException("a round's start state comes either broadcast or handed over in the JVM");
+        }
         this.setup = setup;
         this.start = start;
+        this.inJvmRound = inJvmRound;
         this.epoch = epoch;
     }
 
@@ -39,11 +49,23 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
         if (partition.hasNext()) {
             throw new IllegalStateException("an averaging task got more than one worker's minibatches");
         }
-        return fit(setup.value(), start.value(), epoch, minibatches);
+        long t0 = System.nanoTime();
+        // On a cluster the broadcast state is fetched from the driver or other executors and deserialised.
+        TrainingState startState = inJvmRound == null ? start.value() : InJvmHandoff.start(inJvmRound);
+        WorkerResult result = fit(setup.value(), startState, epoch, minibatches, (System.nanoTime() - t0) / 1e9);
+        if (inJvmRound == null) {
+            return result;
+        }
+        InJvmHandoff.putResult(inJvmRound, TaskContext.get().partitionId(), result.state());
+        return result.withoutState();
     }
 
-    /** The round of one worker: outside Spark too (tests compare it with an independent recomputation). */
-    static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches) {
+    /**
+     * The round of one worker: outside Spark too (tests compare it with an independent recomputation).
+     *
+     * @param fetchSeconds what getting {@code start} took, for the round's costs
+     */
+    static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches, double fetchSeconds) {
         long t0 = System.nanoTime();
         TaskThreads.fitToTask();
         WorkerNetworks.Worker worker = WorkerNetworks.borrow(setup);
@@ -70,7 +92,7 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
             long t2 = System.nanoTime();
             TrainingState end = examples == 0 ? start : TrainingState.of(net);
             long t3 = System.nanoTime();
-            RoundCosts costs = RoundCosts.ofWorker((t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
+            RoundCosts costs = RoundCosts.ofWorker(fetchSeconds, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
             return new WorkerResult(end, negElboSum, examples, costs);
         } finally {
             WorkerNetworks.giveBack(setup, worker);

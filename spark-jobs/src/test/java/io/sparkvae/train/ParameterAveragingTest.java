@@ -123,11 +123,24 @@ class ParameterAveragingTest {
         assertArrayEquals(sequential, concurrent, "3 workers run one after another and at once end in the same parameters");
     }
 
+    @Test
+    void statesHandedOverInTheJvmGiveTheSameBitsAsBroadcastOnes() throws IOException {
+        List<String> files = writeMinibatches(13);
+        float[] handedOver = epochOn("local[3]", files, true);
+        float[] broadcast = epochOn("local[3]", files, false);
+        assertArrayEquals(broadcast, handedOver, "the in-JVM hand-over moves the same states as broadcasts and task results");
+        assertEquals(0, InJvmHandoff.size(), "every round's states were dropped when it ended");
+    }
+
     private static float[] epochOn(String master, List<String> files) {
+        return epochOn(master, files, true);
+    }
+
+    private static float[] epochOn(String master, List<String> files, boolean inJvm) {
         MultiLayerNetwork net = warmStart();
         SparkSession spark = SparkSessionFactory.create(master, "test-averaging-order", List.of());
         try (ParameterAveraging averaging = new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), net, files,
-                3, 2, 1, 1, SEED)) {
+                3, 2, 1, 1, SEED, inJvm)) {
             averaging.fitEpoch(net, 1, "epoch 1/2");
             averaging.fitEpoch(net, 2, "epoch 2/2");
         } finally {
