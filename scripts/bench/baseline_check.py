@@ -69,8 +69,9 @@ def rate(value, torch_path=None):
     if torch_path is None:
         return
     gemm = load(torch_path, "PyTorch's BLAS probe")["gemm_gflops"]
-    share = ips * MNIST_STEP_FLOP / 1e9 / gemm
-    print(f"# PyTorch MNIST {ips:,.0f} images/s = {ips * MNIST_STEP_FLOP / 1e9:.1f} GFLOP/s, {share:.2f} of its sgemm's "
+    training = ips * MNIST_STEP_FLOP / 1e9
+    share = training / gemm
+    print(f"# PyTorch MNIST {ips:,.0f} images/s = {training:.1f} GFLOP/s, {share:.2f} of its sgemm's "
           f"{gemm} (floor {GEMM_SHARE_FLOOR})", file=sys.stderr)
     if share < GEMM_SHARE_FLOOR:
         print(f"error: PyTorch 1-thread trains MNIST at {ips:,.0f} images/s, {share:.2f} of what its sgemm ({gemm} GFLOP/s) "

@@ -12,10 +12,12 @@ state's size (parameters and Adam's two moments, float32), task launch, the fetc
 state, and the driver's handling of one result. The network is taken as 10 Gb/s.
 """
 import math
+import pathlib
+import re
 
 STEP_MS = {"mnist": 8.0, "punks": 20.0}         # one minibatch of 100 on one core (single process, this VM)
 STATE_MB = {"mnist": 9.8, "punks": 20.8}        # 3 x parameters x 4 bytes
-FREQUENCY = {"mnist": 125, "punks": 40}         # conf/mnist-z20.conf, conf/punks-z2.conf
+CONF = {"mnist": "mnist-z20.conf", "punks": "punks-z2.conf"}  # the shipped configs the frequencies come from
 LAUNCH_MS, LAUNCH_PER_EXECUTOR_MS = 50.0, 1.0   # a round's job and task launch
 WIRE_MS_PER_MB = 0.8                            # 10 Gb/s
 FETCH_MS_PER_MB = 5.0                           # an executor receiving and deserialising the broadcast state
@@ -37,13 +39,19 @@ def among_executors(n, state):
     return LAUNCH_MS + LAUNCH_PER_EXECUTOR_MS * n + moved * (WIRE_MS_PER_MB + PEER_MS_PER_MB) + BARRIER_MS_PER_EXECUTOR * n
 
 
+def shipped_frequency(data):
+    """train.averaging-frequency of the shipped config, read from conf/ so the model follows it."""
+    text = (pathlib.Path(__file__).resolve().parents[2] / "conf" / CONF[data]).read_text()
+    return int(re.search(r"^\s*averaging-frequency\s*=\s*(\d+)", text, re.M).group(1))
+
+
 def efficiency(compute, overhead):
     return compute / (compute + overhead)
 
 
 def main():
     for data in ("mnist", "punks"):
-        f, state = FREQUENCY[data], STATE_MB[data]
+        f, state = shipped_frequency(data), STATE_MB[data]
         compute = f * STEP_MS[data]
         star = " / ".join(f"{efficiency(compute, driver_star(n, state)):.0%}" for n in (2, 8, 32, 128))
         peers = " / ".join(f"{efficiency(compute, among_executors(n, state)):.0%}" for n in (2, 8, 32, 128))
