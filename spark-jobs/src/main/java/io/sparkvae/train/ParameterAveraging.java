@@ -4,6 +4,7 @@ import io.sparkvae.spark.JobLabels;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,7 +26,9 @@ import scala.runtime.BoxedUnit;
  * serialized configuration ({@link WorkerNetworks} keeps them), shipping the state as INDArrays ({@link TrainingState}
  * ships bytes), a count of the minibatch files and a random split of them per epoch ({@link RoundPlan} cuts rounds from a
  * seeded order, so no Spark job is spent on it), and a reduction whose order followed task arrival. On a local master
- * the states do not travel at all: driver and tasks share the JVM ({@link InJvmHandoff}).
+ * the states do not travel at all: driver and tasks share the JVM ({@link InJvmHandoff}). On a cluster the workers
+ * average among themselves ({@link PeerEpochWorker}): one Spark job and one broadcast per epoch instead of per round,
+ * and no state through the driver in between. All three give the same bits.
  */
 final class ParameterAveraging implements AutoCloseable {
     private final JavaSparkContext jsc;
@@ -34,6 +37,8 @@ final class ParameterAveraging implements AutoCloseable {
     private final int frequency;
     private final long seed;
     private final boolean inJvm;
+    /** The epochs the workers average among themselves, with {@link StateExchange#PEERS}; else null. */
+    private final PeerEpochs peers;
 
     /** The outcome of one epoch of rounds. */
     record EpochFit(double negElboSum, long examples, int rounds, RoundCosts costs) {
@@ -50,16 +55,13 @@ final class ParameterAveraging implements AutoCloseable {
      */
     ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
             int prefetch, int cacheMegabytes, long seed) {
-        this(jsc, network, minibatches, workers, frequency, prefetch, cacheMegabytes, seed, jsc.sc().isLocal());
+        this(jsc, network, minibatches, workers, frequency, prefetch, cacheMegabytes, seed, StateExchange.defaultFor(jsc.sc()));
     }
 
-    /**
-     * @param inJvm whether the states go through {@link InJvmHandoff} rather than broadcasts and task results (the
-     *              default on a local master, where every task runs in this JVM; only a local master allows it)
-     */
+    /** @param exchange how the states travel ({@link StateExchange#IN_JVM} only on a local master) */
     ParameterAveraging(JavaSparkContext jsc, MultiLayerNetwork network, List<String> minibatches, int workers, int frequency,
-            int prefetch, int cacheMegabytes, long seed, boolean inJvm) {
-        if (inJvm && !jsc.sc().isLocal()) {
+            int prefetch, int cacheMegabytes, long seed, StateExchange exchange) {
+        if (exchange == StateExchange.IN_JVM && !jsc.sc().isLocal()) {
             throw new IllegalArgumentException("states can be handed over in the JVM only on a local master, not on "
                     + jsc.sc().master());
         }
@@ -67,14 +69,22 @@ final class ParameterAveraging implements AutoCloseable {
         this.workers = workers;
         this.frequency = frequency;
         this.seed = seed;
-        this.inJvm = inJvm;
+        this.inJvm = exchange == StateExchange.IN_JVM;
         this.setup = jsc.broadcast(new WorkerSetup(UUID.randomUUID().toString(), network.getLayerWiseConfigurations().toJson(),
                 List.copyOf(minibatches), prefetch, cacheMegabytes, seed));
+        this.peers = exchange == StateExchange.PEERS
+                ? new PeerEpochs(jsc, setup, workers, frequency, jsc.sc().conf().get("spark.driver.host")) : null;
     }
 
     /** Fits one epoch into {@code network}; its jobs are described as {@code <epochLabel>, averaging round r/R}. */
     EpochFit fitEpoch(MultiLayerNetwork network, int epoch, String epochLabel) {
         RoundPlan plan = RoundPlan.of(setup.value().minibatches().size(), workers, frequency, seed, epoch);
+        if (peers != null && peers.canRun(plan)) {
+            Optional<EpochFit> amongPeers = peers.fit(network, plan, epoch, epochLabel);
+            if (amongPeers.isPresent()) {
+                return amongPeers.get();
+            }
+        }
         SparkContext sc = jsc.sc();
         double negElboSum = 0;
         long examples = 0;
@@ -153,6 +163,10 @@ final class ParameterAveraging implements AutoCloseable {
         String trainingId = setup.value().trainingId();
         WorkerNetworks.release(trainingId);
         MinibatchCache.release(trainingId);
+        EpochEndStates.release(trainingId);
         setup.destroy();
+        if (peers != null) {
+            peers.close();
+        }
     }
 }

@@ -11,34 +11,42 @@ import java.util.Locale;
  * the result. {@code slowestWorker} is the longest task's own time in each round (summed over rounds): a
  * round's job lasts that long plus what Spark adds around the tasks (launch, and carrying the results to the driver),
  * so {@code jobs - slowestWorker} is the round loop's overhead and the slowest minus the mean worker the imbalance.
+ * When the workers average among themselves ({@link PeerMesh}) a job runs a whole epoch and {@code workerExchange} is
+ * each worker's time in the rounds' exchanges, waiting for slower peers included; it is not part of {@code slowestWorker}.
  */
 record RoundCosts(double broadcast, double jobs, double apply, double workerFetch, double workerSetup, double workerReads,
-        double workerSteps, double workerPack, double slowestWorker) implements Serializable {
+        double workerSteps, double workerPack, double workerExchange, double slowestWorker) implements Serializable {
 
-    static final RoundCosts NONE = new RoundCosts(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    static final RoundCosts NONE = new RoundCosts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** One worker's task-side costs in one round. */
     static RoundCosts ofWorker(double fetch, double setup, double reads, double steps, double pack) {
-        return new RoundCosts(0, 0, 0, fetch, setup, reads, steps, pack, fetch + setup + reads + steps + pack);
+        return new RoundCosts(0, 0, 0, fetch, setup, reads, steps, pack, 0, fetch + setup + reads + steps + pack);
     }
 
-    /** The driver's costs of one round. */
+    /** The driver's costs of one round (or, with the workers averaging among themselves, of one epoch). */
     static RoundCosts ofDriver(double broadcast, double jobs, double apply) {
-        return new RoundCosts(broadcast, jobs, apply, 0, 0, 0, 0, 0, 0);
+        return new RoundCosts(broadcast, jobs, apply, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** These worker costs with {@code seconds} spent averaging with the other workers. */
+    RoundCosts withExchange(double seconds) {
+        return new RoundCosts(broadcast, jobs, apply, workerFetch, workerSetup, workerReads, workerSteps, workerPack, workerExchange + seconds,
+                slowestWorker);
     }
 
     /** Both summed (rounds one after the other). */
     RoundCosts plus(RoundCosts o) {
         return new RoundCosts(broadcast + o.broadcast, jobs + o.jobs, apply + o.apply, workerFetch + o.workerFetch,
                 workerSetup + o.workerSetup, workerReads + o.workerReads, workerSteps + o.workerSteps, workerPack + o.workerPack,
-                slowestWorker + o.slowestWorker);
+                workerExchange + o.workerExchange, slowestWorker + o.slowestWorker);
     }
 
     /** Another worker of the same round: task costs summed, the slowest kept. */
     RoundCosts alongside(RoundCosts o) {
         RoundCosts sum = plus(o);
         return new RoundCosts(sum.broadcast, sum.jobs, sum.apply, sum.workerFetch, sum.workerSetup, sum.workerReads, sum.workerSteps,
-                sum.workerPack, Math.max(slowestWorker, o.slowestWorker));
+                sum.workerPack, sum.workerExchange, Math.max(slowestWorker, o.slowestWorker));
     }
 
     /** The costs by name, for a stage's events line ({@code broadcast_s}, {@code round_jobs_s}, ...). */
@@ -52,6 +60,7 @@ record RoundCosts(double broadcast, double jobs, double apply, double workerFetc
         m.put("worker_reads_s", workerReads);
         m.put("worker_steps_s", workerSteps);
         m.put("worker_packing_s", workerPack);
+        m.put("worker_exchange_s", workerExchange);
         m.put("slowest_worker_s", slowestWorker);
         return m;
     }
@@ -59,7 +68,7 @@ record RoundCosts(double broadcast, double jobs, double apply, double workerFetc
     /** One line for the log: {@code driver: broadcast 0.12 s, jobs 3.90 s (slowest task 3.71 s), ...; tasks: ...}. */
     String describe() {
         return String.format(Locale.ROOT, "driver: broadcast %.2f s, round jobs %.2f s (their slowest tasks %.2f s), averaging %.2f s;"
-                + " tasks (summed): start state fetched %.2f s, set-up %.2f s, minibatch reads %.2f s, steps %.2f s, packing %.2f s",
-                broadcast, jobs, slowestWorker, apply, workerFetch, workerSetup, workerReads, workerSteps, workerPack);
+                + " tasks (summed): start state fetched %.2f s, set-up %.2f s, minibatch reads %.2f s, steps %.2f s, packing %.2f s, exchange with peers %.2f s",
+                broadcast, jobs, slowestWorker, apply, workerFetch, workerSetup, workerReads, workerSteps, workerPack, workerExchange);
     }
 }

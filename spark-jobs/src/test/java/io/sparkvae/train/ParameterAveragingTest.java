@@ -2,6 +2,7 @@ package io.sparkvae.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.model.Seeds;
@@ -126,23 +127,78 @@ class ParameterAveragingTest {
     @Test
     void statesHandedOverInTheJvmGiveTheSameBitsAsBroadcastOnes() throws IOException {
         List<String> files = writeMinibatches(13);
-        float[] handedOver = epochOn("local[3]", files, true);
-        float[] broadcast = epochOn("local[3]", files, false);
+        float[] handedOver = epochOn("local[3]", files, StateExchange.IN_JVM);
+        float[] broadcast = epochOn("local[3]", files, StateExchange.DRIVER);
         assertArrayEquals(broadcast, handedOver, "the in-JVM hand-over moves the same states as broadcasts and task results");
         assertEquals(0, InJvmHandoff.size(), "every round's states were dropped when it ended");
     }
 
-    private static float[] epochOn(String master, List<String> files) {
-        return epochOn(master, files, true);
+    /** 13 minibatches, 3 workers, 2 each per round: the last round has a worker with nothing to fit. */
+    @Test
+    void workersAveragingAmongThemselvesGiveTheSameBitsAsTheDriver() throws IOException {
+        List<String> files = writeMinibatches(13);
+        List<ParameterAveraging.EpochFit> peerFits = new ArrayList<>();
+        List<ParameterAveraging.EpochFit> driverFits = new ArrayList<>();
+        float[] amongPeers = epochOn("local[3]", files, StateExchange.PEERS, peerFits);
+        float[] throughDriver = epochOn("local[3]", files, StateExchange.DRIVER, driverFits);
+        assertArrayEquals(throughDriver, amongPeers, "the peers' reduce-scatter and all-gather give the driver's mean");
+        for (int e = 0; e < 2; e++) {
+            assertTrue(peerFits.get(e).costs().workerExchange() > 0, "epoch " + (e + 1) + " ran among the peers");
+            assertEquals(0.0, driverFits.get(e).costs().workerExchange(), "the driver's loop has no exchange among workers");
+            assertEquals(driverFits.get(e).negElboSum(), peerFits.get(e).negElboSum(), "epoch " + (e + 1) + "'s -ELBO, summed alike");
+            assertEquals(driverFits.get(e).examples(), peerFits.get(e).examples());
+            assertEquals(driverFits.get(e).rounds(), peerFits.get(e).rounds());
+        }
     }
 
-    private static float[] epochOn(String master, List<String> files, boolean inJvm) {
+    @Test
+    void peersFallBackToTheDriverWhenTheClusterCannotRunEveryWorkerAtOnce() throws IOException {
+        List<String> files = writeMinibatches(13);
+        List<ParameterAveraging.EpochFit> fits = new ArrayList<>();
+        float[] onTwoSlots = epochOn("local[2]", files, StateExchange.PEERS, fits);
+        assertEquals(0.0, fits.get(0).costs().workerExchange(), "3 workers do not fit 2 slots: the driver's loop ran");
+        assertArrayEquals(epochOn("local[3]", files, StateExchange.IN_JVM), onTwoSlots);
+    }
+
+    /** Workers that cannot reach the driver's rendezvous: the epoch fails among them and the network is left as it was. */
+    @Test
+    void anEpochThatFailsAmongThePeersLeavesTheNetworkForTheDriversLoop() throws IOException {
+        List<String> files = writeMinibatches(13);
+        MultiLayerNetwork net = warmStart();
+        float[] before = net.params().toFloatVector();
+        SparkSession spark = SparkSessionFactory.create("local[3]", "test-peers-failing", List.of());
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            var setup = jsc.broadcast(new WorkerSetup("failing-peers", net.getLayerWiseConfigurations().toJson(), files, 0, 1, SEED));
+            RoundPlan plan = RoundPlan.of(files.size(), 3, 2, SEED, 1);
+            try (PeerEpochs peers = new PeerEpochs(jsc, setup, 3, 2, "rendezvous.invalid")) {
+                for (int attempt = 1; attempt <= PeerEpochs.MAX_FAILURES; attempt++) {
+                    assertTrue(peers.canRun(plan), "attempt " + attempt);
+                    assertTrue(peers.fit(net, plan, 1, "epoch 1/1").isEmpty(), "the workers never met");
+                }
+                assertFalse(peers.canRun(plan), "after " + PeerEpochs.MAX_FAILURES + " failed epochs the driver's loop trains");
+            }
+        } finally {
+            spark.stop();
+        }
+        assertArrayEquals(before, net.params().toFloatVector(), "a failed epoch leaves the driver's network as it was");
+    }
+
+    private static float[] epochOn(String master, List<String> files) {
+        return epochOn(master, files, StateExchange.IN_JVM);
+    }
+
+    private static float[] epochOn(String master, List<String> files, StateExchange exchange) {
+        return epochOn(master, files, exchange, new ArrayList<>());
+    }
+
+    private static float[] epochOn(String master, List<String> files, StateExchange exchange, List<ParameterAveraging.EpochFit> fits) {
         MultiLayerNetwork net = warmStart();
         SparkSession spark = SparkSessionFactory.create(master, "test-averaging-order", List.of());
         try (ParameterAveraging averaging = new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), net, files,
-                3, 2, 1, 1, SEED, inJvm)) {
-            averaging.fitEpoch(net, 1, "epoch 1/2");
-            averaging.fitEpoch(net, 2, "epoch 2/2");
+                3, 2, 1, 1, SEED, exchange)) {
+            fits.add(averaging.fitEpoch(net, 1, "epoch 1/2"));
+            fits.add(averaging.fitEpoch(net, 2, "epoch 2/2"));
         } finally {
             spark.stop();
         }

@@ -102,8 +102,10 @@ class TrainFaultsIT {
 
         double expected = finalValNegElbo("undisturbed");
         double actual = finalValNegElbo("disturbed");
-        System.out.printf("executor loss: final val -ELBO %.6f vs undisturbed %.6f (difference %.2e)%n", actual, expected,
-                actual - expected);
+        // An epoch whose workers averaged among themselves fails whole and the driver's loop trains it again.
+        System.out.printf("executor loss: final val -ELBO %.6f vs undisturbed %.6f (difference %.2e); epochs retrained by the"
+                + " driver's loop: %d%n", actual, expected, actual - expected,
+                disturbed.output().lines().filter(l -> l.contains("could not average among themselves")).count());
         assertEquals(expected, actual, TOLERANCE * expected);
     }
 

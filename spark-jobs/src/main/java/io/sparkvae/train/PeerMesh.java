@@ -1,0 +1,429 @@
+package io.sparkvae.train;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * TCP connections among the worker tasks of one epoch, which average their states without the driver: each worker owns
+ * a contiguous slice of the state (parameters, then Adam's), receives that slice from every peer, sums it in worker
+ * order and divides, exactly as {@link OrderedMean} does for the whole state on the driver, then sends the mean slice
+ * to every peer (a reduce-scatter, then an all-gather). Each worker sends and receives about twice its share of the
+ * state per round, whatever the number of workers, where the driver sends and receives the whole state once per worker.
+ *
+ * <p>A peer identifies itself with the epoch's token before anything else, so a stray connection is refused. Reads
+ * wake every second to ask whether the task was killed (Spark kills the other tasks of a barrier stage when one fails),
+ * and a peer that dies closes its connections, which ends the round with an error and Spark retries the stage.
+ */
+final class PeerMesh implements AutoCloseable {
+    private static final int POLL_MILLIS = 1_000;
+    private static final int NONE = 0;
+    private static final int CONTRIBUTES = 1;
+
+    private final int self;
+    private final Socket[] sockets;
+    private final ExecutorService[] senders;
+    private final BooleanSupplier killed;
+    private int round;
+
+    private PeerMesh(int self, Socket[] sockets, BooleanSupplier killed) {
+        this.self = self;
+        this.sockets = sockets;
+        this.killed = killed;
+        this.senders = new ExecutorService[sockets.length];
+        for (int peer = 0; peer < sockets.length; peer++) {
+            if (peer != self) {
+                int p = peer;
+                senders[peer] = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "peer-mesh-send-" + self + "-to-" + p);
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+    }
+
+    /** A worker's listening socket, open before the workers exchange their addresses. */
+    static final class Listener implements AutoCloseable {
+        private final ServerSocket server;
+        private final String host;
+
+        private Listener(ServerSocket server, String host) {
+            this.server = server;
+            this.host = host;
+        }
+
+        /** Listens on every interface; peers are told {@code host}, the name this executor is known by. */
+        static Listener open(String host) {
+            try {
+                ServerSocket server = new ServerSocket(0);
+                server.setSoTimeout(POLL_MILLIS);
+                return new Listener(server, host);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen for the other training workers", e);
+            }
+        }
+
+        /** {@code host:port}, for the other workers. */
+        String address() {
+            return host + ":" + server.getLocalPort();
+        }
+
+        /**
+         * Connects worker {@code self} with every other one: it dials the workers before it and accepts the ones after.
+         *
+         * @param addresses every worker's {@link #address()}, in worker order
+         * @param token     what every worker of this epoch (and stage attempt) sends first
+         * @param timeoutMillis how long to wait for all peers to connect
+         * @param killed    whether the task has been killed (checked while waiting)
+         */
+        PeerMesh join(int self, List<String> addresses, String token, long timeoutMillis, BooleanSupplier killed) {
+            int workers = addresses.size();
+            Socket[] sockets = new Socket[workers];
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            byte[] hello = hello(token);
+            try {
+                for (int peer = 0; peer < self; peer++) {
+                    Socket s = dial(addresses.get(peer), deadline, killed);
+                    OutputStream out = s.getOutputStream();
+                    out.write(hello);
+                    out.write(ByteBuffer.allocate(Integer.BYTES).putInt(self).array());
+                    out.flush();
+                    sockets[peer] = s;
+                }
+                for (int accepted = self + 1; accepted < workers; accepted++) {
+                    Socket s = accept(deadline, killed);
+                    byte[] theirs = new byte[hello.length + Integer.BYTES];
+                    readFully(s.getInputStream(), theirs, 0, theirs.length, deadline, killed);
+                    int peer = ByteBuffer.wrap(theirs, hello.length, Integer.BYTES).getInt();
+                    if (!Arrays.equals(Arrays.copyOf(theirs, hello.length), hello) || peer <= self || peer >= workers
+                            || sockets[peer] != null) {
+                        s.close();
+                        accepted--; // not one of ours: keep waiting for the real peer
+                        continue;
+                    }
+                    sockets[peer] = s;
+                }
+                return new PeerMesh(self, sockets, killed);
+            } catch (IOException e) {
+                closeAll(sockets);
+                throw new UncheckedIOException("training worker " + self + " could not connect to the other workers", e);
+            } catch (RuntimeException e) {
+                closeAll(sockets);
+                throw e;
+            }
+        }
+
+        private Socket accept(long deadline, BooleanSupplier killed) throws IOException {
+            while (true) {
+                try {
+                    Socket s = server.accept();
+                    configure(s);
+                    return s;
+                } catch (SocketTimeoutException e) {
+                    checkWaiting(deadline, killed, "the other workers to connect");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // nothing to keep
+            }
+        }
+    }
+
+    private static Socket dial(String address, long deadline, BooleanSupplier killed) throws IOException {
+        int colon = address.lastIndexOf(':');
+        InetSocketAddress to = new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        while (true) {
+            Socket s = new Socket();
+            try {
+                s.connect(to, POLL_MILLIS);
+                configure(s);
+                return s;
+            } catch (IOException e) {
+                s.close();
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("cannot connect to training worker at " + address, e);
+                }
+                checkWaiting(deadline, killed, "training worker at " + address);
+                sleep(50);
+            }
+        }
+    }
+
+    private static void configure(Socket s) throws IOException {
+        s.setSoTimeout(POLL_MILLIS);
+        s.setTcpNoDelay(true);
+    }
+
+    private static byte[] hello(String token) {
+        byte[] t = token.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Integer.BYTES + t.length).putInt(t.length).put(t).array();
+    }
+
+    /**
+     * The mean of the contributing workers' states, as every worker of the mesh gets it. Every worker calls this once per
+     * round, in the same rounds.
+     *
+     * @param own       this worker's state after its share of the round, or null when it fitted nothing (it does not weigh in)
+     * @param start     the round's start state, kept when no worker contributes
+     * @param iteration Adam's iteration count of the mean
+     */
+    TrainingState average(TrainingState own, TrainingState start, int iteration) {
+        round++;
+        int workers = sockets.length;
+        TrainingState shape = own != null ? own : start;
+        Layout layout = new Layout(shape.parameters().length / Float.BYTES,
+                shape.updaterState() == null ? 0 : shape.updaterState().length / Float.BYTES, workers);
+        List<Future<?>> sends = new ArrayList<>();
+        try {
+            for (int peer = 0; peer < workers; peer++) {
+                if (peer != self) {
+                    int p = peer;
+                    sends.add(senders[peer].submit(() -> send(p, own == null ? NONE : CONTRIBUTES, own, layout, p)));
+                }
+            }
+            // Reduce: this worker's slice, summed in worker order (the first contributor copied, as OrderedMean does).
+            float[] sum = null;
+            int contributing = 0;
+            byte[] buffer = new byte[layout.length(self) * Float.BYTES];
+            for (int w = 0; w < workers; w++) {
+                byte[] slice;
+                if (w == self) {
+                    slice = own == null ? null : layout.copy(own, self, buffer);
+                } else {
+                    slice = receive(w, buffer);
+                }
+                if (slice == null) {
+                    continue;
+                }
+                contributing++;
+                sum = sum == null ? floats(slice) : addInto(sum, slice);
+            }
+            awaitAll(sends);
+            if (contributing == 0) {
+                return start;
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] /= contributing;
+            }
+            // Gather: every worker's mean slice, into one state.
+            byte[] parameters = new byte[layout.parameters * Float.BYTES];
+            byte[] updater = layout.updater == 0 ? null : new byte[layout.updater * Float.BYTES];
+            byte[] mine = bytes(sum);
+            layout.place(mine, self, parameters, updater);
+            sends.clear();
+            int meanOf = contributing;
+            for (int peer = 0; peer < workers; peer++) {
+                if (peer != self) {
+                    int p = peer;
+                    sends.add(senders[peer].submit(() -> sendBytes(p, meanOf, mine)));
+                }
+            }
+            for (int w = 0; w < workers; w++) {
+                if (w != self) {
+                    byte[] slice = receive(w, new byte[layout.length(w) * Float.BYTES]);
+                    layout.place(slice, w, parameters, updater);
+                }
+            }
+            awaitAll(sends);
+            return new TrainingState(parameters, updater, iteration);
+        } catch (IOException e) {
+            throw new UncheckedIOException("training worker " + self + ": averaging round " + round + " with the other workers failed", e);
+        }
+    }
+
+    private Void send(int peer, int flag, TrainingState own, Layout layout, int slice) throws IOException {
+        byte[] bytes = flag == NONE ? new byte[0] : layout.copy(own, slice, new byte[layout.length(slice) * Float.BYTES]);
+        return sendBytes(peer, flag, bytes);
+    }
+
+    private Void sendBytes(int peer, int flag, byte[] bytes) throws IOException {
+        OutputStream out = sockets[peer].getOutputStream();
+        out.write(ByteBuffer.allocate(3 * Integer.BYTES).putInt(round).putInt(flag).putInt(bytes.length).array());
+        out.write(bytes);
+        out.flush();
+        return null;
+    }
+
+    /** Peer {@code w}'s next message into {@code buffer}; null when it sent no slice. */
+    private byte[] receive(int w, byte[] buffer) throws IOException {
+        InputStream in = sockets[w].getInputStream();
+        byte[] header = new byte[3 * Integer.BYTES];
+        readFully(in, header, 0, header.length, Long.MAX_VALUE, killed);
+        ByteBuffer h = ByteBuffer.wrap(header);
+        int theirRound = h.getInt();
+        int flag = h.getInt();
+        int length = h.getInt();
+        if (theirRound != round || (flag != NONE && length != buffer.length)) {
+            throw new IOException("training worker " + w + " sent round " + theirRound + " with " + length + " bytes, expected round "
+                    + round + " with " + buffer.length);
+        }
+        if (flag == NONE) {
+            return null;
+        }
+        readFully(in, buffer, 0, length, Long.MAX_VALUE, killed);
+        return buffer;
+    }
+
+    private void awaitAll(List<Future<?>> sends) throws IOException {
+        for (Future<?> f : sends) {
+            while (true) {
+                try {
+                    f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    checkWaiting(Long.MAX_VALUE, killed, "the other workers to take this worker's state");
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while sending to the other workers", e);
+                }
+            }
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] b, int off, int len, long deadline, BooleanSupplier killed) throws IOException {
+        int done = 0;
+        while (done < len) {
+            try {
+                int n = in.read(b, off + done, len - done);
+                if (n < 0) {
+                    throw new EOFException("a training worker closed its connection (its task failed or was killed)");
+                }
+                done += n;
+            } catch (SocketTimeoutException e) {
+                checkWaiting(deadline, killed, "the other workers");
+            }
+        }
+    }
+
+    private static void checkWaiting(long deadline, BooleanSupplier killed, String what) throws IOException {
+        if (killed.getAsBoolean()) {
+            throw new IOException("task killed while waiting for " + what);
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IOException("timed out waiting for " + what);
+        }
+    }
+
+    private static float[] floats(byte[] slice) {
+        float[] f = new float[slice.length / Float.BYTES];
+        ByteBuffer.wrap(slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
+    }
+
+    private static float[] addInto(float[] sum, byte[] slice) {
+        var v = ByteBuffer.wrap(slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += v.get(i);
+        }
+        return sum;
+    }
+
+    private static byte[] bytes(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeAll(Socket[] sockets) {
+        for (Socket s : sockets) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(sockets);
+        for (ExecutorService s : senders) {
+            if (s != null) {
+                s.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * The state as one run of floats (parameters, then the updater's) cut into one contiguous slice per worker, and
+     * where a slice lies in the two arrays.
+     */
+    private record Layout(int parameters, int updater, int workers) {
+        long from(int slice) {
+            return (long) (parameters + updater) * slice / workers;
+        }
+
+        int length(int slice) {
+            return (int) (from(slice + 1) - from(slice));
+        }
+
+        /** Slice {@code slice} of {@code state}'s bytes, into {@code target}. */
+        byte[] copy(TrainingState state, int slice, byte[] target) {
+            int from = (int) from(slice);
+            int to = from + length(slice);
+            int inParameters = Math.max(0, Math.min(to, parameters) - from);
+            if (inParameters > 0) {
+                System.arraycopy(state.parameters(), from * Float.BYTES, target, 0, inParameters * Float.BYTES);
+            }
+            int rest = (to - from) - inParameters;
+            if (rest > 0) {
+                System.arraycopy(state.updaterState(), (from + inParameters - parameters) * Float.BYTES, target, inParameters * Float.BYTES,
+                        rest * Float.BYTES);
+            }
+            return target;
+        }
+
+        /** Puts slice {@code slice}'s bytes where they belong in the two arrays. */
+        void place(byte[] bytes, int slice, byte[] parameterBytes, byte[] updaterBytes) {
+            int from = (int) from(slice);
+            int to = from + length(slice);
+            int inParameters = Math.max(0, Math.min(to, parameters) - from);
+            if (inParameters > 0) {
+                System.arraycopy(bytes, 0, parameterBytes, from * Float.BYTES, inParameters * Float.BYTES);
+            }
+            int rest = (to - from) - inParameters;
+            if (rest > 0) {
+                System.arraycopy(bytes, inParameters * Float.BYTES, updaterBytes, (from + inParameters - parameters) * Float.BYTES,
+                        rest * Float.BYTES);
+            }
+        }
+    }
+}
