@@ -30,4 +30,14 @@ class RoundCostsTest {
         assertEquals(5.0, named.get("round_jobs_s"));
         assertEquals(0.25, named.get("broadcast_s"));
     }
+
+    @Test
+    void timeExchangingWithPeersAddsUpButIsNotAWorkersOwnTime() {
+        RoundCosts a = RoundCosts.ofWorker(0, 0.5, 0, 2, 0).withExchange(0.25);
+        RoundCosts b = RoundCosts.ofWorker(0, 0.5, 0, 1, 0).withExchange(1.25);
+        RoundCosts round = RoundCosts.NONE.alongside(a).alongside(b);
+
+        assertEquals(1.5, round.byName().get("worker_exchange_s"));
+        assertEquals(2.5, round.slowestWorker(), "waiting for a slower peer is not the waiting worker's own time");
+    }
 }
