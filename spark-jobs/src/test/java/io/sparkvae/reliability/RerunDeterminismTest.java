@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -88,7 +89,24 @@ class RerunDeterminismTest {
             assertFalse(o.out().contains("skipping"), stage + ": " + o.out());
         }
         assertNotEquals(built, TreeSnapshot.outputs(root), "--overwrite must rebuild (new provenance times at least)");
-        assertEquals(builtComparable, comparable(root), "--overwrite rebuilt different outputs");
+        Map<String, String> rebuilt = comparable(root);
+        assertEquals(builtComparable, rebuilt, () -> "--overwrite rebuilt different outputs: " + differing(builtComparable, rebuilt)
+                + "\nfirst run's metrics.jsonl:\n" + readQuietly(first.root().resolve("runs/tiny/metrics.jsonl"))
+                + "\nrebuilt metrics.jsonl:\n" + readQuietly(root.resolve("runs/tiny/metrics.jsonl")));
+    }
+
+    /** The outputs whose digests differ (with both training logs, enough to see where two runs diverged). */
+    private static List<String> differing(Map<String, String> a, Map<String, String> b) {
+        return Stream.concat(a.keySet().stream(), b.keySet().stream()).distinct().filter(k -> !Objects.equals(a.get(k), b.get(k)))
+                .sorted().toList();
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static Map<String, Long> modificationTimes(Path root) throws IOException {
