@@ -64,8 +64,9 @@ final class PeerEpochs implements AutoCloseable {
         if (rendezvous == null) {
             rendezvous = PeerRendezvous.open(rendezvousHost);
         }
-        sc.setJobDescription(JobLabels.description(sc, epochLabel + ", " + plan.rounds().size() + " averaging rounds among " + workers
-                + " workers"));
+        int rounds = plan.rounds().size();
+        sc.setJobDescription(JobLabels.description(sc, epochLabel + ", " + rounds + (rounds == 1 ? " averaging round" : " averaging rounds")
+                + " among " + workers + " workers"));
         long t0 = System.nanoTime();
         TrainingState current = TrainingState.of(network);
         Broadcast<TrainingState> start = jsc.broadcast(current);
