@@ -63,8 +63,11 @@ final class OrderedMean {
         }
     }
 
-    /** Adds little-endian float bytes into {@code sum} where they lie (no float[] copy of a 10-30 MB state per worker). */
-    private static void addInto(float[] sum, byte[] values) {
+    /**
+     * Adds little-endian float bytes into {@code sum} where they lie (no float[] copy of a 10-30 MB state per worker);
+     * {@link PeerMesh} sums its slices with it too, so both means are the same arithmetic.
+     */
+    static void addInto(float[] sum, byte[] values) {
         if (sum.length * Float.BYTES != values.length) {
             throw new IllegalStateException("workers returned states of different sizes: " + sum.length + " vs "
                     + values.length / Float.BYTES);
@@ -95,7 +98,7 @@ final class OrderedMean {
         return TrainingState.of(parameters, updaterMissing ? null : updaterState, iteration);
     }
 
-    private static void divide(float[] values, int n) {
+    static void divide(float[] values, int n) {
         for (int i = 0; i < values.length; i++) {
             values[i] /= n;
         }

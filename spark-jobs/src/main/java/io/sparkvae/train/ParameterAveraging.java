@@ -114,8 +114,7 @@ final class ParameterAveraging implements AutoCloseable {
             long t2 = System.nanoTime();
             negElboSum += mean.negElboSum();
             examples += mean.examples();
-            // Adam's bias correction counts the steps the round's workers took (its last round may be short).
-            TrainingState next = mean.mean(current.iteration() + Arrays.stream(assignment).mapToInt(share -> share.length).max().orElse(0));
+            TrainingState next = mean.mean(current.iteration() + RoundPlan.steps(assignment));
             if (next != null) {
                 current = next; // the driver's network needs it only after the last round
             }

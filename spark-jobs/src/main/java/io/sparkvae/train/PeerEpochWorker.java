@@ -1,7 +1,6 @@
 package io.sparkvae.train;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +28,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
     private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
     /** Where a task's workers meet while it fits its first round; daemon threads, as many as tasks at once. */
     private static final ExecutorService RENDEZVOUS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "training-workers-rendezvous");
+        Thread t = new Thread(r, "peer-mesh-join");
         t.setDaemon(true);
         return t;
     });
@@ -46,7 +45,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
      * What one worker reports for its epoch: per round, the -ELBO sum and examples of its share and its costs. (The
      * epoch's final state goes to the driver's {@link PeerRendezvous} from worker 0.)
      */
-    record Share(int worker, double[] negElboSums, long[] examples, RoundCosts[] costs) implements Serializable {}
+    record Share(double[] negElboSums, long[] examples, RoundCosts[] costs) implements Serializable {}
 
     /** Under which key worker 0 hands epoch {@code epoch}'s final state to the driver. */
     static String epochKey(WorkerSetup setup, int epoch) {
@@ -98,7 +97,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
         double[] negElboSums = new double[rounds.size()];
         long[] examples = new long[rounds.size()];
         RoundCosts[] costs = new RoundCosts[rounds.size()];
-        String token = s.trainingId() + "/" + epoch + "/" + context.stageAttemptNumber();
+        String token = epochKey(s, epoch) + "/" + context.stageAttemptNumber();
         String host = SparkEnv.get().blockManager().blockManagerId().host();
         // The workers meet while they fit their first round.
         CompletableFuture<PeerMesh> joining = CompletableFuture.supplyAsync(() -> {
@@ -114,7 +113,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
                 int[][] assignment = rounds.get(r);
                 int[] share = self < assignment.length ? assignment[self] : new int[0];
                 WorkerResult result = RoundWorker.fit(s, state, epoch, share, r == 0 ? fetch : 0);
-                int iteration = state.iteration() + Arrays.stream(assignment).mapToInt(a -> a.length).max().orElse(0);
+                int iteration = state.iteration() + RoundPlan.steps(assignment);
                 long e0 = System.nanoTime();
                 if (mesh == null) {
                     mesh = await(joining, context);
@@ -135,7 +134,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
             PeerRendezvous.deliverEnd(rendezvous, epochKey(s, epoch), state);
         }
         EpochEndStates.keep(s.trainingId(), epoch, state);
-        Share mine = new Share(self, negElboSums, examples, costs);
+        Share mine = new Share(negElboSums, examples, costs);
         return JavaConverters.asScalaIterator(List.of(mine).iterator());
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.FloatBytes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +38,7 @@ final class PeerMesh implements AutoCloseable {
     private static final int POLL_MILLIS = 1_000;
     private static final int NONE = 0;
     private static final int CONTRIBUTES = 1;
+    private static final String WORKER = "training worker ";
 
     private final int self;
     private final Socket[] sockets;
@@ -113,7 +114,7 @@ final class PeerMesh implements AutoCloseable {
                 for (int accepted = self + 1; accepted < workers; accepted++) {
                     Socket s = accept(deadline, killed);
                     byte[] theirs = new byte[hello.length + Integer.BYTES];
-                    readFully(s.getInputStream(), theirs, 0, theirs.length, deadline, killed);
+                    readFully(s.getInputStream(), theirs, 0, theirs.length, deadline, killed, "a connecting worker");
                     int peer = ByteBuffer.wrap(theirs, hello.length, Integer.BYTES).getInt();
                     if (!Arrays.equals(Arrays.copyOf(theirs, hello.length), hello) || peer <= self || peer >= workers
                             || sockets[peer] != null) {
@@ -156,8 +157,7 @@ final class PeerMesh implements AutoCloseable {
     }
 
     private static Socket dial(String address, long deadline, BooleanSupplier killed) throws IOException {
-        int colon = address.lastIndexOf(':');
-        InetSocketAddress to = new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        InetSocketAddress to = endpoint(address);
         while (true) {
             Socket s = new Socket();
             try {
@@ -222,19 +222,21 @@ final class PeerMesh implements AutoCloseable {
                     continue;
                 }
                 contributing++;
-                sum = sum == null ? floats(slice) : addInto(sum, slice);
+                if (sum == null) {
+                    sum = FloatBytes.floats(slice);
+                } else {
+                    OrderedMean.addInto(sum, slice);
+                }
             }
             awaitAll(sends);
             if (contributing == 0) {
                 return start;
             }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] /= contributing;
-            }
+            OrderedMean.divide(sum, contributing);
             // Gather: every worker's mean slice, into one state.
             byte[] parameters = new byte[layout.parameters * Float.BYTES];
             byte[] updater = layout.updater == 0 ? null : new byte[layout.updater * Float.BYTES];
-            byte[] mine = bytes(sum);
+            byte[] mine = FloatBytes.of(sum);
             layout.place(mine, self, parameters, updater);
             sends.clear();
             int meanOf = contributing;
@@ -274,7 +276,7 @@ final class PeerMesh implements AutoCloseable {
     private byte[] receive(int w, byte[] buffer) throws IOException {
         InputStream in = sockets[w].getInputStream();
         byte[] header = new byte[3 * Integer.BYTES];
-        readFully(in, header, 0, header.length, Long.MAX_VALUE, killed);
+        readFully(in, header, 0, header.length, Long.MAX_VALUE, killed, WORKER + w);
         ByteBuffer h = ByteBuffer.wrap(header);
         int theirRound = h.getInt();
         int flag = h.getInt();
@@ -286,7 +288,7 @@ final class PeerMesh implements AutoCloseable {
         if (flag == NONE) {
             return null;
         }
-        readFully(in, buffer, 0, length, Long.MAX_VALUE, killed);
+        readFully(in, buffer, 0, length, Long.MAX_VALUE, killed, WORKER + w);
         return buffer;
     }
 
@@ -308,19 +310,30 @@ final class PeerMesh implements AutoCloseable {
         }
     }
 
-    private static void readFully(InputStream in, byte[] b, int off, int len, long deadline, BooleanSupplier killed) throws IOException {
+    /**
+     * Reads {@code len} bytes from a socket whose reads time out every {@link #POLL_MILLIS}, asking between timeouts
+     * whether the task was killed or {@code deadline} passed ({@code Long.MAX_VALUE}: none); {@code what} names the peer.
+     */
+    static void readFully(InputStream in, byte[] b, int off, int len, long deadline, BooleanSupplier killed, String what)
+            throws IOException {
         int done = 0;
         while (done < len) {
             try {
                 int n = in.read(b, off + done, len - done);
                 if (n < 0) {
-                    throw new EOFException("a training worker closed its connection (its task failed or was killed)");
+                    throw new EOFException(what + " closed the connection");
                 }
                 done += n;
             } catch (SocketTimeoutException e) {
-                checkWaiting(deadline, killed, "the other workers");
+                checkWaiting(deadline, killed, what);
             }
         }
+    }
+
+    /** {@code host:port} as a socket address (the host may be a name or an address). */
+    static InetSocketAddress endpoint(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static void checkWaiting(long deadline, BooleanSupplier killed, String what) throws IOException {
@@ -330,26 +343,6 @@ final class PeerMesh implements AutoCloseable {
         if (System.nanoTime() > deadline) {
             throw new IOException("timed out waiting for " + what);
         }
-    }
-
-    private static float[] floats(byte[] slice) {
-        float[] f = new float[slice.length / Float.BYTES];
-        ByteBuffer.wrap(slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-        return f;
-    }
-
-    private static float[] addInto(float[] sum, byte[] slice) {
-        var v = ByteBuffer.wrap(slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] += v.get(i);
-        }
-        return sum;
-    }
-
-    private static byte[] bytes(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b.array();
     }
 
     private static void sleep(long millis) {

@@ -1,13 +1,13 @@
 package io.sparkvae.train;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,12 +152,10 @@ final class PeerRendezvous implements AutoCloseable {
 
     /** Worker 0's side: hands the epoch's final state to the driver and returns once the driver holds it. */
     static void deliverEnd(String rendezvous, String epochKey, TrainingState end) {
-        int colon = rendezvous.lastIndexOf(':');
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(rendezvous.substring(0, colon), Integer.parseInt(rendezvous.substring(colon + 1))),
-                    REGISTRATION_TIMEOUT_MILLIS);
+            s.connect(PeerMesh.endpoint(rendezvous), REGISTRATION_TIMEOUT_MILLIS);
             s.setSoTimeout(REGISTRATION_TIMEOUT_MILLIS);
-            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
             out.writeByte(END);
             out.writeUTF(epochKey);
             out.writeInt(end.iteration());
@@ -185,11 +183,9 @@ final class PeerRendezvous implements AutoCloseable {
      */
     static List<String> meet(String rendezvous, String token, int self, int workers, String ownAddress, long timeoutMillis,
             BooleanSupplier killed) {
-        int colon = rendezvous.lastIndexOf(':');
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(rendezvous.substring(0, colon), Integer.parseInt(rendezvous.substring(colon + 1))),
-                    REGISTRATION_TIMEOUT_MILLIS);
+            s.connect(PeerMesh.endpoint(rendezvous), REGISTRATION_TIMEOUT_MILLIS);
             s.setSoTimeout(POLL_MILLIS);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeByte(MEET);
@@ -199,7 +195,9 @@ final class PeerRendezvous implements AutoCloseable {
             out.writeUTF(ownAddress);
             out.flush();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            int count = waitForFirstInt(in, deadline, killed);
+            byte[] first = new byte[Integer.BYTES];
+            PeerMesh.readFully(in, first, 0, first.length, deadline, killed, "the other workers to register");
+            int count = ByteBuffer.wrap(first).getInt();
             if (count != workers) {
                 throw new IOException("the rendezvous answered for " + count + " workers, not " + workers);
             }
@@ -212,29 +210,6 @@ final class PeerRendezvous implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("training worker " + self + " could not meet the other workers at " + rendezvous, e);
         }
-    }
-
-    /** Reads the answer's first int, waking every second to see whether the task was killed or the wait is over. */
-    private static int waitForFirstInt(DataInputStream in, long deadline, BooleanSupplier killed) throws IOException {
-        byte[] b = new byte[Integer.BYTES];
-        int done = 0;
-        while (done < b.length) {
-            try {
-                int n = in.read(b, done, b.length - done);
-                if (n < 0) {
-                    throw new IOException("the rendezvous closed the connection (a newer attempt of this worker registered?)");
-                }
-                done += n;
-            } catch (SocketTimeoutException e) {
-                if (killed.getAsBoolean()) {
-                    throw new IOException("task killed while waiting for the other workers to register");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("timed out waiting for the other workers to register");
-                }
-            }
-        }
-        return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     }
 
     /** Stops listening and drops the workers still waiting (their tasks fail and Spark retries the stage). */

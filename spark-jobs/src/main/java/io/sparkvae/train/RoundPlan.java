@@ -46,4 +46,9 @@ record RoundPlan(List<int[][]> rounds) {
         }
         return new RoundPlan(List.copyOf(rounds));
     }
+
+    /** Adam's steps a round counts for its bias correction: its longest share (its last round may be short). */
+    static int steps(int[][] round) {
+        return Arrays.stream(round).mapToInt(share -> share.length).max().orElse(0);
+    }
 }

@@ -58,6 +58,13 @@ class RoundPlanTest {
         assertFalse(same(RoundPlan.of(100, 2, 5, 7, 3), RoundPlan.of(100, 2, 5, 8, 3)), "each seed has its own order");
     }
 
+    @Test
+    void aRoundCountsTheStepsOfItsLongestShare() {
+        RoundPlan plan = RoundPlan.of(13, 3, 2, 7, 1); // two full rounds of 3 x 2, then 1 minibatch for one worker
+        assertEquals(List.of(2, 2, 1), plan.rounds().stream().map(RoundPlan::steps).toList());
+        assertEquals(0, RoundPlan.steps(new int[0][]));
+    }
+
     private static boolean same(RoundPlan a, RoundPlan b) {
         if (a.rounds().size() != b.rounds().size()) {
             return false;
