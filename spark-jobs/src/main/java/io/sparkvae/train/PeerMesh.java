@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * TCP connections among the worker tasks of one epoch, which average their states without the driver: each worker owns
@@ -192,13 +193,13 @@ final class PeerMesh implements AutoCloseable {
      * @param own       this worker's state after its share of the round, or null when it fitted nothing (it does not weigh in)
      * @param start     the round's start state, kept when no worker contributes
      * @param iteration Adam's iteration count of the mean
+     * @param ownSlice  if not null, given this worker's slice of the mean ({@link StateSlices#of} the state, slice
+     *                  {@code self}) as soon as it is known, before the other slices arrive
      */
-    TrainingState average(TrainingState own, TrainingState start, int iteration) {
+    TrainingState average(TrainingState own, TrainingState start, int iteration, Consumer<byte[]> ownSlice) {
         round++;
         int workers = sockets.length;
-        TrainingState shape = own != null ? own : start;
-        Layout layout = new Layout(shape.parameters().length / Float.BYTES,
-                shape.updaterState() == null ? 0 : shape.updaterState().length / Float.BYTES, workers);
+        StateSlices layout = StateSlices.of(own != null ? own : start, workers);
         List<Future<?>> sends = new ArrayList<>();
         try {
             for (int peer = 0; peer < workers; peer++) {
@@ -230,13 +231,19 @@ final class PeerMesh implements AutoCloseable {
             }
             awaitAll(sends);
             if (contributing == 0) {
+                if (ownSlice != null) {
+                    ownSlice.accept(layout.copy(start, self, new byte[layout.length(self) * Float.BYTES]));
+                }
                 return start;
             }
             OrderedMean.divide(sum, contributing);
-            // Gather: every worker's mean slice, into one state.
-            byte[] parameters = new byte[layout.parameters * Float.BYTES];
-            byte[] updater = layout.updater == 0 ? null : new byte[layout.updater * Float.BYTES];
             byte[] mine = FloatBytes.of(sum);
+            if (ownSlice != null) {
+                ownSlice.accept(mine);
+            }
+            // Gather: every worker's mean slice, into one state.
+            byte[] parameters = layout.newParameterBytes();
+            byte[] updater = layout.newUpdaterBytes();
             layout.place(mine, self, parameters, updater);
             sends.clear();
             int meanOf = contributing;
@@ -259,7 +266,7 @@ final class PeerMesh implements AutoCloseable {
         }
     }
 
-    private Void send(int peer, int flag, TrainingState own, Layout layout, int slice) throws IOException {
+    private Void send(int peer, int flag, TrainingState own, StateSlices layout, int slice) throws IOException {
         byte[] bytes = flag == NONE ? new byte[0] : layout.copy(own, slice, new byte[layout.length(slice) * Float.BYTES]);
         return sendBytes(peer, flag, bytes);
     }
@@ -371,51 +378,6 @@ final class PeerMesh implements AutoCloseable {
         for (ExecutorService s : senders) {
             if (s != null) {
                 s.shutdownNow();
-            }
-        }
-    }
-
-    /**
-     * The state as one run of floats (parameters, then the updater's) cut into one contiguous slice per worker, and
-     * where a slice lies in the two arrays.
-     */
-    private record Layout(int parameters, int updater, int workers) {
-        long from(int slice) {
-            return (long) (parameters + updater) * slice / workers;
-        }
-
-        int length(int slice) {
-            return (int) (from(slice + 1) - from(slice));
-        }
-
-        /** Slice {@code slice} of {@code state}'s bytes, into {@code target}. */
-        byte[] copy(TrainingState state, int slice, byte[] target) {
-            int from = (int) from(slice);
-            int to = from + length(slice);
-            int inParameters = Math.max(0, Math.min(to, parameters) - from);
-            if (inParameters > 0) {
-                System.arraycopy(state.parameters(), from * Float.BYTES, target, 0, inParameters * Float.BYTES);
-            }
-            int rest = (to - from) - inParameters;
-            if (rest > 0) {
-                System.arraycopy(state.updaterState(), (from + inParameters - parameters) * Float.BYTES, target, inParameters * Float.BYTES,
-                        rest * Float.BYTES);
-            }
-            return target;
-        }
-
-        /** Puts slice {@code slice}'s bytes where they belong in the two arrays. */
-        void place(byte[] bytes, int slice, byte[] parameterBytes, byte[] updaterBytes) {
-            int from = (int) from(slice);
-            int to = from + length(slice);
-            int inParameters = Math.max(0, Math.min(to, parameters) - from);
-            if (inParameters > 0) {
-                System.arraycopy(bytes, 0, parameterBytes, from * Float.BYTES, inParameters * Float.BYTES);
-            }
-            int rest = (to - from) - inParameters;
-            if (rest > 0) {
-                System.arraycopy(bytes, inParameters * Float.BYTES, updaterBytes, (from + inParameters - parameters) * Float.BYTES,
-                        rest * Float.BYTES);
             }
         }
     }

@@ -1,0 +1,76 @@
+package io.sparkvae.train;
+
+/**
+ * A training state as one run of floats (parameters, then the updater's) cut into one contiguous slice per worker, and
+ * where a slice lies in the two arrays: the workers of a {@link PeerMesh} each average one slice, and the driver's
+ * {@link PeerRendezvous} puts the mean slices they hand it back together.
+ *
+ * @param parameters the state's parameter count
+ * @param updater    its updater state's float count (0: none)
+ * @param workers    how many slices
+ */
+record StateSlices(int parameters, int updater, int workers) {
+
+    StateSlices {
+        if (parameters < 0 || updater < 0 || workers < 1) {
+            throw new IllegalArgumentException("bad state slices: " + parameters + " parameters, " + updater + " updater floats, "
+                    + workers + " workers");
+        }
+    }
+
+    /** The slices of states shaped like {@code shape}. */
+    static StateSlices of(TrainingState shape, int workers) {
+        return new StateSlices(shape.parameters().length / Float.BYTES,
+                shape.updaterState() == null ? 0 : shape.updaterState().length / Float.BYTES, workers);
+    }
+
+    long from(int slice) {
+        return (long) (parameters + updater) * slice / workers;
+    }
+
+    /** Floats in slice {@code slice}. */
+    int length(int slice) {
+        return (int) (from(slice + 1) - from(slice));
+    }
+
+    /** Slice {@code slice} of {@code state}'s bytes, into {@code target}. */
+    byte[] copy(TrainingState state, int slice, byte[] target) {
+        int from = (int) from(slice);
+        int to = from + length(slice);
+        int inParameters = Math.max(0, Math.min(to, parameters) - from);
+        if (inParameters > 0) {
+            System.arraycopy(state.parameters(), from * Float.BYTES, target, 0, inParameters * Float.BYTES);
+        }
+        int rest = (to - from) - inParameters;
+        if (rest > 0) {
+            System.arraycopy(state.updaterState(), (from + inParameters - parameters) * Float.BYTES, target, inParameters * Float.BYTES,
+                    rest * Float.BYTES);
+        }
+        return target;
+    }
+
+    /** Puts slice {@code slice}'s bytes where they belong in the two arrays. */
+    void place(byte[] bytes, int slice, byte[] parameterBytes, byte[] updaterBytes) {
+        int from = (int) from(slice);
+        int to = from + length(slice);
+        int inParameters = Math.max(0, Math.min(to, parameters) - from);
+        if (inParameters > 0) {
+            System.arraycopy(bytes, 0, parameterBytes, from * Float.BYTES, inParameters * Float.BYTES);
+        }
+        int rest = (to - from) - inParameters;
+        if (rest > 0) {
+            System.arraycopy(bytes, inParameters * Float.BYTES, updaterBytes, (from + inParameters - parameters) * Float.BYTES,
+                    rest * Float.BYTES);
+        }
+    }
+
+    /** Empty parameter bytes to {@link #place} slices into. */
+    byte[] newParameterBytes() {
+        return new byte[parameters * Float.BYTES];
+    }
+
+    /** Empty updater bytes to {@link #place} slices into, or null when the state has no updater. */
+    byte[] newUpdaterBytes() {
+        return updater == 0 ? null : new byte[updater * Float.BYTES];
+    }
+}
