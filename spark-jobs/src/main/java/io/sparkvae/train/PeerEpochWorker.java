@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
@@ -110,7 +110,6 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
             }
         }, RENDEZVOUS);
         PeerMesh mesh = null;
-        StateSlices slices = StateSlices.of(state, workers);
         try {
             for (int r = 0; r < rounds.size(); r++) {
                 int[][] assignment = rounds.get(r);
@@ -123,8 +122,9 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
                 }
                 // After the last round the driver needs the state: this worker's slice goes there while the slices gather.
                 AtomicReference<CompletableFuture<Void>> delivery = new AtomicReference<>();
-                Consumer<byte[]> toDriver = r < rounds.size() - 1 ? null : slice -> delivery.set(CompletableFuture.runAsync(
-                        () -> PeerRendezvous.deliverSlice(rendezvous, epochKey(s, epoch), iteration, slices, self, slice), RENDEZVOUS));
+                BiConsumer<StateSlices, byte[]> toDriver = r < rounds.size() - 1 ? null
+                        : (slices, slice) -> delivery.set(CompletableFuture.runAsync(() -> PeerRendezvous.deliverSlice(rendezvous,
+                                epochKey(s, epoch), iteration, slices, self, slice), RENDEZVOUS));
                 state = mesh.average(result.examples() > 0 ? result.state() : null, state, iteration, toDriver);
                 if (delivery.get() != null) {
                     await(delivery.get(), context); // the task succeeds only once the driver holds this worker's slice

@@ -25,11 +25,22 @@ record TrainingState(byte[] parameters, byte[] updaterState, int iteration) impl
         return new TrainingState(FloatBytes.of(parameters), updaterState == null ? null : FloatBytes.of(updaterState), iteration);
     }
 
-    /** Writes this state into {@code net}'s own parameter and updater views (no new arrays). */
+    /**
+     * Writes this state into {@code net}'s own parameter and updater views (no new arrays). A state without updater
+     * state (a network that has not taken a step yet) gives {@code net} Adam's fresh state, zeros: a worker network kept
+     * from an earlier share would otherwise start with that share's moments, and what a worker computes would depend on
+     * which network it borrowed.
+     */
     void applyTo(MultiLayerNetwork net) {
         FloatBytes.copyInto(parameters, net.params(), "parameters");
         if (updaterState != null) {
             FloatBytes.copyInto(updaterState, net.getUpdater(true).getStateViewArray(), "updater state");
+        } else {
+            Updater updater = net.getUpdater(false);
+            INDArray view = updater == null ? null : updater.getStateViewArray();
+            if (view != null) {
+                view.assign(0);
+            }
         }
         net.getLayerWiseConfigurations().setIterationCount(iteration);
     }

@@ -2,6 +2,7 @@ package io.sparkvae.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,22 @@ class ParameterAveragingTest {
         MultiLayerNetwork start = Vae.create(SPEC).network();
         start.fit(Vae.minibatch(Nd4j.create(minibatch(99))));
         return start;
+    }
+
+    @Test
+    void aWorkerNetworkKeptFromAnEarlierShareStartsLikeAFreshOne() throws IOException {
+        // The first round starts from a network that has taken no step (no Adam state). A task that borrows the network
+        // an earlier task of the round gave back (one core, or a slow thread) must compute what a fresh network does.
+        MultiLayerNetwork fresh = Vae.create(SPEC).network();
+        TrainingState start = TrainingState.of(fresh);
+        assertNull(start.updaterState(), "the case under test: a start state without Adam's state");
+        WorkerSetup setup = new WorkerSetup("kept-networks", fresh.getLayerWiseConfigurations().toJson(), writeMinibatches(4), 0, 0, SEED);
+        WorkerResult first = RoundWorker.fit(setup, start, 1, new int[] {0, 1}, 0);
+        WorkerResult again = RoundWorker.fit(setup, start, 1, new int[] {0, 1}, 0); // borrows the network the first gave back
+        WorkerNetworks.release("kept-networks");
+        assertArrayEquals(first.state().parameters(), again.state().parameters(), "parameters, bit for bit");
+        assertArrayEquals(first.state().updaterState(), again.state().updaterState(), "Adam's state, bit for bit");
+        assertEquals(first.negElboSum(), again.negElboSum());
     }
 
     @Test
@@ -151,6 +168,19 @@ class ParameterAveragingTest {
         }
     }
 
+    /** A training's first epoch: its start state has no Adam state yet, the workers' states after the round do. */
+    @Test
+    void peersGiveTheDriversBitsFromANetworkThatHasTakenNoStep() throws IOException {
+        List<String> files = writeMinibatches(13);
+        List<ParameterAveraging.EpochFit> peerFits = new ArrayList<>();
+        float[] amongPeers = epochOn("local[3]", files, StateExchange.PEERS, peerFits, Vae.create(SPEC).network());
+        float[] throughDriver = epochOn("local[3]", files, StateExchange.DRIVER, new ArrayList<>(), Vae.create(SPEC).network());
+        assertArrayEquals(throughDriver, amongPeers, "the state the driver puts together from the workers' slices");
+        for (int e = 0; e < 2; e++) {
+            assertTrue(peerFits.get(e).costs().workerExchange() > 0, "epoch " + (e + 1) + " ran among the peers, not the fallback");
+        }
+    }
+
     @Test
     void peersFallBackToTheDriverWhenTheClusterCannotRunEveryWorkerAtOnce() throws IOException {
         List<String> files = writeMinibatches(13);
@@ -193,7 +223,11 @@ class ParameterAveragingTest {
     }
 
     private static float[] epochOn(String master, List<String> files, StateExchange exchange, List<ParameterAveraging.EpochFit> fits) {
-        MultiLayerNetwork net = warmStart();
+        return epochOn(master, files, exchange, fits, warmStart());
+    }
+
+    private static float[] epochOn(String master, List<String> files, StateExchange exchange, List<ParameterAveraging.EpochFit> fits,
+            MultiLayerNetwork net) {
         SparkSession spark = SparkSessionFactory.create(master, "test-averaging-order", List.of());
         try (ParameterAveraging averaging = new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), net, files,
                 3, 2, 1, 1, SEED, exchange)) {

@@ -102,8 +102,8 @@ class PeerMeshTest {
         List<List<TrainingState>> results = onMesh(workers, new AtomicBoolean(), w -> PeerMesh.Listener.open("127.0.0.1"), (self, mesh) -> {
             Handed slices = new Handed();
             TrainingState a = mesh.average(round1.get(self), start, 8, null);
-            TrainingState b = mesh.average(lastIdle[self] ? round2.get(self) : null, start, 10, slice -> slices.ofMean = slice);
-            TrainingState c = mesh.average(null, start, 11, slice -> slices.ofStart = slice);
+            TrainingState b = mesh.average(lastIdle[self] ? round2.get(self) : null, start, 10, (layout, slice) -> slices.ofMean = slice);
+            TrainingState c = mesh.average(null, start, 11, (layout, slice) -> slices.ofStart = slice);
             synchronized (handed) {
                 while (handed.size() <= self) {
                     handed.add(null);
