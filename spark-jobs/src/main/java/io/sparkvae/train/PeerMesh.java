@@ -255,8 +255,7 @@ final class PeerMesh implements AutoCloseable {
             }
             for (int w = 0; w < workers; w++) {
                 if (w != self) {
-                    byte[] slice = receive(w, new byte[layout.length(w) * Float.BYTES]);
-                    layout.place(slice, w, parameters, updater);
+                    receiveInto(w, layout, parameters, updater);
                 }
             }
             awaitAll(sends);
@@ -266,37 +265,60 @@ final class PeerMesh implements AutoCloseable {
         }
     }
 
+    /** Sends {@code peer} its slice of {@code own} (nothing but the header when this worker does not contribute). */
     private Void send(int peer, int flag, TrainingState own, StateSlices layout, int slice) throws IOException {
-        byte[] bytes = flag == NONE ? new byte[0] : layout.copy(own, slice, new byte[layout.length(slice) * Float.BYTES]);
-        return sendBytes(peer, flag, bytes);
+        OutputStream out = sockets[peer].getOutputStream();
+        out.write(header(flag, flag == NONE ? 0 : layout.length(slice) * Float.BYTES));
+        if (flag != NONE) {
+            layout.write(own, slice, out);
+        }
+        out.flush();
+        return null;
     }
 
     private Void sendBytes(int peer, int flag, byte[] bytes) throws IOException {
         OutputStream out = sockets[peer].getOutputStream();
-        out.write(ByteBuffer.allocate(3 * Integer.BYTES).putInt(round).putInt(flag).putInt(bytes.length).array());
+        out.write(header(flag, bytes.length));
         out.write(bytes);
         out.flush();
         return null;
     }
 
+    private byte[] header(int flag, int length) {
+        return ByteBuffer.allocate(3 * Integer.BYTES).putInt(round).putInt(flag).putInt(length).array();
+    }
+
     /** Peer {@code w}'s next message into {@code buffer}; null when it sent no slice. */
     private byte[] receive(int w, byte[] buffer) throws IOException {
+        if (receiveHeader(w, buffer.length) == NONE) {
+            return null;
+        }
+        readFully(sockets[w].getInputStream(), buffer, 0, buffer.length, Long.MAX_VALUE, killed, WORKER + w);
+        return buffer;
+    }
+
+    /** Peer {@code w}'s mean slice, read straight to its place in the state's two arrays. */
+    private void receiveInto(int w, StateSlices layout, byte[] parameters, byte[] updater) throws IOException {
+        if (receiveHeader(w, layout.length(w) * Float.BYTES) == NONE) {
+            throw new IOException(WORKER + w + " sent no mean slice in round " + round);
+        }
         InputStream in = sockets[w].getInputStream();
+        layout.read((b, off, len) -> readFully(in, b, off, len, Long.MAX_VALUE, killed, WORKER + w), w, parameters, updater);
+    }
+
+    /** Reads peer {@code w}'s next header and returns its flag; a slice of another round or length is an error. */
+    private int receiveHeader(int w, int expectedLength) throws IOException {
         byte[] header = new byte[3 * Integer.BYTES];
-        readFully(in, header, 0, header.length, Long.MAX_VALUE, killed, WORKER + w);
+        readFully(sockets[w].getInputStream(), header, 0, header.length, Long.MAX_VALUE, killed, WORKER + w);
         ByteBuffer h = ByteBuffer.wrap(header);
         int theirRound = h.getInt();
         int flag = h.getInt();
         int length = h.getInt();
-        if (theirRound != round || (flag != NONE && length != buffer.length)) {
+        if (theirRound != round || (flag != NONE && length != expectedLength)) {
             throw new IOException("training worker " + w + " sent round " + theirRound + " with " + length + " bytes, expected round "
-                    + round + " with " + buffer.length);
+                    + round + " with " + expectedLength);
         }
-        if (flag == NONE) {
-            return null;
-        }
-        readFully(in, buffer, 0, length, Long.MAX_VALUE, killed, WORKER + w);
-        return buffer;
+        return flag;
     }
 
     private void awaitAll(List<Future<?>> sends) throws IOException {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The slices cover the state once, in order, across the parameters and Adam's state, for any number of workers. */
@@ -23,6 +27,26 @@ class StateSlicesTest {
                 slices.place(slices.copy(state, w, new byte[slices.length(w) * Float.BYTES]), w, parameters, updater);
             }
             assertEquals(8, total, workers + " workers: every float in exactly one slice");
+            assertArrayEquals(state.parameters(), parameters, workers + " workers");
+            assertArrayEquals(state.updaterState(), updater, workers + " workers");
+        }
+    }
+
+    @Test
+    void slicesWrittenFromAStateAndReadIntoArraysGiveTheStateBack() throws IOException {
+        TrainingState state = TrainingState.of(new float[] {1f, -0.0f, 3f, 4f, 5f}, new float[] {6f, 7f, 8f}, 9);
+        for (int workers = 1; workers <= 10; workers++) {
+            StateSlices slices = StateSlices.of(state, workers);
+            byte[] parameters = slices.newParameterBytes();
+            byte[] updater = slices.newUpdaterBytes();
+            for (int w = 0; w < workers; w++) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                slices.write(state, w, out);
+                assertArrayEquals(slices.copy(state, w, new byte[slices.length(w) * Float.BYTES]), out.toByteArray(), "slice " + w);
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(out.toByteArray()));
+                slices.read(in::readFully, w, parameters, updater);
+                assertEquals(-1, in.read(), "slice " + w + " read whole");
+            }
             assertArrayEquals(state.parameters(), parameters, workers + " workers");
             assertArrayEquals(state.updaterState(), updater, workers + " workers");
         }
