@@ -8,8 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,14 +19,14 @@ import scala.runtime.AbstractFunction1;
  * One worker's whole epoch, run as a task of a barrier stage (all workers at once): it fits its share of every averaging
  * round ({@link RoundWorker#fit}) and averages with the other workers over a {@link PeerMesh} (they find each other
  * through the driver's {@link PeerRendezvous}), so the driver sends the start state once per epoch and gets one state
- * back in slices, instead of both every round. The rounds, their minibatches, their noise and the order of the mean's sums are
+ * back, instead of both every round. The rounds, their minibatches, their noise and the order of the mean's sums are
  * those of the driver's loop, so both give the same bits. A JVM whose worker ended the previous epoch starts from the
  * state it kept ({@link EpochEndStates}) rather than the broadcast.
  */
 final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterator<PeerEpochWorker.Share>> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
-    /** Where a task's workers meet while it fits its first round, and hand the driver their slices; daemon threads. */
+    /** Where a task's workers meet while it fits its first round; daemon threads, as many as tasks at once. */
     private static final ExecutorService RENDEZVOUS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "peer-mesh-join");
         t.setDaemon(true);
@@ -45,7 +43,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
 
     /**
      * What one worker reports for its epoch: per round, the -ELBO sum and examples of its share and its costs. (The
-     * epoch's final state goes to the driver's {@link PeerRendezvous}, a slice from each worker.)
+     * epoch's final state goes to the driver's {@link PeerRendezvous} from worker 0.)
      */
     record Share(double[] negElboSums, long[] examples, RoundCosts[] costs) implements Serializable {}
 
@@ -70,16 +68,16 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
         this.epoch = epoch;
     }
 
-    /** {@code pending}'s value (the mesh once the workers have met), waiting in one-second steps so that a killed task stops waiting. */
-    private static <T> T await(CompletableFuture<T> pending, BarrierTaskContext context) {
+    /** The mesh once the workers have met, waiting in one-second steps so that a killed task stops waiting. */
+    private static PeerMesh await(CompletableFuture<PeerMesh> joining, BarrierTaskContext context) {
         while (true) {
             try {
-                return pending.get(1, TimeUnit.SECONDS);
+                return joining.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 context.killTaskIfInterrupted();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the training workers met or handed over the state", e);
+                throw new IllegalStateException("interrupted while the training workers met", e);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
@@ -120,15 +118,7 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
                 if (mesh == null) {
                     mesh = await(joining, context);
                 }
-                // After the last round the driver needs the state: this worker's slice goes there while the slices gather.
-                AtomicReference<CompletableFuture<Void>> delivery = new AtomicReference<>();
-                BiConsumer<StateSlices, byte[]> toDriver = r < rounds.size() - 1 ? null
-                        : (slices, slice) -> delivery.set(CompletableFuture.runAsync(() -> PeerRendezvous.deliverSlice(rendezvous,
-                                epochKey(s, epoch), iteration, slices, self, slice), RENDEZVOUS));
-                state = mesh.average(result.examples() > 0 ? result.state() : null, state, iteration, toDriver);
-                if (delivery.get() != null) {
-                    await(delivery.get(), context); // the task succeeds only once the driver holds this worker's slice
-                }
+                state = mesh.average(result.examples() > 0 ? result.state() : null, state, iteration);
                 negElboSums[r] = result.negElboSum();
                 examples[r] = result.examples();
                 costs[r] = result.costs().withExchange((System.nanoTime() - e0) / 1e9);
@@ -139,6 +129,9 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
             } else {
                 joining.thenAccept(PeerMesh::close); // a mesh that forms after this task failed is closed at once
             }
+        }
+        if (self == 0) {
+            PeerRendezvous.deliverEnd(rendezvous, epochKey(s, epoch), state);
         }
         EpochEndStates.keep(s.trainingId(), epoch, state);
         Share mine = new Share(negElboSums, examples, costs);

@@ -22,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.function.BiConsumer;
 
 /**
  * TCP connections among the worker tasks of one epoch, which average their states without the driver: each worker owns
@@ -193,10 +192,8 @@ final class PeerMesh implements AutoCloseable {
      * @param own       this worker's state after its share of the round, or null when it fitted nothing (it does not weigh in)
      * @param start     the round's start state, kept when no worker contributes
      * @param iteration Adam's iteration count of the mean
-     * @param ownSlice  if not null, given the state's slices and this worker's slice of the mean (slice {@code self}) as
-     *                  soon as it is known, before the other slices arrive
      */
-    TrainingState average(TrainingState own, TrainingState start, int iteration, BiConsumer<StateSlices, byte[]> ownSlice) {
+    TrainingState average(TrainingState own, TrainingState start, int iteration) {
         round++;
         int workers = sockets.length;
         StateSlices layout = StateSlices.of(own != null ? own : start, workers);
@@ -231,16 +228,10 @@ final class PeerMesh implements AutoCloseable {
             }
             awaitAll(sends);
             if (contributing == 0) {
-                if (ownSlice != null) {
-                    ownSlice.accept(layout, layout.copy(start, self, new byte[layout.length(self) * Float.BYTES]));
-                }
                 return start;
             }
             OrderedMean.divide(sum, contributing);
             byte[] mine = FloatBytes.of(sum);
-            if (ownSlice != null) {
-                ownSlice.accept(layout, mine);
-            }
             // Gather: every worker's mean slice, into one state.
             byte[] parameters = layout.newParameterBytes();
             byte[] updater = layout.newUpdaterBytes();

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,10 +19,8 @@ import java.util.function.BooleanSupplier;
  * socket on the driver, open for one training. Each worker task sends its epoch's token, its index and the address it
  * listens on; once all of them have, each gets every address in worker order. (Spark's own
  * {@code BarrierTaskContext.allGather} does the same through the driver's RPC but answers a second late at the earliest:
- * it sleeps while it waits.) At the end of the epoch every worker hands its slice of the mean state here as soon as
- * it has averaged it, while the workers still gather the other slices, and the driver puts the state back together: a
- * Spark task result of 10-30 MB took 0.15-0.35 s more to reach the driver than the other workers' small ones, and worker
- * 0 sending the whole state after the epoch took 30-100 ms of its task.
+ * it sleeps while it waits.) Worker 0 then sends the epoch's mean state here: a Spark task result of 10-30 MB took
+ * 0.15-0.35 s more to reach the driver than the other workers' small ones.
  */
 final class PeerRendezvous implements AutoCloseable {
     private static final int REGISTRATION_TIMEOUT_MILLIS = 10_000;
@@ -36,36 +32,11 @@ final class PeerRendezvous implements AutoCloseable {
     private final String address;
     /** Workers registered so far, by token, then index; a group is answered and dropped when complete. */
     private final Map<String, TreeMap<Integer, Registered>> groups = new HashMap<>();
-    /** Epochs' final states being delivered or delivered and not yet taken, by epoch key. */
-    private final Map<String, EndState> ends = new HashMap<>();
+    /** Epochs' final states delivered and not yet taken, by epoch key. */
+    private final Map<String, TrainingState> ends = new HashMap<>();
     private final Thread acceptor;
-    /** Reads the slices of an epoch's state, which the workers send at once. */
-    private final ExecutorService receivers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "training-workers-end-state");
-        t.setDaemon(true);
-        return t;
-    });
 
     private record Registered(Socket socket, String address) {}
-
-    /** An epoch's final state as its slices arrive; whole once every slice has. */
-    private static final class EndState {
-        final StateSlices slices;
-        final int iteration;
-        final byte[] parameters;
-        final byte[] updater;
-        final boolean[] arrived;
-        int missing;
-
-        EndState(StateSlices slices, int iteration) {
-            this.slices = slices;
-            this.iteration = iteration;
-            this.parameters = slices.newParameterBytes();
-            this.updater = slices.newUpdaterBytes();
-            this.arrived = new boolean[slices.workers()];
-            this.missing = slices.workers();
-        }
-    }
 
     private PeerRendezvous(ServerSocket server, String host) {
         this.server = server;
@@ -109,13 +80,7 @@ final class PeerRendezvous implements AutoCloseable {
         DataInputStream in = new DataInputStream(s.getInputStream());
         byte kind = in.readByte();
         if (kind == END) {
-            receivers.execute(() -> {
-                try {
-                    receiveSlice(s, in);
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(s); // the worker's task fails without the driver's confirmation
-                }
-            });
+            receiveEnd(s, in);
             return;
         }
         if (kind != MEET) {
@@ -154,69 +119,61 @@ final class PeerRendezvous implements AutoCloseable {
         }
     }
 
-    private void receiveSlice(Socket s, DataInputStream in) throws IOException {
+    private void receiveEnd(Socket s, DataInputStream in) throws IOException {
         try (s) {
             String key = in.readUTF();
             int iteration = in.readInt();
-            StateSlices slices = new StateSlices(in.readInt(), in.readInt(), in.readInt());
-            int slice = in.readInt();
-            if (slice < 0 || slice >= slices.workers()) {
-                throw new IOException("bad slice " + slice);
-            }
-            byte[] bytes = new byte[slices.length(slice) * Float.BYTES];
-            in.readFully(bytes);
+            byte[] parameters = readArray(in);
+            byte[] updater = readArray(in);
             synchronized (ends) {
-                EndState end = ends.computeIfAbsent(key, k -> new EndState(slices, iteration));
-                if (!end.slices.equals(slices) || end.iteration != iteration) {
-                    throw new IOException("slice " + slice + " of " + key + " does not fit the others");
-                }
-                slices.place(bytes, slice, end.parameters, end.updater);
-                if (!end.arrived[slice]) {
-                    end.arrived[slice] = true;
-                    end.missing--;
-                }
+                ends.put(key, new TrainingState(parameters, updater, iteration));
             }
-            s.getOutputStream().write(1); // the worker's task ends only once the driver holds its slice
+            s.getOutputStream().write(1); // the worker's task ends only once the driver holds the state
             s.getOutputStream().flush();
         }
     }
 
-    /**
-     * A worker's side: hands its slice of the epoch's final state to the driver and returns once the driver holds it.
-     *
-     * @param slices the state's slices ({@link StateSlices#of} the state and the number of workers)
-     * @param slice  which of them {@code bytes} is (the worker's index)
-     */
-    static void deliverSlice(String rendezvous, String epochKey, int iteration, StateSlices slices, int slice, byte[] bytes) {
+    private static byte[] readArray(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] b = new byte[length];
+        in.readFully(b);
+        return b;
+    }
+
+    private static void writeArray(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b == null ? -1 : b.length);
+        if (b != null) {
+            out.write(b);
+        }
+    }
+
+    /** Worker 0's side: hands the epoch's final state to the driver and returns once the driver holds it. */
+    static void deliverEnd(String rendezvous, String epochKey, TrainingState end) {
         try (Socket s = new Socket()) {
             s.connect(PeerMesh.endpoint(rendezvous), REGISTRATION_TIMEOUT_MILLIS);
             s.setSoTimeout(REGISTRATION_TIMEOUT_MILLIS);
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
             out.writeByte(END);
             out.writeUTF(epochKey);
-            out.writeInt(iteration);
-            out.writeInt(slices.parameters());
-            out.writeInt(slices.updater());
-            out.writeInt(slices.workers());
-            out.writeInt(slice);
-            out.write(bytes);
+            out.writeInt(end.iteration());
+            writeArray(out, end.parameters());
+            writeArray(out, end.updaterState());
             out.flush();
             if (s.getInputStream().read() != 1) {
-                throw new IOException("the driver did not confirm it holds slice " + slice);
+                throw new IOException("the driver did not confirm it holds the state");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not hand slice " + slice + " of the epoch's state to the driver at " + rendezvous, e);
+            throw new UncheckedIOException("could not hand the epoch's state to the driver at " + rendezvous, e);
         }
     }
 
-    /**
-     * The final state the workers delivered for {@code epochKey} (once its stage has succeeded), or null when a slice is
-     * missing; forgets the epoch either way.
-     */
+    /** The final state worker 0 delivered for {@code epochKey} (once its stage has succeeded), or null. */
     TrainingState takeEnd(String epochKey) {
         synchronized (ends) {
-            EndState end = ends.remove(epochKey);
-            return end == null || end.missing > 0 ? null : new TrainingState(end.parameters, end.updater, end.iteration);
+            return ends.remove(epochKey);
         }
     }
 
@@ -255,14 +212,6 @@ final class PeerRendezvous implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-    }
-
     /** Stops listening and drops the workers still waiting (their tasks fail and Spark retries the stage). */
     @Override
     public void close() {
@@ -271,7 +220,6 @@ final class PeerRendezvous implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        receivers.shutdownNow();
         synchronized (groups) {
             for (TreeMap<Integer, Registered> group : groups.values()) {
                 for (Registered r : group.values()) {

@@ -5,8 +5,7 @@ import java.io.OutputStream;
 
 /**
  * A training state as one run of floats (parameters, then the updater's) cut into one contiguous slice per worker, and
- * where a slice lies in the two arrays: the workers of a {@link PeerMesh} each average one slice, and the driver's
- * {@link PeerRendezvous} puts the mean slices they hand it back together.
+ * where a slice lies in the two arrays: the workers of a {@link PeerMesh} each average one slice.
  *
  * @param parameters the state's parameter count
  * @param updater    its updater state's float count (0: none)

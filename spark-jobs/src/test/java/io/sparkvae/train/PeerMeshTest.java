@@ -98,18 +98,10 @@ class PeerMeshTest {
         boolean[] all = {true, true, true};
         boolean[] lastIdle = {true, true, false};
 
-        List<Handed> handed = new ArrayList<>();
         List<List<TrainingState>> results = onMesh(workers, new AtomicBoolean(), w -> PeerMesh.Listener.open("127.0.0.1"), (self, mesh) -> {
-            Handed slices = new Handed();
-            TrainingState a = mesh.average(round1.get(self), start, 8, null);
-            TrainingState b = mesh.average(lastIdle[self] ? round2.get(self) : null, start, 10, (layout, slice) -> slices.ofMean = slice);
-            TrainingState c = mesh.average(null, start, 11, (layout, slice) -> slices.ofStart = slice);
-            synchronized (handed) {
-                while (handed.size() <= self) {
-                    handed.add(null);
-                }
-                handed.set(self, slices);
-            }
+            TrainingState a = mesh.average(round1.get(self), start, 8);
+            TrainingState b = mesh.average(lastIdle[self] ? round2.get(self) : null, start, 10);
+            TrainingState c = mesh.average(null, start, 11);
             return List.of(a, b, c);
         });
 
@@ -125,26 +117,6 @@ class PeerMeshTest {
         }
         assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(results.get(2).get(0).parameterValues()[0]),
                 "the signed zero survives as on the driver");
-        // The slices each worker hands out as its own put the whole mean back together (the driver's copy of the state).
-        StateSlices slices = StateSlices.of(start, workers);
-        byte[] parameters = slices.newParameterBytes();
-        byte[] updater = slices.newUpdaterBytes();
-        byte[] startParameters = slices.newParameterBytes();
-        byte[] startUpdater = slices.newUpdaterBytes();
-        for (int w = 0; w < workers; w++) {
-            slices.place(handed.get(w).ofMean, w, parameters, updater);
-            slices.place(handed.get(w).ofStart, w, startParameters, startUpdater);
-        }
-        assertArrayEquals(expected2.parameters(), parameters, "the handed slices are the mean's");
-        assertArrayEquals(expected2.updaterState(), updater);
-        assertArrayEquals(start.parameters(), startParameters, "no contributor: the handed slices are the start state's");
-        assertArrayEquals(start.updaterState(), startUpdater);
-    }
-
-    /** The slices one worker handed out in two rounds. */
-    private static final class Handed {
-        volatile byte[] ofMean;
-        volatile byte[] ofStart;
     }
 
     @Test
@@ -152,7 +124,7 @@ class PeerMeshTest {
         List<TrainingState> states = List.of(state(1, 3, 0, 1), state(2, 3, 0, 1), state(3, 3, 0, 1), state(4, 3, 0, 1));
         boolean[] all = {true, true, true, true};
         List<TrainingState> results = onMesh(4, new AtomicBoolean(), w -> PeerMesh.Listener.open("127.0.0.1"),
-                (self, mesh) -> mesh.average(states.get(self), states.get(self), 2, null));
+                (self, mesh) -> mesh.average(states.get(self), states.get(self), 2));
         TrainingState expected = driverMean(states, all, 2);
         for (TrainingState r : results) {
             assertArrayEquals(expected.parameters(), r.parameters());
@@ -177,7 +149,7 @@ class PeerMeshTest {
                 }
             }
             return l;
-        }, (self, mesh) -> mesh.average(states.get(self), states.get(self), 2, null));
+        }, (self, mesh) -> mesh.average(states.get(self), states.get(self), 2));
         boolean[] all = {true, true};
         assertArrayEquals(driverMean(states, all, 2).parameters(), results.get(1).parameters());
     }
@@ -190,7 +162,7 @@ class PeerMeshTest {
                     if (self == 1) {
                         throw new IllegalStateException("worker 1 failed before averaging");
                     }
-                    return mesh.average(states.get(self), states.get(self), 2, null);
+                    return mesh.average(states.get(self), states.get(self), 2);
                 }));
         assertTrue(failed.getCause() instanceof UncheckedIOException, "worker 0 sees its peer's connection end: " + failed.getCause());
     }
@@ -206,7 +178,7 @@ class PeerMeshTest {
                         Thread.sleep(3_000);
                         return null;
                     }
-                    return mesh.average(states.get(self), states.get(self), 2, null);
+                    return mesh.average(states.get(self), states.get(self), 2);
                 }));
         assertTrue(failed.getCause().getMessage().contains("averaging round 1"), failed.getCause().getMessage());
         assertTrue(failed.getCause().getCause().getMessage().contains("task killed"), failed.getCause().getCause().getMessage());
