@@ -35,34 +35,40 @@ record StateSlices(int parameters, int updater, int workers) {
         return (int) (from(slice + 1) - from(slice));
     }
 
+    /**
+     * Where a slice lies, in bytes: its first {@code parameterBytes} from {@code parameterOffset} of the parameters, the
+     * rest ({@code updaterBytes}) from {@code updaterOffset} of the updater's state. An empty part's offset may lie past
+     * its array's end, so every use skips empty parts.
+     */
+    private record Span(int parameterOffset, int parameterBytes, int updaterOffset, int updaterBytes) {}
+
+    private Span span(int slice) {
+        int from = (int) from(slice);
+        int inParameters = Math.max(0, Math.min(from + length(slice), parameters) - from);
+        return new Span(from * Float.BYTES, inParameters * Float.BYTES, (from + inParameters - parameters) * Float.BYTES,
+                (length(slice) - inParameters) * Float.BYTES);
+    }
+
     /** Slice {@code slice} of {@code state}'s bytes, into {@code target}. */
     byte[] copy(TrainingState state, int slice, byte[] target) {
-        int from = (int) from(slice);
-        int to = from + length(slice);
-        int inParameters = Math.max(0, Math.min(to, parameters) - from);
-        if (inParameters > 0) {
-            System.arraycopy(state.parameters(), from * Float.BYTES, target, 0, inParameters * Float.BYTES);
+        Span s = span(slice);
+        if (s.parameterBytes() > 0) {
+            System.arraycopy(state.parameters(), s.parameterOffset(), target, 0, s.parameterBytes());
         }
-        int rest = (to - from) - inParameters;
-        if (rest > 0) {
-            System.arraycopy(state.updaterState(), (from + inParameters - parameters) * Float.BYTES, target, inParameters * Float.BYTES,
-                    rest * Float.BYTES);
+        if (s.updaterBytes() > 0) {
+            System.arraycopy(state.updaterState(), s.updaterOffset(), target, s.parameterBytes(), s.updaterBytes());
         }
         return target;
     }
 
     /** Puts slice {@code slice}'s bytes where they belong in the two arrays. */
     void place(byte[] bytes, int slice, byte[] parameterBytes, byte[] updaterBytes) {
-        int from = (int) from(slice);
-        int to = from + length(slice);
-        int inParameters = Math.max(0, Math.min(to, parameters) - from);
-        if (inParameters > 0) {
-            System.arraycopy(bytes, 0, parameterBytes, from * Float.BYTES, inParameters * Float.BYTES);
+        Span s = span(slice);
+        if (s.parameterBytes() > 0) {
+            System.arraycopy(bytes, 0, parameterBytes, s.parameterOffset(), s.parameterBytes());
         }
-        int rest = (to - from) - inParameters;
-        if (rest > 0) {
-            System.arraycopy(bytes, inParameters * Float.BYTES, updaterBytes, (from + inParameters - parameters) * Float.BYTES,
-                    rest * Float.BYTES);
+        if (s.updaterBytes() > 0) {
+            System.arraycopy(bytes, s.parameterBytes(), updaterBytes, s.updaterOffset(), s.updaterBytes());
         }
     }
 
@@ -73,34 +79,24 @@ record StateSlices(int parameters, int updater, int workers) {
 
     /** Writes slice {@code slice} of {@code state} to {@code out} straight from the state's arrays (no copy of 10-30 MB). */
     void write(TrainingState state, int slice, OutputStream out) throws IOException {
-        int from = (int) from(slice);
-        int inParameters = inParameters(slice);
-        if (inParameters > 0) {
-            out.write(state.parameters(), from * Float.BYTES, inParameters * Float.BYTES);
+        Span s = span(slice);
+        if (s.parameterBytes() > 0) {
+            out.write(state.parameters(), s.parameterOffset(), s.parameterBytes());
         }
-        int rest = length(slice) - inParameters;
-        if (rest > 0) {
-            out.write(state.updaterState(), (from + inParameters - parameters) * Float.BYTES, rest * Float.BYTES);
+        if (s.updaterBytes() > 0) {
+            out.write(state.updaterState(), s.updaterOffset(), s.updaterBytes());
         }
     }
 
     /** Reads slice {@code slice}'s bytes from {@code in} straight to where they belong in the two arrays. */
     void read(ByteSource in, int slice, byte[] parameterBytes, byte[] updaterBytes) throws IOException {
-        int from = (int) from(slice);
-        int inParameters = inParameters(slice);
-        if (inParameters > 0) {
-            in.readFully(parameterBytes, from * Float.BYTES, inParameters * Float.BYTES);
+        Span s = span(slice);
+        if (s.parameterBytes() > 0) {
+            in.readFully(parameterBytes, s.parameterOffset(), s.parameterBytes());
         }
-        int rest = length(slice) - inParameters;
-        if (rest > 0) {
-            in.readFully(updaterBytes, (from + inParameters - parameters) * Float.BYTES, rest * Float.BYTES);
+        if (s.updaterBytes() > 0) {
+            in.readFully(updaterBytes, s.updaterOffset(), s.updaterBytes());
         }
-    }
-
-    /** How many of slice {@code slice}'s floats are parameters (the rest are the updater's). */
-    private int inParameters(int slice) {
-        int from = (int) from(slice);
-        return Math.max(0, Math.min(from + length(slice), parameters) - from);
     }
 
     /** Empty parameter bytes to {@link #place} slices into. */
