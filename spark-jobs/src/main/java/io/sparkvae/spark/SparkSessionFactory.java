@@ -52,6 +52,10 @@ public final class SparkSessionFactory {
         // Float parameters do not compress: LZ4 over each round's broadcast only costs the driver time.
         conf.setIfMissing("spark.broadcast.compress", "false");
         parse(extraConf).forEach(conf::set);
+        // ND4J sizes its native loop pool once, from OMP_NUM_THREADS or else every core of the machine (this release's
+        // Environment.setMaxThreads does nothing), so without it each executor's tasks spread their loops over the
+        // whole node, not over the cores they own (TaskThreads sizes the rest).
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
         // The executors' file system calls give up on a silent server too, as the driver's do (HadoopFiles).
         HadoopFiles.boundedWaitsUnset().forEach((key, value) -> conf.setIfMissing(HADOOP_PREFIX + key, value));
         createEventLogDir(conf);

@@ -4,10 +4,11 @@ import org.apache.spark.TaskContext;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Sizes ND4J's native thread pools (its OpenMP loops and OpenBLAS) to the cores a Spark task owns
- * ({@code spark.task.cpus}). Without it every task of an executor uses all the machine's cores at once, and two
- * workers on two cores run four BLAS threads that evict each other. The pools are process-wide, so this is set
- * once per executor JVM (all its tasks own the same number of cores).
+ * Sizes OpenBLAS's threads and ND4J's master threads to the cores a Spark task owns ({@code spark.task.cpus}). Without
+ * it every task of an executor uses all the machine's cores at once, and two workers on two cores run four BLAS threads
+ * that evict each other. The pools are process-wide, so this is set once per executor JVM (all its tasks own the same
+ * number of cores). ND4J's loop pool cannot be resized once loaded: executors get {@code OMP_NUM_THREADS} for it
+ * ({@link SparkSessionFactory}).
  */
 public final class TaskThreads {
     private static volatile int configured;
@@ -31,9 +32,8 @@ public final class TaskThreads {
         }
     }
 
-    /** Sets both native pools (used by benchmarks to give a single-process run the whole machine back). */
+    /** Sets both (used by benchmarks to give a single-process run the whole machine back). */
     public static void setThreads(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
     }
