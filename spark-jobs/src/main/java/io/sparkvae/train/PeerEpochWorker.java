@@ -112,13 +112,18 @@ final class PeerEpochWorker extends AbstractFunction1<Iterator<Integer>, Iterato
             for (int r = 0; r < rounds.size(); r++) {
                 int[][] assignment = rounds.get(r);
                 int[] share = self < assignment.length ? assignment[self] : new int[0];
-                WorkerResult result = RoundWorker.fit(s, state, epoch, share, r == 0 ? fetch : 0);
-                int iteration = state.iteration() + RoundPlan.steps(assignment);
-                long e0 = System.nanoTime();
-                if (mesh == null) {
-                    mesh = await(joining, context);
+                WorkerResult result;
+                long e0;
+                try (RoundWorker.Fitted fitted = RoundWorker.fitKeeping(s, state, epoch, share, r == 0 ? fetch : 0)) {
+                    result = fitted.result();
+                    int iteration = state.iteration() + RoundPlan.steps(assignment);
+                    e0 = System.nanoTime();
+                    if (mesh == null) {
+                        mesh = await(joining, context);
+                    }
+                    // The mesh reads this worker's state straight from its network, which it holds until then.
+                    state = mesh.average(result.examples() > 0 ? StateView.of(fitted.net()) : null, state, iteration);
                 }
-                state = mesh.average(result.examples() > 0 ? result.state() : null, state, iteration);
                 negElboSums[r] = result.negElboSum();
                 examples[r] = result.examples();
                 costs[r] = result.costs().withExchange((System.nanoTime() - e0) / 1e9);

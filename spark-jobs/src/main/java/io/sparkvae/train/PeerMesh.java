@@ -1,6 +1,5 @@
 package io.sparkvae.train;
 
-import io.sparkvae.model.FloatBytes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,103 +188,86 @@ final class PeerMesh implements AutoCloseable {
      * The mean of the contributing workers' states, as every worker of the mesh gets it. Every worker calls this once per
      * round, in the same rounds.
      *
-     * @param own       this worker's state after its share of the round, or null when it fitted nothing (it does not weigh in)
+     * @param own       this worker's state after its share of the round, in place (its network), or null when it fitted
+     *                  nothing (it does not weigh in); only read, and only until this returns
      * @param start     the round's start state, kept when no worker contributes
      * @param iteration Adam's iteration count of the mean
      */
-    TrainingState average(TrainingState own, TrainingState start, int iteration) {
+    TrainingState average(StateView own, TrainingState start, int iteration) {
         round++;
         int workers = sockets.length;
-        StateSlices layout = StateSlices.of(own != null ? own : start, workers);
+        StateSlices layout = own != null ? StateSlices.of(own, workers) : StateSlices.of(start, workers);
         List<Future<?>> sends = new ArrayList<>();
         try {
             for (int peer = 0; peer < workers; peer++) {
                 if (peer != self) {
                     int p = peer;
-                    sends.add(senders[peer].submit(() -> send(p, own == null ? NONE : CONTRIBUTES, own, layout, p)));
+                    sends.add(senders[peer].submit(() -> send(p, own, layout)));
                 }
             }
-            // Reduce: this worker's slice, summed in worker order (the first contributor copied, as OrderedMean does).
-            float[] sum = null;
-            int contributing = 0;
-            byte[] buffer = new byte[layout.length(self) * Float.BYTES];
+            // Reduce: this worker's slice, summed in worker order straight into the new state's arrays.
+            TrainingState mean = new TrainingState(layout.newParameterBytes(), layout.newUpdaterBytes(), iteration);
+            MeanSlice sum = new MeanSlice(layout.parts(StateView.of(mean), self));
             for (int w = 0; w < workers; w++) {
-                byte[] slice;
                 if (w == self) {
-                    slice = own == null ? null : layout.copy(own, self, buffer);
-                } else {
-                    slice = receive(w, buffer);
-                }
-                if (slice == null) {
-                    continue;
-                }
-                contributing++;
-                if (sum == null) {
-                    sum = FloatBytes.floats(slice);
-                } else {
-                    OrderedMean.addInto(sum, slice);
+                    if (own != null) {
+                        sum.add(layout.parts(own, self));
+                    }
+                } else if (receiveHeader(w, layout.length(self) * Float.BYTES) != NONE) {
+                    InputStream in = sockets[w].getInputStream();
+                    String peer = WORKER + w;
+                    sum.add((b, off, len) -> readFully(in, b, off, len, Long.MAX_VALUE, killed, peer));
                 }
             }
             awaitAll(sends);
-            if (contributing == 0) {
+            if (sum.contributing() == 0) {
                 return start;
             }
-            OrderedMean.divide(sum, contributing);
-            byte[] mine = FloatBytes.of(sum);
-            // Gather: every worker's mean slice, into one state.
-            byte[] parameters = layout.newParameterBytes();
-            byte[] updater = layout.newUpdaterBytes();
-            layout.place(mine, self, parameters, updater);
+            sum.finish();
+            // Gather: every worker's mean slice, into the same state.
             sends.clear();
-            int meanOf = contributing;
+            int meanOf = sum.contributing();
             for (int peer = 0; peer < workers; peer++) {
                 if (peer != self) {
                     int p = peer;
-                    sends.add(senders[peer].submit(() -> sendBytes(p, meanOf, mine)));
+                    sends.add(senders[peer].submit(() -> sendMean(p, meanOf, mean, layout)));
                 }
             }
             for (int w = 0; w < workers; w++) {
                 if (w != self) {
-                    receiveInto(w, layout, parameters, updater);
+                    receiveInto(w, layout, mean.parameters(), mean.updaterState());
                 }
             }
             awaitAll(sends);
-            return new TrainingState(parameters, updater, iteration);
+            return mean;
         } catch (IOException e) {
             throw new UncheckedIOException("training worker " + self + ": averaging round " + round + " with the other workers failed", e);
         }
     }
 
     /** Sends {@code peer} its slice of {@code own} (nothing but the header when this worker does not contribute). */
-    private Void send(int peer, int flag, TrainingState own, StateSlices layout, int slice) throws IOException {
+    private Void send(int peer, StateView own, StateSlices layout) throws IOException {
         OutputStream out = sockets[peer].getOutputStream();
-        out.write(header(flag, flag == NONE ? 0 : layout.length(slice) * Float.BYTES));
+        int flag = own == null ? NONE : CONTRIBUTES;
+        out.write(header(flag, flag == NONE ? 0 : layout.length(peer) * Float.BYTES));
         if (flag != NONE) {
-            layout.write(own, slice, out);
+            layout.write(own, peer, out);
         }
         out.flush();
         return null;
     }
 
-    private Void sendBytes(int peer, int flag, byte[] bytes) throws IOException {
+    /** Sends {@code peer} this worker's slice of the mean, straight from the mean's arrays. */
+    private Void sendMean(int peer, int meanOf, TrainingState mean, StateSlices layout) throws IOException {
         OutputStream out = sockets[peer].getOutputStream();
-        out.write(header(flag, bytes.length));
-        out.write(bytes);
+        out.write(header(meanOf, layout.length(self) * Float.BYTES));
+        layout.write(mean, self, out);
         out.flush();
         return null;
     }
 
     private byte[] header(int flag, int length) {
         return ByteBuffer.allocate(3 * Integer.BYTES).putInt(round).putInt(flag).putInt(length).array();
-    }
-
-    /** Peer {@code w}'s next message into {@code buffer}; null when it sent no slice. */
-    private byte[] receive(int w, byte[] buffer) throws IOException {
-        if (receiveHeader(w, buffer.length) == NONE) {
-            return null;
-        }
-        readFully(sockets[w].getInputStream(), buffer, 0, buffer.length, Long.MAX_VALUE, killed, WORKER + w);
-        return buffer;
     }
 
     /** Peer {@code w}'s mean slice, read straight to its place in the state's two arrays. */

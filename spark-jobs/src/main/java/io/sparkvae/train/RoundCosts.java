@@ -35,6 +35,12 @@ record RoundCosts(double broadcast, double jobs, double apply, double workerFetc
                 slowestWorker);
     }
 
+    /** These worker costs with {@code seconds} more spent packing the state (part of the worker's own time). */
+    RoundCosts withPacking(double seconds) {
+        return new RoundCosts(broadcast, jobs, apply, workerFetch, workerSetup, workerReads, workerSteps, workerPack + seconds, workerExchange,
+                slowestWorker + seconds);
+    }
+
     /** Both summed (rounds one after the other). */
     RoundCosts plus(RoundCosts o) {
         return new RoundCosts(broadcast + o.broadcast, jobs + o.jobs, apply + o.apply, workerFetch + o.workerFetch,

@@ -66,6 +66,32 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
      * @param fetchSeconds what getting {@code start} took, for the round's costs
      */
     static WorkerResult fit(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches, double fetchSeconds) {
+        try (Fitted fitted = fitKeeping(setup, start, epoch, minibatches, fetchSeconds)) {
+            long t0 = System.nanoTime();
+            TrainingState end = fitted.result().examples() == 0 ? start : TrainingState.of(fitted.net());
+            return fitted.result().withState(end).withPacking((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /**
+     * A worker that has fitted its share and still holds its network, so the state can be read in place
+     * ({@link StateView#of(MultiLayerNetwork)}) before {@link #close} gives the network back.
+     *
+     * @param result the round's -ELBO, examples and costs, without a state
+     */
+    record Fitted(WorkerNetworks.Worker worker, WorkerSetup setup, WorkerResult result) implements AutoCloseable {
+        MultiLayerNetwork net() {
+            return worker.net();
+        }
+
+        @Override
+        public void close() {
+            WorkerNetworks.giveBack(setup, worker);
+        }
+    }
+
+    /** {@link #fit} without taking the state out of the network: the caller reads it, then closes the result. */
+    static Fitted fitKeeping(WorkerSetup setup, TrainingState start, int epoch, int[] minibatches, double fetchSeconds) {
         long t0 = System.nanoTime();
         TaskThreads.fitToTask();
         WorkerNetworks.Worker worker = WorkerNetworks.borrow(setup);
@@ -90,12 +116,11 @@ final class RoundWorker extends AbstractFunction1<Iterator<int[]>, WorkerResult>
             }
             Nd4j.getExecutioner().commit();
             long t2 = System.nanoTime();
-            TrainingState end = examples == 0 ? start : TrainingState.of(net);
-            long t3 = System.nanoTime();
-            RoundCosts costs = RoundCosts.ofWorker(fetchSeconds, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, (t3 - t2) / 1e9);
-            return new WorkerResult(end, negElboSum, examples, costs);
-        } finally {
+            RoundCosts costs = RoundCosts.ofWorker(fetchSeconds, (t1 - t0) / 1e9, reads / 1e9, (t2 - t1 - reads) / 1e9, 0);
+            return new Fitted(worker, setup, new WorkerResult(null, negElboSum, examples, costs));
+        } catch (RuntimeException | Error e) {
             WorkerNetworks.giveBack(setup, worker);
+            throw e;
         }
     }
 }

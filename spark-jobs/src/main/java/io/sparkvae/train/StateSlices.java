@@ -2,6 +2,9 @@ package io.sparkvae.train;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * A training state as one run of floats (parameters, then the updater's) cut into one contiguous slice per worker, and
@@ -12,6 +15,8 @@ import java.io.OutputStream;
  * @param workers    how many slices
  */
 record StateSlices(int parameters, int updater, int workers) {
+    /** Floats converted to bytes at a time when a slice is sent from a {@link StateView} (64 KB: no humongous array). */
+    static final int CHUNK_FLOATS = 16_384;
 
     StateSlices {
         if (parameters < 0 || updater < 0 || workers < 1) {
@@ -24,6 +29,11 @@ record StateSlices(int parameters, int updater, int workers) {
     static StateSlices of(TrainingState shape, int workers) {
         return new StateSlices(shape.parameters().length / Float.BYTES,
                 shape.updaterState() == null ? 0 : shape.updaterState().length / Float.BYTES, workers);
+    }
+
+    /** The slices of states shaped like {@code shape}. */
+    static StateSlices of(StateView shape, int workers) {
+        return new StateSlices(shape.parameterCount(), shape.updaterCount(), workers);
     }
 
     long from(int slice) {
@@ -49,26 +59,34 @@ record StateSlices(int parameters, int updater, int workers) {
                 (length(slice) - inParameters) * Float.BYTES);
     }
 
-    /** Slice {@code slice} of {@code state}'s bytes, into {@code target}. */
-    byte[] copy(TrainingState state, int slice, byte[] target) {
+    /**
+     * Slice {@code slice} of {@code state} in place: its part in the parameters, then its part in the updater's state
+     * (either may be empty).
+     */
+    FloatBuffer[] parts(StateView state, int slice) {
+        if (state.parameterCount() != parameters || state.updaterCount() != updater) {
+            throw new IllegalStateException("a state of " + state.parameterCount() + " parameters and " + state.updaterCount()
+                    + " updater floats cut as one of " + parameters + " and " + updater);
+        }
         Span s = span(slice);
-        if (s.parameterBytes() > 0) {
-            System.arraycopy(state.parameters(), s.parameterOffset(), target, 0, s.parameterBytes());
-        }
-        if (s.updaterBytes() > 0) {
-            System.arraycopy(state.updaterState(), s.updaterOffset(), target, s.parameterBytes(), s.updaterBytes());
-        }
-        return target;
+        FloatBuffer inParameters = s.parameterBytes() == 0 ? FloatBuffer.allocate(0)
+                : state.parameters().slice(s.parameterOffset() / Float.BYTES, s.parameterBytes() / Float.BYTES);
+        FloatBuffer inUpdater = s.updaterBytes() == 0 ? FloatBuffer.allocate(0)
+                : state.updater().slice(s.updaterOffset() / Float.BYTES, s.updaterBytes() / Float.BYTES);
+        return new FloatBuffer[] {inParameters, inUpdater};
     }
 
-    /** Puts slice {@code slice}'s bytes where they belong in the two arrays. */
-    void place(byte[] bytes, int slice, byte[] parameterBytes, byte[] updaterBytes) {
-        Span s = span(slice);
-        if (s.parameterBytes() > 0) {
-            System.arraycopy(bytes, 0, parameterBytes, s.parameterOffset(), s.parameterBytes());
-        }
-        if (s.updaterBytes() > 0) {
-            System.arraycopy(bytes, s.parameterBytes(), updaterBytes, s.updaterOffset(), s.updaterBytes());
+    /** Writes slice {@code slice} of {@code state} to {@code out} as little-endian float bytes, a chunk at a time. */
+    void write(StateView state, int slice, OutputStream out) throws IOException {
+        byte[] chunk = new byte[CHUNK_FLOATS * Float.BYTES];
+        FloatBuffer staging = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (FloatBuffer part : parts(state, slice)) {
+            for (int at = 0; at < part.limit(); at += CHUNK_FLOATS) {
+                int n = Math.min(CHUNK_FLOATS, part.limit() - at);
+                staging.clear();
+                staging.put(part.slice(at, n));
+                out.write(chunk, 0, n * Float.BYTES);
+            }
         }
     }
 
@@ -99,12 +117,12 @@ record StateSlices(int parameters, int updater, int workers) {
         }
     }
 
-    /** Empty parameter bytes to {@link #place} slices into. */
+    /** Empty parameter bytes to put slices into. */
     byte[] newParameterBytes() {
         return new byte[parameters * Float.BYTES];
     }
 
-    /** Empty updater bytes to {@link #place} slices into, or null when the state has no updater. */
+    /** Empty updater bytes to put slices into, or null when the state has no updater. */
     byte[] newUpdaterBytes() {
         return updater == 0 ? null : new byte[updater * Float.BYTES];
     }

@@ -13,6 +13,11 @@ record WorkerResult(TrainingState state, double negElboSum, long examples, Round
         return new WorkerResult(null, negElboSum, examples, costs);
     }
 
+    /** This result with {@code seconds} more of packing its state in its costs. */
+    WorkerResult withPacking(double seconds) {
+        return new WorkerResult(state, negElboSum, examples, costs.withPacking(seconds));
+    }
+
     /** This result with {@code end} as its state. */
     WorkerResult withState(TrainingState end) {
         return new WorkerResult(end, negElboSum, examples, costs);

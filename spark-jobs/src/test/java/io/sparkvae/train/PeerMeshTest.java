@@ -99,8 +99,8 @@ class PeerMeshTest {
         boolean[] lastIdle = {true, true, false};
 
         List<List<TrainingState>> results = onMesh(workers, new AtomicBoolean(), w -> PeerMesh.Listener.open("127.0.0.1"), (self, mesh) -> {
-            TrainingState a = mesh.average(round1.get(self), start, 8);
-            TrainingState b = mesh.average(lastIdle[self] ? round2.get(self) : null, start, 10);
+            TrainingState a = mesh.average(StateView.of(round1.get(self)), start, 8);
+            TrainingState b = mesh.average(lastIdle[self] ? StateView.of(round2.get(self)) : null, start, 10);
             TrainingState c = mesh.average(null, start, 11);
             return List.of(a, b, c);
         });
@@ -124,7 +124,7 @@ class PeerMeshTest {
         List<TrainingState> states = List.of(state(1, 3, 0, 1), state(2, 3, 0, 1), state(3, 3, 0, 1), state(4, 3, 0, 1));
         boolean[] all = {true, true, true, true};
         List<TrainingState> results = onMesh(4, new AtomicBoolean(), w -> PeerMesh.Listener.open("127.0.0.1"),
-                (self, mesh) -> mesh.average(states.get(self), states.get(self), 2));
+                (self, mesh) -> mesh.average(StateView.of(states.get(self)), states.get(self), 2));
         TrainingState expected = driverMean(states, all, 2);
         for (TrainingState r : results) {
             assertArrayEquals(expected.parameters(), r.parameters());
@@ -149,7 +149,7 @@ class PeerMeshTest {
                 }
             }
             return l;
-        }, (self, mesh) -> mesh.average(states.get(self), states.get(self), 2));
+        }, (self, mesh) -> mesh.average(StateView.of(states.get(self)), states.get(self), 2));
         boolean[] all = {true, true};
         assertArrayEquals(driverMean(states, all, 2).parameters(), results.get(1).parameters());
     }
@@ -162,7 +162,7 @@ class PeerMeshTest {
                     if (self == 1) {
                         throw new IllegalStateException("worker 1 failed before averaging");
                     }
-                    return mesh.average(states.get(self), states.get(self), 2);
+                    return mesh.average(StateView.of(states.get(self)), states.get(self), 2);
                 }));
         assertTrue(failed.getCause() instanceof UncheckedIOException, "worker 0 sees its peer's connection end: " + failed.getCause());
     }
@@ -178,7 +178,7 @@ class PeerMeshTest {
                         Thread.sleep(3_000);
                         return null;
                     }
-                    return mesh.average(states.get(self), states.get(self), 2);
+                    return mesh.average(StateView.of(states.get(self)), states.get(self), 2);
                 }));
         assertTrue(failed.getCause().getMessage().contains("averaging round 1"), failed.getCause().getMessage());
         assertTrue(failed.getCause().getCause().getMessage().contains("task killed"), failed.getCause().getCause().getMessage());

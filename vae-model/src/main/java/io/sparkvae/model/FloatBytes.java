@@ -51,8 +51,8 @@ public final class FloatBytes {
         target.put(ByteBuffer.wrap(from).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
     }
 
-    /** The values of a contiguous float vector (DL4J's flat parameter and updater views are). */
-    private static FloatBuffer view(INDArray a, String what) {
+    /** The values of a contiguous float vector (DL4J's flat parameter and updater views are), as a view, not a copy. */
+    public static FloatBuffer view(INDArray a, String what) {
         if (a.dataType() != DataType.FLOAT || !a.isVector() || a.elementWiseStride() != 1 || a.length() > Integer.MAX_VALUE) {
             throw new IllegalStateException(what + " is not a contiguous float vector");
         }
