@@ -12,8 +12,13 @@ import java.nio.FloatBuffer;
  * time, so no slice-sized buffer is allocated (each would be a 5-15 MB humongous object, which starts a G1 collection).
  */
 final class MeanSlice {
+    private static final int CHUNK = StateSlices.CHUNK_FLOATS;
     private final FloatBuffer[] target;
-    private final byte[] chunk = new byte[StateSlices.CHUNK_FLOATS * Float.BYTES];
+    private final byte[] bytes = new byte[CHUNK * Float.BYTES];
+    private final FloatBuffer bytesAsFloats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    // The arithmetic runs on plain arrays a chunk at a time: a buffer view's get and put per value cost 5-10x more.
+    private final float[] sum = new float[CHUNK];
+    private final float[] values = new float[CHUNK];
     private int contributing;
 
     /** @param target the slice's parts in the new state ({@link StateSlices#parts}), written here */
@@ -24,33 +29,39 @@ final class MeanSlice {
     /** Adds a worker's slice seen in place (this worker's own), parts shaped as the target's. */
     void add(FloatBuffer[] slice) {
         for (int p = 0; p < target.length; p++) {
-            combine(slice[p], target[p], 0, target[p].limit());
+            for (int at = 0; at < target[p].limit(); at += CHUNK) {
+                int n = Math.min(CHUNK, target[p].limit() - at);
+                slice[p].get(at, values, 0, n);
+                combine(target[p], at, n);
+            }
         }
         contributing++;
     }
 
     /** Adds a worker's slice read from {@code in}: little-endian float bytes, the target's parts in order. */
     void add(StateSlices.ByteSource in) throws IOException {
-        FloatBuffer floats = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         for (FloatBuffer part : target) {
-            for (int at = 0; at < part.limit(); at += StateSlices.CHUNK_FLOATS) {
-                int n = Math.min(StateSlices.CHUNK_FLOATS, part.limit() - at);
-                in.readFully(chunk, 0, n * Float.BYTES);
-                combine(floats, part, at, n);
+            for (int at = 0; at < part.limit(); at += CHUNK) {
+                int n = Math.min(CHUNK, part.limit() - at);
+                in.readFully(bytes, 0, n * Float.BYTES);
+                bytesAsFloats.get(0, values, 0, n);
+                combine(part, at, n);
             }
         }
         contributing++;
     }
 
-    /** {@code n} values of {@code from} (from its index 0) copied (first contributor) or added to {@code to} from {@code at}. */
-    private void combine(FloatBuffer from, FloatBuffer to, int at, int n) {
+    /** The {@code n} values read into {@link #values} copied (first contributor) or added to {@code to} from {@code at}. */
+    private void combine(FloatBuffer to, int at, int n) {
         if (contributing == 0) {
-            to.put(at, from, 0, n);
+            to.put(at, values, 0, n);
             return;
         }
+        to.get(at, sum, 0, n);
         for (int i = 0; i < n; i++) {
-            to.put(at + i, to.get(at + i) + from.get(i));
+            sum[i] += values[i];
         }
+        to.put(at, sum, 0, n);
     }
 
     /** How many workers have been added. */
@@ -64,8 +75,13 @@ final class MeanSlice {
             throw new IllegalStateException("no worker contributed to the mean");
         }
         for (FloatBuffer part : target) {
-            for (int i = 0; i < part.limit(); i++) {
-                part.put(i, part.get(i) / contributing);
+            for (int at = 0; at < part.limit(); at += CHUNK) {
+                int n = Math.min(CHUNK, part.limit() - at);
+                part.get(at, sum, 0, n);
+                for (int i = 0; i < n; i++) {
+                    sum[i] /= contributing;
+                }
+                part.put(at, sum, 0, n);
             }
         }
     }
