@@ -64,10 +64,10 @@ final class OrderedMean {
     }
 
     /**
-     * Adds little-endian float bytes into {@code sum} where they lie (no float[] copy of a 10-30 MB state per worker);
-     * {@link PeerMesh} sums its slices with it too, so both means are the same arithmetic.
+     * Adds little-endian float bytes into {@code sum} where they lie (no float[] copy of a 10-30 MB state per worker).
+     * {@link MeanSlice} does the same float operations a slice at a time, so the peers' mean has these bits.
      */
-    static void addInto(float[] sum, byte[] values) {
+    private static void addInto(float[] sum, byte[] values) {
         if (sum.length * Float.BYTES != values.length) {
             throw new IllegalStateException("workers returned states of different sizes: " + sum.length + " vs "
                     + values.length / Float.BYTES);
@@ -98,7 +98,7 @@ final class OrderedMean {
         return TrainingState.of(parameters, updaterMissing ? null : updaterState, iteration);
     }
 
-    static void divide(float[] values, int n) {
+    private static void divide(float[] values, int n) {
         for (int i = 0; i < values.length; i++) {
             values[i] /= n;
         }
