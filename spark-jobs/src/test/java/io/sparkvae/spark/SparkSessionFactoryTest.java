@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The settings every stage's Spark session gets unless the user gives their own. */
+@Tag("spark")
 class SparkSessionFactoryTest {
 
     private static String executorThreads(String master, List<String> extraConf) {
