@@ -1,8 +1,7 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.FloatBytes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -15,7 +14,7 @@ final class MeanSlice {
     private static final int CHUNK = StateSlices.CHUNK_FLOATS;
     private final FloatBuffer[] target;
     private final byte[] bytes = new byte[CHUNK * Float.BYTES];
-    private final FloatBuffer bytesAsFloats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    private final FloatBuffer bytesAsFloats = FloatBytes.asFloats(bytes);
     // The arithmetic runs on plain arrays a chunk at a time: a buffer view's get and put per value cost 5-10x more.
     private final float[] sum = new float[CHUNK];
     private final float[] values = new float[CHUNK];

@@ -1,7 +1,6 @@
 package io.sparkvae.train;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.sparkvae.model.FloatBytes;
 import java.nio.FloatBuffer;
 import java.util.TreeMap;
 
@@ -72,7 +71,7 @@ final class OrderedMean {
             throw new IllegalStateException("workers returned states of different sizes: " + sum.length + " vs "
                     + values.length / Float.BYTES);
         }
-        FloatBuffer v = ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer v = FloatBytes.asFloats(values);
         for (int i = 0; i < sum.length; i++) {
             sum[i] += v.get(i);
         }

@@ -1,9 +1,8 @@
 package io.sparkvae.train;
 
+import io.sparkvae.model.FloatBytes;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -79,7 +78,7 @@ record StateSlices(int parameters, int updater, int workers) {
     /** Writes slice {@code slice} of {@code state} to {@code out} as little-endian float bytes, a chunk at a time. */
     void write(StateView state, int slice, OutputStream out) throws IOException {
         byte[] chunk = new byte[CHUNK_FLOATS * Float.BYTES];
-        FloatBuffer staging = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer staging = FloatBytes.asFloats(chunk);
         for (FloatBuffer part : parts(state, slice)) {
             for (int at = 0; at < part.limit(); at += CHUNK_FLOATS) {
                 int n = Math.min(CHUNK_FLOATS, part.limit() - at);

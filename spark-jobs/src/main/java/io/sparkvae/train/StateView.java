@@ -1,8 +1,6 @@
 package io.sparkvae.train;
 
 import io.sparkvae.model.FloatBytes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -27,11 +25,8 @@ record StateView(FloatBuffer parameters, FloatBuffer updater) {
 
     /** The state's bytes as floats (writing to the view writes to the state's arrays). */
     static StateView of(TrainingState state) {
-        return new StateView(floats(state.parameters()), state.updaterState() == null ? null : floats(state.updaterState()));
-    }
-
-    private static FloatBuffer floats(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        return new StateView(FloatBytes.asFloats(state.parameters()),
+                state.updaterState() == null ? null : FloatBytes.asFloats(state.updaterState()));
     }
 
     int parameterCount() {

@@ -20,20 +20,25 @@ public final class FloatBytes {
     public static byte[] of(INDArray vector, String what) {
         FloatBuffer view = view(vector, what);
         byte[] out = new byte[view.remaining() * Float.BYTES];
-        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(view);
+        asFloats(out).put(view);
         return out;
     }
 
     public static byte[] of(float[] values) {
         byte[] out = new byte[values.length * Float.BYTES];
-        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+        asFloats(out).put(values);
         return out;
     }
 
     public static float[] floats(byte[] bytes) {
         float[] out = new float[bytes.length / Float.BYTES];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        asFloats(bytes).get(out);
         return out;
+    }
+
+    /** The bytes' values seen in place as floats, not copied: writing to the view writes the bytes. */
+    public static FloatBuffer asFloats(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
     /** A new [1, n] row holding the values. */
@@ -48,7 +53,7 @@ public final class FloatBytes {
         if (target.remaining() * Float.BYTES != from.length) {
             throw new IllegalStateException(what + ": " + from.length / Float.BYTES + " values for a network of " + target.remaining());
         }
-        target.put(ByteBuffer.wrap(from).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        target.put(asFloats(from));
     }
 
     /** The values of a contiguous float vector (DL4J's flat parameter and updater views are), as a view, not a copy. */
