@@ -283,36 +283,11 @@ final class VaeMath {
         INDArray t = b.work;
         double xDotL = Nd4j.getBlasWrapper().dot(x, l);
         Nd4j.exec(new SoftPlus(l, t));
-        double direct = total(t, b.reconstruction);
+        double direct = MatrixTotals.total(t, b.reconstruction);
         if (Double.isFinite(direct)) {
             return direct - xDotL;
         }
-        return stableSoftplusTotal(l, t, b.reconstruction) - xDotL;
-    }
-
-    /** sum softplus(l) in the form that never overflows; {@code t} and {@code rows} are scratch. */
-    private static double stableSoftplusTotal(INDArray l, INDArray t, INDArray rows) {
-        Nd4j.exec(new Abs(l, t));
-        double sumAbs = total(t, rows);
-        double sumL = total(l, rows);
-        t.negi();
-        Nd4j.exec(new SoftPlus(t, t));
-        return 0.5 * (sumL + sumAbs) + total(t, rows);
-    }
-
-    /**
-     * The sum of a matrix's values, the same whatever ND4J's thread count: rows summed one by one into {@code rows}
-     * (each row by one thread), then added in order in double. A whole-array sum splits the array among however many
-     * threads ND4J's pool has, which is fixed per JVM from {@code OMP_NUM_THREADS} or the machine's cores, so the same
-     * seeded run reported a training -ELBO differing in the fourth digit on {@code local[2]} and on executors.
-     */
-    private static double total(INDArray m, INDArray rows) {
-        m.sum(rows, 1);
-        double sum = 0;
-        for (long i = 0, n = rows.length(); i < n; i++) {
-            sum += rows.getDouble(i);
-        }
-        return sum;
+        return MatrixTotals.softplusTotal(l, t, b.reconstruction) - xDotL;
     }
 
     /**
